@@ -1,0 +1,6 @@
+"""``python -m station`` runs the ``credencializacion`` command line."""
+import sys
+
+from station.cli import main
+
+sys.exit(main())

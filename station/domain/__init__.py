@@ -1,0 +1,34 @@
+"""Credentialing domain shared by station and server (no Qt, no I/O).
+
+See DESIGN.md §3. Import the public names from here.
+"""
+from station.domain.statuses import REPORT_ORDER, Role, Status
+from station.domain.student import REQUIRED_FOR_VALIDATION, SAE_FIELDS, Student
+from station.domain.transitions import (
+    TRANSITIONS,
+    Actor,
+    Command,
+    Context,
+    Refusal,
+    Transition,
+    TransitionRefused,
+    allowed_commands,
+    apply_command,
+    apply_or_raise,
+)
+from station.domain.validators import (
+    FieldError,
+    matricula_check_digit,
+    validate_affiliation_number,
+    validate_curp,
+    validate_email,
+    validate_matricula,
+    validate_name,
+)
+
+__all__ = [
+    "REPORT_ORDER", "Role", "Status", "REQUIRED_FOR_VALIDATION", "SAE_FIELDS", "Student", "TRANSITIONS",
+    "Actor", "Command", "Context", "Refusal", "Transition", "TransitionRefused", "allowed_commands",
+    "apply_command", "apply_or_raise", "FieldError", "matricula_check_digit", "validate_affiliation_number",
+    "validate_curp", "validate_email", "validate_matricula", "validate_name",
+]
