@@ -1,0 +1,106 @@
+"""Secrets of the station kept in the OS keyring (DESIGN.md §4, §9).
+
+Two secrets live there, never in files or logs:
+
+- the 256-bit AES-GCM key that encrypts biometrics in the local store;
+- the station's Ed25519 signing key (signs credential QR payloads; its
+  public half is registered on the server).
+
+On a desk ``keyring`` uses the OS backend (Windows Credential Manager,
+macOS Keychain, Secret Service). Tests and CI select a file backend with
+``PYTHON_KEYRING_BACKEND`` — never a default of the product.
+"""
+from __future__ import annotations
+
+import base64
+import os
+
+import keyring
+from keyring.errors import KeyringError, NoKeyringError
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+SERVICE = "credencializacion"
+
+
+class SecretStoreError(RuntimeError):
+    """The OS keyring is missing or refused access. ``str()`` is Spanish."""
+
+
+def _get(name: str) -> str | None:
+    try:
+        return keyring.get_password(SERVICE, name)
+    except NoKeyringError as exc:
+        raise SecretStoreError(
+            "No hay un llavero del sistema disponible para guardar las claves de la estación "
+            "(Administrador de credenciales de Windows, Llavero de macOS o Secret Service)."
+        ) from exc
+    except KeyringError as exc:
+        raise SecretStoreError(f"El llavero del sistema rechazó el acceso: {exc}") from exc
+
+
+def _set(name: str, value: str) -> None:
+    try:
+        keyring.set_password(SERVICE, name, value)
+    except NoKeyringError as exc:
+        raise SecretStoreError("No hay un llavero del sistema disponible para guardar las claves.") from exc
+    except KeyringError as exc:
+        raise SecretStoreError(f"El llavero del sistema rechazó guardar la clave: {exc}") from exc
+
+
+def get_secret(name: str) -> str | None:
+    """Return the secret stored under ``name`` or ``None``. Raises :class:`SecretStoreError`."""
+    return _get(name)
+
+
+def set_secret(name: str, value: str) -> None:
+    """Store ``value`` under ``name``. Raises :class:`SecretStoreError`."""
+    _set(name, value)
+
+
+def get_or_create_store_key(store_id: str) -> bytes:
+    """The 32-byte AES key for the local store ``store_id``; created on first use.
+
+    Raises :class:`SecretStoreError` when the keyring is unavailable.
+    """
+    name = f"store-key:{store_id}"
+    encoded = _get(name)
+    if encoded is None:
+        key = os.urandom(32)
+        _set(name, base64.b64encode(key).decode("ascii"))
+        return key
+    return base64.b64decode(encoded)
+
+
+def get_or_create_signing_key(station_id: str) -> Ed25519PrivateKey:
+    """The station's Ed25519 private key; generated and stored on first use.
+
+    Raises :class:`SecretStoreError` when the keyring is unavailable.
+    """
+    name = f"signing-key:{station_id}"
+    encoded = _get(name)
+    if encoded is None:
+        key = Ed25519PrivateKey.generate()
+        raw = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                serialization.NoEncryption())
+        _set(name, base64.b64encode(raw).decode("ascii"))
+        return key
+    return Ed25519PrivateKey.from_private_bytes(base64.b64decode(encoded))
+
+
+def public_key_b64(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
+    """Raw 32-byte public key, base64 (the form registered on the server)."""
+    public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode("ascii")
+
+
+def load_public_key_b64(text: str) -> Ed25519PublicKey:
+    """Inverse of :func:`public_key_b64`. Raises ``ValueError`` on malformed text."""
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (ValueError, TypeError) as exc:
+        raise ValueError("Clave pública mal formada (base64).") from exc
+    if len(raw) != 32:
+        raise ValueError("Clave pública mal formada (deben ser 32 bytes).")
+    return Ed25519PublicKey.from_public_bytes(raw)
