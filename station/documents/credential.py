@@ -58,7 +58,7 @@ PHOTO_W_MM = 22.0
 PHOTO_H_MM = 29.33
 #: QR side (mm, quiet zone included) and Code128 narrow bar (mm).
 QR_MM = 24.0
-BAR_MM = 0.30
+BAR_MM = 0.38
 #: Days a temporary credential is valid when the record has no vigencia yet.
 TEMPORARY_VALIDITY_DAYS = 180
 
