@@ -1,0 +1,224 @@
+"""The transition table checked against DESIGN.md §3, for every status × command × role."""
+from datetime import date, datetime, timezone
+
+import pytest
+
+from station.domain import (
+    TRANSITIONS, Actor, Command, Context, Refusal, Role, Status, Student, allowed_commands, apply_command,
+)
+
+S = Status
+OP, SUP, EST, ADM = Role.OPERATOR, Role.SUPERVISOR, Role.STATE_OFFICE, Role.ADMIN
+NOW = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.utc)
+
+# DESIGN.md §3 transcribed independently of station/domain/transitions.py:
+# command -> ({from: to}, roles)
+EXPECTED = {
+    Command.UPDATE_SAE: ({S.ENROLLED: S.ENROLLED, S.CAPTURED: S.CAPTURED, S.DEFERRED: S.DEFERRED}, {OP, SUP}),
+    Command.CAPTURE: ({S.ENROLLED: S.CAPTURED, S.CAPTURED: S.CAPTURED, S.DEFERRED: S.CAPTURED,
+                       S.RETAKE: S.REJECTED}, {OP, SUP}),
+    Command.PRINT_TEMPORARY: ({s: s for s in Status}, {OP, SUP}),
+    Command.VALIDATE: ({S.CAPTURED: S.VALIDATED, S.DEFERRED: S.VALIDATED}, {SUP}),
+    Command.DEFER: ({S.CAPTURED: S.DEFERRED, S.DEFERRED: S.DEFERRED}, {SUP}),
+    Command.CREATE_PRINT_ORDER: ({S.VALIDATED: S.REQUESTED, S.REJECTED: S.REQUESTED}, {EST}),
+    Command.START_PRINTING: ({S.REQUESTED: S.PRINTING}, {EST}),
+    Command.RECEIVE: ({S.PRINTING: S.RECEIVED}, {EST}),
+    Command.REJECT_REPRINT: ({S.RECEIVED: S.REJECTED}, {SUP}),
+    Command.REJECT_RETAKE: ({S.RECEIVED: S.RETAKE}, {SUP}),
+    Command.DELIVER: ({S.RECEIVED: S.DELIVERED}, {OP, SUP}),
+}
+
+SAE_FIELDS = {"curp": "AAMY021208HDFLLHA4", "first_names": "YAHIR ALEXIS", "first_surname": "ALBARRÁN",
+              "second_surname": "MALDONADO", "campus_code": "001", "campus_name": "Ciudad Azteca",
+              "group_code": "102-ELIN18", "career": "PT-B en Electricidad Industrial", "semester": 1,
+              "institutional_email": "yalbarran0818@conalepmex.edu.mx"}
+
+GOOD_PAYLOAD = {
+    Command.IMPORT_SAE: {"matricula": "180010051-1", "sae": {"enrolled": True}, "fields": SAE_FIELDS},
+    Command.UPDATE_SAE: {"sae": {"enrolled": True}, "fields": SAE_FIELDS},
+    Command.CAPTURE: {"photo_sha256": "a" * 64, "signature_sha256": "b" * 64},
+    Command.PRINT_TEMPORARY: {},
+    Command.VALIDATE: {"valid_until": "2027-08-01"},
+    Command.DEFER: {"comment": "Foto borrosa"},
+    Command.CREATE_PRINT_ORDER: {"print_order": 4},
+    Command.START_PRINTING: {},
+    Command.RECEIVE: {},
+    Command.REJECT_REPRINT: {"comment": "Deficiencia en color y laminado"},
+    Command.REJECT_RETAKE: {"comment": "Fotografía con manchas"},
+    Command.DELIVER: {"delivery_signature_sha256": "c" * 64, "temporary_returned": True},
+}
+
+
+def student(status: Status, **changes) -> Student:
+    base = Student(
+        matricula="180010051-1", curp="AAMY021208HDFLLHA4", first_names="YAHIR ALEXIS",
+        first_surname="ALBARRÁN", second_surname="MALDONADO", prematricula="180010051", folio="340100337",
+        campus_code="001", campus_name="Ciudad Azteca", group_code="102-ELIN18",
+        career="PT-B en Electricidad Industrial", institutional_email="yalbarran0818@conalepmex.edu.mx",
+        health_institution="Instituto Mexicano del Seguro Social (IMSS)", affiliation_number="26180366723",
+        status=status, photo_sha256="0" * 64, signature_sha256="1" * 64,
+    )
+    return base.replace(**changes)
+
+
+def actor(role: Role, campuses=("001",)) -> Actor:
+    return Actor("usuario", role, frozenset(campuses), "EST-01")
+
+
+CTX = Context(now=NOW, online=True)
+
+
+def test_table_covers_every_command():
+    assert {t.command for t in TRANSITIONS} == set(Command)
+
+
+@pytest.mark.parametrize("command", list(EXPECTED))
+@pytest.mark.parametrize("status", list(Status))
+@pytest.mark.parametrize("role", list(Role))
+def test_matrix(command, status, role):
+    moves, roles = EXPECTED[command]
+    result = apply_command(student(status), command, actor(role), GOOD_PAYLOAD[command], CTX)
+    if status not in moves:
+        assert isinstance(result, Refusal) and result.code == "invalid_status", result
+        assert status.label in result.message
+    elif role not in roles:
+        assert isinstance(result, Refusal) and result.code == "forbidden_role", result
+        assert role.label in result.message
+    else:
+        assert isinstance(result, Student), result
+        assert result.status == moves[status]
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_import_creates_enrolled_only_for_desk_roles(role):
+    result = apply_command(None, Command.IMPORT_SAE, actor(role), GOOD_PAYLOAD[Command.IMPORT_SAE], CTX)
+    if role in (OP, SUP):
+        assert isinstance(result, Student) and result.status == S.ENROLLED
+        assert result.first_surname == "ALBARRÁN" and result.sae_updated_at == NOW
+    else:
+        assert isinstance(result, Refusal) and result.code == "forbidden_role"
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_import_refuses_existing_record(status):
+    result = apply_command(student(status), Command.IMPORT_SAE, actor(OP), GOOD_PAYLOAD[Command.IMPORT_SAE], CTX)
+    assert isinstance(result, Refusal) and result.code == "already_exists"
+
+
+@pytest.mark.parametrize("command", [c for c in Command if c != Command.IMPORT_SAE])
+def test_missing_record_is_not_found(command):
+    result = apply_command(None, command, actor(SUP), GOOD_PAYLOAD[command], CTX)
+    assert isinstance(result, Refusal) and result.code == "not_found"
+
+
+def test_status_change_sets_date_and_keeps_other_fields():
+    result = apply_command(student(S.CAPTURED), Command.VALIDATE, actor(SUP), {"valid_until": "2027-08-01"}, CTX)
+    assert result.status == S.VALIDATED and result.status_updated_at == NOW
+    assert result.valid_until == date(2027, 8, 1)
+    assert result.first_surname == "ALBARRÁN"
+
+
+def test_other_campus_is_refused_for_desk_roles_but_not_state_office():
+    result = apply_command(student(S.ENROLLED), Command.CAPTURE, actor(OP, ("002",)),
+                           GOOD_PAYLOAD[Command.CAPTURE], CTX)
+    assert isinstance(result, Refusal) and result.code == "forbidden_campus" and "001" in result.message
+    ok = apply_command(student(S.PRINTING), Command.RECEIVE, actor(EST, ()), {}, CTX)
+    assert isinstance(ok, Student) and ok.status == S.RECEIVED
+
+
+@pytest.mark.parametrize("command", [Command.DEFER, Command.REJECT_REPRINT, Command.REJECT_RETAKE])
+def test_comment_required(command):
+    status = S.CAPTURED if command == Command.DEFER else S.RECEIVED
+    result = apply_command(student(status), command, actor(SUP), {"comment": "   "}, CTX)
+    assert isinstance(result, Refusal) and result.code == "comment_required" and result.field == "comment"
+
+
+def test_validate_names_every_missing_field():
+    record = student(S.CAPTURED, health_institution="", affiliation_number="")
+    result = apply_command(record, Command.VALIDATE, actor(SUP), {}, CTX)
+    assert isinstance(result, Refusal) and result.code == "incomplete_fields"
+    for words in ("institución médica", "número de afiliación", "vigencia"):
+        assert words in result.message
+    completed = apply_command(record, Command.VALIDATE, actor(SUP),
+                              {"health_institution": "IMSS", "affiliation_number": "26180366723",
+                               "valid_until": "2027-08-01"}, CTX)
+    assert isinstance(completed, Student) and completed.affiliation_number == "26180366723"
+
+
+def test_validate_refuses_past_valid_until_and_bad_affiliation():
+    past = apply_command(student(S.CAPTURED), Command.VALIDATE, actor(SUP), {"valid_until": "2020-01-01"}, CTX)
+    assert isinstance(past, Refusal) and past.field == "valid_until"
+    bad = apply_command(student(S.CAPTURED), Command.VALIDATE, actor(SUP),
+                        {"valid_until": "2027-08-01", "affiliation_number": "12AB"}, CTX)
+    assert isinstance(bad, Refusal) and bad.field == "affiliation_number"
+    garbage = apply_command(student(S.CAPTURED), Command.VALIDATE, actor(SUP), {"valid_until": "mañana"}, CTX)
+    assert isinstance(garbage, Refusal) and garbage.field == "valid_until"
+
+
+def test_capture_needs_both_biometrics_and_a_reason_to_override_checks():
+    only_photo = apply_command(student(S.ENROLLED), Command.CAPTURE, actor(OP), {"photo_sha256": "a" * 64}, CTX)
+    assert isinstance(only_photo, Refusal) and "la firma" in only_photo.message
+    failed = {**GOOD_PAYLOAD[Command.CAPTURE], "photo_checks_ok": False}
+    refused = apply_command(student(S.ENROLLED), Command.CAPTURE, actor(OP), failed, CTX)
+    assert isinstance(refused, Refusal) and refused.code == "photo_check_failed"
+    overridden = apply_command(student(S.ENROLLED), Command.CAPTURE, actor(OP),
+                               {**failed, "photo_override_reason": "Alumno con lentes médicos"}, CTX)
+    assert isinstance(overridden, Student) and overridden.biometrics_at == NOW
+
+
+def test_print_temporary_needs_biometrics_and_counts():
+    no_bio = student(S.ENROLLED, photo_sha256=None, signature_sha256=None)
+    refused = apply_command(no_bio, Command.PRINT_TEMPORARY, actor(OP), {}, CTX)
+    assert isinstance(refused, Refusal) and refused.code == "missing_biometrics"
+    printed = apply_command(student(S.VALIDATED), Command.PRINT_TEMPORARY, actor(OP), {}, CTX)
+    assert printed.reprint_count == 1 and printed.status == S.VALIDATED
+
+
+def test_deliver_needs_signature_and_temporary_answer():
+    missing = apply_command(student(S.RECEIVED), Command.DELIVER, actor(OP), {"temporary_returned": True}, CTX)
+    assert isinstance(missing, Refusal) and missing.code == "missing_delivery_signature"
+    unanswered = apply_command(student(S.RECEIVED), Command.DELIVER, actor(OP),
+                               {"delivery_signature_sha256": "c" * 64}, CTX)
+    assert isinstance(unanswered, Refusal) and unanswered.code == "missing_temporary_returned"
+    done = apply_command(student(S.RECEIVED), Command.DELIVER, actor(OP),
+                         {"delivery_signature_sha256": "c" * 64, "temporary_returned": False}, CTX)
+    assert done.status == S.DELIVERED and done.delivered_at == NOW and done.temporary_returned is False
+
+
+def test_sae_commands_need_the_server_and_enrolment():
+    offline = apply_command(None, Command.IMPORT_SAE, actor(OP), GOOD_PAYLOAD[Command.IMPORT_SAE],
+                            Context(now=NOW, online=False))
+    assert isinstance(offline, Refusal) and offline.code == "offline"
+    dropped = {**GOOD_PAYLOAD[Command.IMPORT_SAE], "sae": {"enrolled": False}}
+    result = apply_command(None, Command.IMPORT_SAE, actor(OP), dropped, CTX)
+    assert isinstance(result, Refusal) and result.code == "sae_not_enrolled"
+    semester = {**GOOD_PAYLOAD[Command.IMPORT_SAE], "sae": {"enrolled": True, "allowed_semesters": [2, 4]}}
+    result = apply_command(None, Command.IMPORT_SAE, actor(OP), semester, CTX)
+    assert isinstance(result, Refusal) and result.code == "sae_semester_not_allowed"
+    bad_curp = {**GOOD_PAYLOAD[Command.IMPORT_SAE], "fields": {**SAE_FIELDS, "curp": "TEMGO30312HDFLRBA3"}}
+    result = apply_command(None, Command.IMPORT_SAE, actor(OP), bad_curp, CTX)
+    assert isinstance(result, Refusal) and result.field == "curp"
+
+
+def test_print_order_number_required():
+    result = apply_command(student(S.VALIDATED), Command.CREATE_PRINT_ORDER, actor(EST), {}, CTX)
+    assert isinstance(result, Refusal) and result.code == "missing_order_number"
+    ok = apply_command(student(S.VALIDATED), Command.CREATE_PRINT_ORDER, actor(EST), {"print_order": 7}, CTX)
+    assert ok.print_order == 7 and ok.status == S.REQUESTED
+
+
+def test_unknown_command_is_a_refusal_not_an_exception():
+    result = apply_command(student(S.ENROLLED), "borrar", actor(SUP), {}, CTX)
+    assert isinstance(result, Refusal) and result.code == "unknown_command"
+
+
+def test_allowed_commands_follow_table():
+    assert allowed_commands(student(S.RECEIVED), SUP) == [
+        Command.PRINT_TEMPORARY, Command.REJECT_REPRINT, Command.REJECT_RETAKE, Command.DELIVER]
+    assert allowed_commands(None, OP) == [Command.IMPORT_SAE]
+
+
+def test_student_dict_round_trip_keeps_accents():
+    record = student(S.DELIVERED, first_names="ÍÑIGO", valid_until=date(2027, 8, 1), delivered_at=NOW)
+    assert Student.from_dict(record.to_dict()) == record
+    assert record.full_name == "ALBARRÁN MALDONADO ÍÑIGO"

@@ -1,0 +1,39 @@
+import os
+from datetime import datetime, timezone
+
+import pytest
+
+from station.demo import generate_students, make_campuses
+from station.domain import Actor, Role
+from station.store import LocalStore
+
+KEY = bytes(range(32))
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = LocalStore(tmp_path / "estacion.sqlite3", KEY, "EST-001-01")
+    s.upsert_students(generate_students(50, make_campuses(1), seed=7))
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def operator():
+    return Actor("capturista", Role.OPERATOR, frozenset({"001"}), "EST-001-01")
+
+
+@pytest.fixture
+def supervisor():
+    return Actor("supervisor", Role.SUPERVISOR, frozenset({"001"}), "EST-001-01")
+
+
+def fake_jpeg(size=50_000) -> bytes:
+    return b"\xff\xd8\xff\xe0" + os.urandom(size - 6) + b"\xff\xd9"
+
+
+def fake_png() -> bytes:
+    return b"\x89PNG\r\n\x1a\n" + os.urandom(2000)
+
+
+NOW = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.utc)
