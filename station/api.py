@@ -1,0 +1,198 @@
+"""HTTP client of the central server, with failures named by their real cause.
+
+DESIGN.md §4: the users of comparable systems complain of misleading "no
+internet" errors; here every failure becomes an :class:`ApiError` whose
+``cause`` is one of ``dns``, ``tls``, ``refused``, ``timeout``,
+``network``, ``unauthorized`` (401), ``forbidden`` (403), ``not_found``
+(404), ``conflict`` (409), ``invalid`` (other 4xx), ``server`` (5xx) or
+``bad_response`` (not the JSON we expect), and whose ``message`` is Spanish.
+No Qt; safe to call from worker threads (one ``requests.Session`` per client).
+"""
+from __future__ import annotations
+
+import socket
+import ssl
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlparse
+
+import requests
+
+DEFAULT_TIMEOUT = (3.05, 20.0)  # (connect, read) seconds
+
+
+@dataclass
+class ApiError(Exception):
+    """A failed call. ``cause`` (see module doc), ``message`` (Spanish),
+    ``status`` (HTTP status or ``None``), ``code`` (the server's stable error
+    code when it sent one), ``field`` (offending field, if named)."""
+
+    cause: str
+    message: str
+    status: int | None = None
+    code: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def is_transient(self) -> bool:
+        """True for failures worth retrying later (network, timeouts, 5xx)."""
+        return self.cause in {"dns", "refused", "timeout", "network", "server", "bad_response"}
+
+
+def _chain(exc: BaseException):
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+        if exc is None:
+            break
+        for arg in getattr(exc, "args", ()):
+            if isinstance(arg, BaseException):
+                yield arg
+                yield from _chain(arg)
+
+
+def classify_network_error(exc: BaseException, url: str) -> ApiError:
+    """Turn a ``requests`` exception into an :class:`ApiError` naming DNS, TLS,
+    refused connection or timeout (in that order of evidence)."""
+    host = urlparse(url).hostname or url
+    causes = list(_chain(exc))
+    if isinstance(exc, requests.exceptions.SSLError) or any(isinstance(c, ssl.SSLError) for c in causes):
+        detail = next((str(c) for c in causes if isinstance(c, ssl.SSLCertVerificationError)), "")
+        return ApiError("tls", f"Falló la conexión segura (TLS) con {host}: el certificado no es válido o no "
+                               f"es de confianza. {detail}".strip())
+    if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.ReadTimeout,
+                        requests.exceptions.Timeout)):
+        return ApiError("timeout", f"El servidor {host} no respondió a tiempo.")
+    if any(isinstance(c, socket.gaierror) for c in causes) or "NameResolution" in repr(exc) \
+            or "Name or service not known" in str(exc):
+        return ApiError("dns", f"No se encontró el servidor «{host}» (falla de DNS). Revise la dirección del "
+                               "servidor o la red del plantel.")
+    if any(isinstance(c, ConnectionRefusedError) for c in causes) or "Connection refused" in str(exc):
+        return ApiError("refused", f"El servidor {host} rechazó la conexión: el servicio no está en ejecución "
+                                   "o un cortafuegos lo bloquea.")
+    return ApiError("network", f"Se perdió la conexión con {host}: {type(exc).__name__}.")
+
+
+_STATUS_CAUSE = {401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict"}
+
+
+def error_from_response(response: requests.Response) -> ApiError:
+    """An :class:`ApiError` for a non-2xx response, using the server's
+    ``{"error": {"code", "message", "field"}}`` body when present."""
+    status = response.status_code
+    cause = _STATUS_CAUSE.get(status, "server" if status >= 500 else "invalid")
+    try:
+        body = response.json()
+        error = body.get("error") if isinstance(body, dict) else None
+    except ValueError:
+        error = None
+    if isinstance(error, dict) and isinstance(error.get("message"), str):
+        return ApiError(cause, error["message"], status, error.get("code"), error.get("field"))
+    defaults = {
+        "unauthorized": "La sesión expiró o las credenciales no son válidas; inicie sesión de nuevo.",
+        "forbidden": "Su usuario no tiene permiso para esta acción.",
+        "not_found": "El servidor no encontró lo solicitado.",
+        "conflict": "El servidor rechazó el cambio porque el registro cambió mientras tanto.",
+        "server": f"El servidor central tuvo un error interno (HTTP {status}); se reintentará más tarde.",
+        "invalid": f"El servidor rechazó la solicitud (HTTP {status}).",
+    }
+    return ApiError(cause, defaults[cause], status)
+
+
+class ServerApi:
+    """Client of the central server at ``base_url`` (e.g. ``http://127.0.0.1:8000``).
+
+    ``token`` is the bearer token from :meth:`login`. Every method returns the
+    decoded JSON (dict/list) or bytes, or raises :class:`ApiError`.
+    """
+
+    def __init__(self, base_url: str, token: str | None = None, timeout=DEFAULT_TIMEOUT,
+                 session: requests.Session | None = None):
+        if not base_url:
+            raise ApiError("invalid", "No se ha configurado la dirección del servidor central.")
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+        self.http = session or requests.Session()
+
+    # --- plumbing -------------------------------------------------------
+
+    def request(self, method: str, path: str, *, json: Any = None, data: bytes | None = None,
+                params: dict | None = None, headers: dict | None = None, raw: bool = False,
+                timeout=None) -> Any:
+        """Send one request; return JSON (or bytes with ``raw``). Raises :class:`ApiError`."""
+        url = self.base_url + path
+        all_headers = {"Accept": "application/json"}
+        if self.token:
+            all_headers["Authorization"] = f"Bearer {self.token}"
+        all_headers.update(headers or {})
+        try:
+            response = self.http.request(method, url, json=json, data=data, params=params, headers=all_headers,
+                                         timeout=timeout or self.timeout)
+        except requests.exceptions.RequestException as exc:
+            raise classify_network_error(exc, url) from None
+        if not 200 <= response.status_code < 300:
+            raise error_from_response(response)
+        if raw:
+            return response.content
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise ApiError("bad_response", "El servidor envió una respuesta que no se pudo leer (no es JSON).",
+                           response.status_code) from None
+
+    # --- endpoints ------------------------------------------------------
+
+    def health(self) -> dict:
+        """``GET /health``."""
+        return self.request("GET", "/health", timeout=(3.05, 5.0))
+
+    def login(self, username: str, password: str) -> dict:
+        """``POST /auth/login`` → ``{token, expires_at, user: {username, role, campuses, display_name}}``;
+        keeps the token for later calls."""
+        answer = self.request("POST", "/auth/login", json={"username": username, "password": password})
+        if not isinstance(answer, dict) or "token" not in answer or "user" not in answer:
+            raise ApiError("bad_response", "El servidor respondió al inicio de sesión sin los datos esperados.")
+        self.token = answer["token"]
+        return answer
+
+    def logout(self) -> None:
+        """``POST /auth/logout`` (revokes the token)."""
+        self.request("POST", "/auth/logout")
+        self.token = None
+
+    def get_student(self, matricula: str) -> dict:
+        """``GET /students/{matricula}`` → the record as ``Student.to_dict()``."""
+        return self.request("GET", f"/students/{quote(matricula)}")
+
+    def student_command(self, matricula: str, command: str, payload: dict,
+                        idempotency_key: str | None = None) -> dict:
+        """``POST /students/{matricula}/commands`` → the new record."""
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        return self.request("POST", f"/students/{quote(matricula)}/commands",
+                            json={"command": command, "payload": payload}, headers=headers)
+
+    def sae_lookup(self, matricula: str) -> dict:
+        """``GET /sae/{matricula}``: SAE data, comparison, allowed actions or the reason."""
+        return self.request("GET", f"/sae/{quote(matricula)}")
+
+    def sae_apply(self, matricula: str, action: str) -> dict:
+        """``POST /sae/{matricula}/import`` or ``/update`` (``action``) → the new record."""
+        if action not in ("import", "update"):
+            raise ValueError(action)
+        return self.request("POST", f"/sae/{quote(matricula)}/{action}")
+
+    def status_report(self) -> dict:
+        """``GET /reports/status`` → ``StatusReport.to_dict()``."""
+        return self.request("GET", "/reports/status")
+
+    def station_keys(self) -> dict:
+        """``GET /stations/keys`` → ``{station_id: public_key_b64}``."""
+        return self.request("GET", "/stations/keys")
