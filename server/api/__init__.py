@@ -1,0 +1,1 @@
+"""HTTP routers of the central server (mounted by :func:`server.app.create_app`)."""

@@ -1,0 +1,62 @@
+"""Shared pieces of the routers: app state access, the principal dependency,
+documented error responses, refusal → HTTP mapping."""
+from __future__ import annotations
+
+from typing import Any, Callable, TypeVar
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session, sessionmaker
+
+from station.domain import Refusal
+
+from server.auth import Principal, authenticate, bearer_token
+from server.db.engine import run_transaction
+from server.errors import ApiError, ErrorResponse
+from server.settings import ServerSettings
+
+T = TypeVar("T")
+
+
+def factory(request: Request) -> sessionmaker[Session]:
+    """The app's session factory."""
+    return request.app.state.session_factory
+
+
+def settings(request: Request) -> ServerSettings:
+    """The app's :class:`ServerSettings`."""
+    return request.app.state.settings
+
+
+def transaction(request: Request, work: Callable[[Session], T], retry_integrity: bool = False) -> T:
+    """Run ``work`` in one retried transaction (see :func:`server.db.engine.run_transaction`)."""
+    return run_transaction(factory(request), work, retry_integrity=retry_integrity)
+
+
+def current_principal(request: Request) -> Principal:
+    """Dependency: the authenticated :class:`Principal` (401 otherwise)."""
+    token = bearer_token(request)
+    with factory(request)() as session:
+        return authenticate(session, token)
+
+
+PrincipalDep = Depends(current_principal)
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries for error statuses (all share :class:`ErrorResponse`)."""
+    text = {400: "Solicitud inválida", 401: "Sin sesión o sesión inválida", 403: "Sin permiso",
+            404: "No encontrado", 409: "Conflicto con el estado actual", 413: "Demasiado grande",
+            422: "Datos inválidos", 429: "Demasiados intentos"}
+    return {s: {"model": ErrorResponse, "description": text.get(s, "Error")} for s in statuses}
+
+
+AUTH_ERRORS = (401, 422)
+
+
+REFUSAL_STATUS = {"forbidden_role": 403, "forbidden_campus": 403, "not_found": 404}
+
+
+def refusal_error(refusal: Refusal) -> ApiError:
+    """HTTP error for a domain :class:`Refusal`: 403 for forbidden_role/forbidden_campus,
+    404 for not_found, 409 for everything else."""
+    return ApiError(REFUSAL_STATUS.get(refusal.code, 409), refusal.code, refusal.message, refusal.field)

@@ -1,0 +1,172 @@
+"""Students, commands, planteles and groups (manual §8–§13; DESIGN §3–§4).
+
+Reads: any signed-in user may consult any student by matrícula (manual
+§13); bulk lists are limited to the user's planteles for operators and
+supervisors. Writes go through :func:`server.services.students.apply_student_command`.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import APIRouter, Path, Query, Request
+from sqlalchemy import func, select
+
+from station.domain import Command, FieldError, Refusal, Status, validate_matricula
+
+from server.api.common import AUTH_ERRORS, PrincipalDep, errors, factory, refusal_error, transaction
+from server.auth import Principal, require_campus_read
+from server.db.models import Campus, StudentRow
+from server.errors import ApiError
+from server.schemas import CampusOut, CommandRequest, GroupOut, StudentOut, StudentPage
+from server.services.students import apply_student_command, student_from_row
+
+router = APIRouter(tags=["students"])
+
+MatriculaPath = Path(min_length=1, max_length=32, description="Matrícula, p. ej. 180010051-1")
+
+#: Commands that have their own endpoint (the server supplies data the client must not assert).
+OTHER_ENDPOINT = {
+    Command.IMPORT_SAE: "POST /sae/{matricula}/import",
+    Command.UPDATE_SAE: "POST /sae/{matricula}/update",
+    Command.CREATE_PRINT_ORDER: "POST /print-orders",
+    Command.START_PRINTING: "POST /print-orders/{number}/advance",
+    Command.RECEIVE: "POST /print-orders/{number}/advance",
+}
+
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+#: payload key → (type, max length) accepted by the generic command endpoint.
+PAYLOAD_KEYS: dict[str, tuple[type, int]] = {
+    "photo_sha256": (str, 64), "signature_sha256": (str, 64), "delivery_signature_sha256": (str, 64),
+    "photo_checks_ok": (bool, 0), "photo_override_reason": (str, 2000), "comment": (str, 2000),
+    "health_institution": (str, 160), "affiliation_number": (str, 32), "valid_until": (str, 32),
+    "temporary_returned": (bool, 0),
+}
+
+
+def to_out(student) -> StudentOut:
+    """API model of a domain student (``extra["change_seq"]`` required)."""
+    return StudentOut(**student.to_dict(), change_seq=student.extra["change_seq"])
+
+
+def checked_matricula(value: str) -> str:
+    """Validated matrícula or 422 ``invalid_field`` (field ``matricula``) with the domain's message."""
+    try:
+        return validate_matricula(value)
+    except FieldError as exc:
+        raise ApiError(422, "invalid_field", exc.message, exc.field) from None
+
+
+def check_payload(payload: dict[str, Any]) -> None:
+    """422 ``invalid_field`` for unknown keys, wrong types, over-long text or malformed hashes."""
+    for key, value in payload.items():
+        if key not in PAYLOAD_KEYS:
+            raise ApiError(422, "invalid_field", f"El dato «{key}» no se reconoce en esta acción.", key)
+        kind, max_len = PAYLOAD_KEYS[key]
+        if value is None:
+            continue
+        if kind is bool and not isinstance(value, bool):
+            raise ApiError(422, "invalid_field", f"El dato «{key}» debe ser verdadero o falso.", key)
+        if kind is str:
+            if not isinstance(value, str):
+                raise ApiError(422, "invalid_field", f"El dato «{key}» debe ser texto.", key)
+            if len(value) > max_len:
+                raise ApiError(422, "invalid_field", f"El dato «{key}» es demasiado largo (máximo {max_len}).", key)
+            if key.endswith("_sha256") and not _HEX64.match(value):
+                raise ApiError(422, "invalid_field",
+                               f"El dato «{key}» debe ser un SHA-256 en hexadecimal (64 caracteres).", key)
+
+
+@router.get("/students/{matricula}", response_model=StudentOut, responses=errors(401, 404, 422))
+def get_student(request: Request, matricula: str = MatriculaPath, principal: Principal = PrincipalDep):
+    """One student's full record (manual §13: any signed-in user, any plantel, read-only).
+
+    404 ``student_not_found``; 422 ``invalid_field`` for a malformed matrícula.
+    """
+    matricula = checked_matricula(matricula)
+    with factory(request)() as session:
+        row = session.get(StudentRow, matricula)
+        if row is None:
+            raise ApiError(404, "student_not_found",
+                           f"El alumno {matricula} no existe en la base de datos de credencialización.", "matricula")
+        return to_out(student_from_row(row))
+
+
+@router.get("/students", response_model=StudentPage, responses=errors(401, 403, 422))
+def list_students(request: Request, principal: Principal = PrincipalDep,
+                  campus: str | None = Query(default=None, max_length=16),
+                  group: str | None = Query(default=None, max_length=40),
+                  status: Status | None = Query(default=None),
+                  page: int = Query(default=1, ge=1, le=1_000_000),
+                  page_size: int = Query(default=100, ge=1, le=500)):
+    """Students filtered by plantel, group and status, ordered by matrícula, paged.
+
+    Operators and supervisors: only their planteles (403 ``forbidden_campus``;
+    without ``campus`` their own planteles are listed).
+    """
+    query = select(StudentRow)
+    if campus is not None:
+        require_campus_read(principal, campus)
+        query = query.where(StudentRow.campus_code == campus)
+    elif not principal.sees_all_campuses():
+        query = query.where(StudentRow.campus_code.in_(sorted(principal.campuses)))
+    if group is not None:
+        query = query.where(StudentRow.group_code == group)
+    if status is not None:
+        query = query.where(StudentRow.status == status.value)
+    with factory(request)() as session:
+        total = session.scalar(select(func.count()).select_from(query.subquery()))
+        rows = session.scalars(query.order_by(StudentRow.matricula).offset((page - 1) * page_size).limit(page_size))
+        items = [to_out(student_from_row(r)) for r in rows]
+    return StudentPage(items=items, page=page, page_size=page_size, total=total)
+
+
+@router.post("/students/{matricula}/commands", response_model=StudentOut, responses=errors(401, 403, 404, 409, 422))
+def post_command(body: CommandRequest, request: Request, matricula: str = MatriculaPath,
+                 principal: Principal = PrincipalDep):
+    """Apply a domain command (``station.domain.Command`` code) to a student.
+
+    Returns the new record. Refusals of the shared transition table: 403
+    ``forbidden_role`` / ``forbidden_campus``, 404 ``not_found``, 409 with
+    the refusal's code and Spanish message otherwise (e.g.
+    ``invalid_status``, ``comment_required``, ``status_changed``). 422
+    ``invalid_field`` for a malformed payload, ``command_not_allowed_here``
+    for SAE and print-order commands (they have their own endpoints).
+    """
+    matricula = checked_matricula(matricula)
+    if body.command in OTHER_ENDPOINT:
+        raise ApiError(422, "command_not_allowed_here",
+                       f"«{body.command.label}» se realiza con {OTHER_ENDPOINT[body.command]}.", "command")
+    check_payload(body.payload)
+    actor = principal.actor
+
+    def work(session):
+        result = apply_student_command(session, matricula, body.command, actor, body.payload,
+                                       expected_status=body.expected_status)
+        if isinstance(result, Refusal):
+            raise refusal_error(result)
+        return result
+
+    return to_out(transaction(request, work))
+
+
+@router.get("/campuses", response_model=list[CampusOut], responses=errors(*AUTH_ERRORS))
+def list_campuses(request: Request, principal: Principal = PrincipalDep):
+    """Every plantel (code, name), ordered by code."""
+    with factory(request)() as session:
+        return [CampusOut(code=c.code, name=c.name) for c in session.scalars(select(Campus).order_by(Campus.code))]
+
+
+@router.get("/campuses/{code}/groups", response_model=list[GroupOut], responses=errors(401, 403, 404, 422))
+def list_groups(request: Request, code: str = Path(min_length=1, max_length=16), principal: Principal = PrincipalDep):
+    """Groups of a plantel with their student counts (manual §10 filter "grupo").
+
+    404 ``campus_not_found``; 403 ``forbidden_campus`` for other planteles of scoped roles.
+    """
+    with factory(request)() as session:
+        if session.get(Campus, code) is None:
+            raise ApiError(404, "campus_not_found", f"El plantel {code} no existe.", "code")
+        require_campus_read(principal, code)
+        rows = session.execute(select(StudentRow.group_code, func.count()).where(StudentRow.campus_code == code)
+                               .group_by(StudentRow.group_code).order_by(StudentRow.group_code))
+        return [GroupOut(group_code=g, students=n) for g, n in rows]

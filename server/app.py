@@ -1,0 +1,110 @@
+"""Application factory of the central server (DESIGN.md §5).
+
+``create_app(db_url)`` migrates nothing by itself unless ``migrate=True``:
+production runs ``credencializacion-server migrate`` first; tests and the
+embedded SQLite default pass ``migrate=True``. The OpenAPI document is at
+``/openapi.json``; ``GET /health`` answers without authentication.
+"""
+from __future__ import annotations
+
+import json
+
+from fastapi import FastAPI, Request
+from sqlalchemy import text
+
+from server.api.common import errors
+from server.db.engine import make_engine, make_session_factory
+from server.errors import error_json, install_error_handlers
+from server.schemas import Health
+from server.settings import ServerSettings
+
+_NUL_MESSAGE = "La solicitud contiene un carácter nulo (\\u0000), que no se admite."
+
+
+class RejectNulMiddleware:
+    """ASGI middleware: 422 ``invalid_request`` for a NUL character in the
+    path, the query string or a JSON body (PostgreSQL cannot store it; it is
+    never legitimate input). Bodies other than JSON pass untouched."""
+
+    def __init__(self, app, max_json_bytes: int = 2 * 1024 * 1024):
+        self.app = app
+        self.max_json_bytes = max_json_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        raw_path = scope.get("raw_path") or scope.get("path", "").encode()
+        query = scope.get("query_string", b"")
+        if b"%00" in raw_path.lower() or b"\x00" in raw_path or b"%00" in query.lower() or "\x00" in scope.get("path", ""):
+            return await error_json(422, "invalid_request", _NUL_MESSAGE)(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        ctype = headers.get(b"content-type", b"").lower()
+        if scope.get("method") in ("POST", "PUT", "PATCH") and b"json" in ctype:
+            chunks, size, more = [], 0, True
+            while more:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > self.max_json_bytes:
+                    return await error_json(413, "payload_too_large",
+                                            "El contenido enviado es demasiado grande.")(scope, receive, send)
+                chunks.append(chunk)
+                more = message.get("more_body", False)
+            body = b"".join(chunks)
+            if b"\\u0000" in body or b"\x00" in body:
+                return await error_json(422, "invalid_request", _NUL_MESSAGE)(scope, receive, send)
+            sent = False
+
+            async def replay():
+                nonlocal sent
+                if not sent:
+                    sent = True
+                    return {"type": "http.request", "body": body, "more_body": False}
+                return await receive()
+
+            return await self.app(scope, replay, send)
+        return await self.app(scope, receive, send)
+
+
+def create_app(db_url: str, settings: ServerSettings | None = None, migrate: bool = False,
+               sae_adapter=None) -> FastAPI:
+    """Build the FastAPI app for the database at ``db_url``.
+
+    ``settings`` defaults to :class:`ServerSettings`; ``migrate=True`` runs
+    Alembic to head first; ``sae_adapter`` defaults to
+    :class:`server.services.sae.DatabaseSaeAdapter` (SAE export files loaded
+    with ``import-sae``).
+    """
+    if migrate:
+        from server.db.migrate import upgrade
+
+        upgrade(db_url)
+    from server.api import admin, auth_routes, print_orders, reports, sae, students
+    from server.services.sae import DatabaseSaeAdapter
+
+    engine = make_engine(db_url)
+    app = FastAPI(
+        title="Credencialización — servidor central",
+        version="0.1.0",
+        description="API del servidor central de credencialización (alumnos, SAE, órdenes de impresión, "
+                    "reportes). Errores: {\"error\": {\"code\", \"message\", \"field\"}}.",
+    )
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+    app.state.settings = settings or ServerSettings()
+    app.state.sae = sae_adapter or DatabaseSaeAdapter()
+    install_error_handlers(app)
+    app.add_middleware(RejectNulMiddleware)
+
+    @app.get("/health", response_model=Health, tags=["health"], responses=errors(503))
+    def health(request: Request) -> Health:
+        """Liveness and database reachability (no authentication)."""
+        with request.app.state.session_factory() as session:
+            session.execute(text("SELECT 1"))
+        return Health(status="ok", database=engine.dialect.name)
+
+    for module in (auth_routes, students, sae, print_orders, reports, admin):
+        app.include_router(module.router)
+    return app

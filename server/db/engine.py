@@ -1,0 +1,122 @@
+"""Engines, sessions and the retrying transaction helper.
+
+- PostgreSQL URLs (``postgresql://…``) use psycopg 3 (``postgresql+psycopg``).
+- SQLite files get WAL, ``foreign_keys=ON``, a 30 s busy timeout and
+  ``BEGIN IMMEDIATE`` for every transaction, so two writers never fail on a
+  lock upgrade — SQLite then serializes writers itself.
+- :func:`run_transaction` retries a whole unit of work on a deadlock,
+  serialization failure or a busy SQLite file, so such errors never reach a
+  client (issue 3, concurrency).
+"""
+from __future__ import annotations
+
+import logging
+import random
+import time
+from pathlib import Path
+from typing import Callable, TypeVar
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger("server.db")
+T = TypeVar("T")
+
+
+def normalize_url(url: str) -> str:
+    """Return ``url`` with the psycopg 3 driver for PostgreSQL; a bare path becomes ``sqlite:///path``.
+
+    Raises ``ValueError`` (Spanish) for other back-ends.
+    """
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().resolve()}"
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        return parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    if backend == "sqlite":
+        return url
+    raise ValueError(f"Base de datos no admitida: {backend}. Use PostgreSQL o SQLite.")
+
+
+def make_engine(url: str, pool_size: int = 20) -> Engine:
+    """Create the engine for ``url`` (see module docstring for the per-back-end setup)."""
+    url = normalize_url(url)
+    if url.startswith("sqlite"):
+        parsed = make_url(url)
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_conn, _record):
+            dbapi_conn.isolation_level = None  # we emit BEGIN ourselves
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+                         pool_timeout=60)
+
+
+def is_postgres(engine: Engine) -> bool:
+    """True when ``engine`` talks to PostgreSQL."""
+    return engine.dialect.name == "postgresql"
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that do not expire objects on commit (answers are built after commit)."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+_RETRY_PGCODES = {"40P01", "40001", "55P03"}  # deadlock, serialization failure, lock not available
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """True for a deadlock / serialization failure (PostgreSQL) or a busy file (SQLite)."""
+    if isinstance(exc, DBAPIError):
+        orig = exc.orig
+        code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+        if code in _RETRY_PGCODES:
+            return True
+        if isinstance(exc, OperationalError) and "database is locked" in str(orig):
+            return True
+    return False
+
+
+def run_transaction(factory: sessionmaker[Session], work: Callable[[Session], T], attempts: int = 8,
+                    retry_integrity: bool = False) -> T:
+    """Run ``work(session)`` in one transaction and commit; retry on retryable errors.
+
+    ``retry_integrity`` also retries once on an ``IntegrityError`` (two
+    concurrent inserts of the same key: the retry sees the row and answers
+    with a proper refusal). Non-retryable exceptions (including
+    :class:`server.errors.ApiError`) roll back and propagate.
+    """
+    integrity_retried = False
+    for attempt in range(1, attempts + 1):
+        with factory() as session:
+            try:
+                with session.begin():
+                    return work(session)
+            except IntegrityError:
+                if retry_integrity and not integrity_retried:
+                    integrity_retried = True
+                    continue
+                raise
+            except DBAPIError as exc:
+                if not is_retryable(exc) or attempt == attempts:
+                    raise
+                log.info("Reintento %d de una transacción (%s)", attempt, type(exc.orig).__name__)
+                time.sleep(min(0.5, 0.01 * 2 ** attempt) * random.random())
+    raise RuntimeError("unreachable")

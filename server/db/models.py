@@ -1,0 +1,227 @@
+"""SQLAlchemy 2 models of the central server (DESIGN.md §3–§5).
+
+Times are stored timezone-aware (UTC) and always read back aware, also on
+SQLite (:class:`UtcDateTime`). The ``students`` table mirrors
+:class:`station.domain.Student` column by column plus ``change_seq``: a
+server change number (BIGINT, unique, indexed) taken from the ``counters``
+row ``change_seq`` while that row is locked until commit, so numbers commit
+in order — the basis of the future ``GET /changes?since=`` feed (DESIGN §4).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class UtcDateTime(TypeDecorator):
+    """``DateTime(timezone=True)`` that always returns aware UTC values.
+
+    Raises ``ValueError`` when given a naive datetime (a programming error)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    """Declarative base; ``Base.metadata`` is Alembic's target."""
+
+
+class Campus(Base):
+    """A plantel: ``code`` (e.g. ``"001"``) and ``name`` ("Ciudad Azteca")."""
+
+    __tablename__ = "campuses"
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+
+
+class User(Base):
+    """A person who signs in. ``role`` is a :class:`station.domain.Role` code;
+    ``campuses`` the plantel scope (list of campus codes)."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    display_name: Mapped[str] = mapped_column(String(160), default="")
+    campuses: Mapped[list] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Token(Base):
+    """A bearer token; only its SHA-256 is stored. Revocable, with expiry."""
+
+    __tablename__ = "tokens"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    station_id: Mapped[str] = mapped_column(String(64), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class LoginFailure(Base):
+    """One failed sign-in, for rate limiting per user and per address."""
+
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(80))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+    __table_args__ = (Index("ix_login_failures_username_at", "username", "at"),
+                      Index("ix_login_failures_address_at", "address", "at"))
+
+
+class Station(Base):
+    """A registered enrollment station: ``station_id`` and its Ed25519 public
+    key (raw 32 bytes, base64), used to verify signed credential QR codes."""
+
+    __tablename__ = "stations"
+    station_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(String(200), default="")
+    registered_by: Mapped[str] = mapped_column(String(80))
+    registered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class StudentRow(Base):
+    """One student's record: the columns of :class:`station.domain.Student`
+    plus ``change_seq`` and server timestamps."""
+
+    __tablename__ = "students"
+    matricula: Mapped[str] = mapped_column(String(16), primary_key=True)
+    curp: Mapped[str] = mapped_column(String(18), index=True)
+    first_names: Mapped[str] = mapped_column(String(120))
+    first_surname: Mapped[str] = mapped_column(String(120))
+    second_surname: Mapped[str] = mapped_column(String(120), default="")
+    prematricula: Mapped[str] = mapped_column(String(16), default="")
+    folio: Mapped[str] = mapped_column(String(32), default="")
+    campus_code: Mapped[str] = mapped_column(String(16), index=True)
+    campus_name: Mapped[str] = mapped_column(String(120), default="")
+    group_code: Mapped[str] = mapped_column(String(40), default="")
+    career: Mapped[str] = mapped_column(String(160), default="")
+    semester: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    institutional_email: Mapped[str] = mapped_column(String(160), default="")
+    health_institution: Mapped[str] = mapped_column(String(160), default="")
+    affiliation_number: Mapped[str] = mapped_column(String(32), default="")
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    print_order: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    reprint_count: Mapped[int] = mapped_column(Integer, default=0)
+    biometrics_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    status_updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    sae_updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    photo_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    signature_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    delivery_signature_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    temporary_returned: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    change_seq: Mapped[int] = mapped_column(BigInteger, unique=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_students_campus_group", "campus_code", "group_code"),
+                      Index("ix_students_campus_status", "campus_code", "status"))
+
+
+class AuditEvent(Base):
+    """Who did what, from which station, when, from→to, with which comment
+    (DESIGN §3 "Every transition writes an audit event"). ``entity`` is
+    ``student``, ``print_order``, ``user``, ``station`` or ``sae_file``."""
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    username: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(20))
+    station_id: Mapped[str] = mapped_column(String(64), default="")
+    entity: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    command: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    to_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    change_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+
+
+class PrintOrder(Base):
+    """A numbered print order (manual §2 Solicitado/Imprimiendo/Recibido)."""
+
+    __tablename__ = "print_orders"
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    status: Mapped[str] = mapped_column(String(16))
+    campuses: Mapped[list] = mapped_column(JSON, default=list)
+    student_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class PrintOrderItem(Base):
+    """A student included in a print order (kept after reprints)."""
+
+    __tablename__ = "print_order_items"
+    order_number: Mapped[int] = mapped_column(ForeignKey("print_orders.number"), primary_key=True)
+    matricula: Mapped[str] = mapped_column(ForeignKey("students.matricula"), primary_key=True, index=True)
+
+
+class SaeRecord(Base):
+    """One row of the latest SAE export loaded on the server (manual §7)."""
+
+    __tablename__ = "sae_records"
+    matricula: Mapped[str] = mapped_column(String(16), primary_key=True)
+    curp: Mapped[str] = mapped_column(String(18))
+    folio: Mapped[str] = mapped_column(String(32), default="")
+    prematricula: Mapped[str] = mapped_column(String(16), default="")
+    first_names: Mapped[str] = mapped_column(String(120))
+    first_surname: Mapped[str] = mapped_column(String(120))
+    second_surname: Mapped[str] = mapped_column(String(120), default="")
+    campus_code: Mapped[str] = mapped_column(String(16))
+    campus_name: Mapped[str] = mapped_column(String(120), default="")
+    group_code: Mapped[str] = mapped_column(String(40), default="")
+    career: Mapped[str] = mapped_column(String(160), default="")
+    institutional_email: Mapped[str] = mapped_column(String(160), default="")
+    health_institution: Mapped[str] = mapped_column(String(160), default="")
+    affiliation_number: Mapped[str] = mapped_column(String(32), default="")
+    enrolled: Mapped[bool] = mapped_column(Boolean)
+    semester: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    source: Mapped[str] = mapped_column(String(255), default="")
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Counter(Base):
+    """Named counters (``change_seq``, ``print_order``). The row is updated
+    with ``value = value + n`` so its lock serializes allocation until commit."""
+
+    __tablename__ = "counters"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -1,0 +1,132 @@
+"""Error envelope of the HTTP API (DESIGN.md §9: Spanish messages, never a traceback).
+
+Every error answer, including 404/405/422 produced by the framework, has the
+shape ``{"error": {"code": "stable_code", "message": "texto en español",
+"field": "optional"}}``. Services raise :class:`ApiError`; the handlers
+installed by :func:`install_error_handlers` turn everything else into that
+envelope (an unexpected exception becomes 500 ``internal_error`` and is
+logged without request bodies, which may hold personal data).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("server")
+
+
+class ApiError(Exception):
+    """An error answer: HTTP ``status``, stable ``code``, Spanish ``message``,
+    optional ``field`` and extra ``headers`` (e.g. ``Retry-After``)."""
+
+    def __init__(self, status: int, code: str, message: str, field: str | None = None,
+                 headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+        self.headers = headers
+        self.extra = extra or {}
+
+
+class ErrorBody(BaseModel):
+    """Body of an error: ``code`` (stable), ``message`` (es-MX), ``field`` (optional)."""
+
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    """The envelope ``{"error": ErrorBody}`` of every non-2xx answer."""
+
+    error: ErrorBody
+
+
+def error_json(status: int, code: str, message: str, field: str | None = None,
+               headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None) -> JSONResponse:
+    """Build the JSON error response."""
+    body: dict[str, Any] = {"code": code, "message": message}
+    if field is not None:
+        body["field"] = field
+    body.update(extra or {})
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
+
+
+_HTTP_CODES = {
+    400: ("bad_request", "La solicitud no es válida."),
+    401: ("unauthenticated", "Inicie sesión para continuar."),
+    403: ("forbidden", "No tiene permiso para esta acción."),
+    404: ("not_found", "La dirección solicitada no existe."),
+    405: ("method_not_allowed", "Método HTTP no permitido para esta dirección."),
+    406: ("not_acceptable", "Formato de respuesta no disponible."),
+    413: ("payload_too_large", "El contenido enviado es demasiado grande."),
+    415: ("unsupported_media_type", "Tipo de contenido no admitido."),
+}
+
+
+def _field_of(loc: tuple | list) -> str | None:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or None
+
+
+def _validation_message(err: dict) -> str:
+    kind = err.get("type", "")
+    field = _field_of(err.get("loc", ())) or "la solicitud"
+    if kind == "missing":
+        return f"Falta el campo «{field}»."
+    if kind in ("json_invalid", "json_type"):
+        return "El cuerpo de la solicitud no es JSON válido."
+    if kind.startswith("string_too_long"):
+        return f"El campo «{field}» es demasiado largo."
+    if kind.startswith("string_too_short"):
+        return f"El campo «{field}» es demasiado corto."
+    if kind in ("enum", "literal_error"):
+        return f"El valor del campo «{field}» no es una de las opciones permitidas."
+    if kind.startswith("int") or kind.startswith("greater") or kind.startswith("less"):
+        return f"El campo «{field}» debe ser un número entero dentro del rango permitido."
+    if kind.startswith("string"):
+        return f"El campo «{field}» debe ser texto válido."
+    if kind.startswith("bool"):
+        return f"El campo «{field}» debe ser verdadero o falso."
+    if kind.startswith("dict") or kind.startswith("model"):
+        return f"El campo «{field}» debe ser un objeto JSON."
+    if kind.startswith("list"):
+        return f"El campo «{field}» debe ser una lista."
+    if kind == "extra_forbidden":
+        return f"El campo «{field}» no se reconoce."
+    return f"El valor del campo «{field}» no es válido."
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Install the handlers that give every error the JSON envelope."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError):
+        return error_json(exc.status, exc.code, exc.message, exc.field, exc.headers, exc.extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError):
+        errors = exc.errors()
+        first = errors[0] if errors else {}
+        return error_json(422, "invalid_request", _validation_message(first), _field_of(first.get("loc", ())))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        code, message = _HTTP_CODES.get(exc.status_code, ("http_error", "Error en la solicitud."))
+        return error_json(exc.status_code, code, message, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        log.error("Error inesperado en %s %s: %s", request.method, request.url.path, type(exc).__name__,
+                  exc_info=exc)
+        return error_json(500, "internal_error",
+                          "Ocurrió un error interno en el servidor. Intente de nuevo; si persiste, avise al "
+                          "administrador.")

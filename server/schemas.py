@@ -1,0 +1,285 @@
+"""Pydantic request/response models of the HTTP API (they make ``/openapi.json`` precise).
+
+Student records travel as :meth:`station.domain.Student.to_dict` plus
+``change_seq``. Status and role codes are the domain enums' values.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from station.domain import Command, Role, Status
+
+Username = Field(min_length=1, max_length=80)
+
+
+class Health(BaseModel):
+    """``GET /health``: ``status`` "ok" and the database back-end name."""
+
+    status: Literal["ok"]
+    database: str
+
+
+class LoginRequest(BaseModel):
+    """``POST /auth/login``. ``station_id`` (optional) ties the session to a registered station."""
+
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=1, max_length=1024)
+    station_id: str = Field(default="", max_length=64)
+
+
+class UserOut(BaseModel):
+    """A user as seen by clients."""
+
+    username: str
+    role: Role
+    campuses: list[str]
+    display_name: str
+
+
+class LoginResponse(BaseModel):
+    """Bearer ``token``, its ``expires_at`` (UTC) and the signed-in ``user``."""
+
+    token: str
+    expires_at: datetime
+    user: UserOut
+
+
+class MeResponse(UserOut):
+    """``GET /auth/me``: the user plus the session's station and expiry."""
+
+    station_id: str
+
+
+class OkResponse(BaseModel):
+    """Plain acknowledgement."""
+
+    ok: bool = True
+
+
+class StudentOut(BaseModel):
+    """A student record (:meth:`station.domain.Student.to_dict`) with its server ``change_seq``."""
+
+    matricula: str
+    curp: str
+    first_names: str
+    first_surname: str
+    second_surname: str
+    prematricula: str
+    folio: str
+    campus_code: str
+    campus_name: str
+    group_code: str
+    career: str
+    semester: int | None
+    institutional_email: str
+    health_institution: str
+    affiliation_number: str
+    status: Status
+    valid_until: date | None
+    comment: str
+    print_order: int | None
+    reprint_count: int
+    biometrics_at: datetime | None
+    status_updated_at: datetime | None
+    delivered_at: datetime | None
+    sae_updated_at: datetime | None
+    photo_sha256: str | None
+    signature_sha256: str | None
+    delivery_signature_sha256: str | None
+    temporary_returned: bool | None
+    change_seq: int
+
+
+class StudentPage(BaseModel):
+    """One page of ``GET /students``: ``items``, 1-based ``page``, ``page_size``, ``total``."""
+
+    items: list[StudentOut]
+    page: int
+    page_size: int
+    total: int
+
+
+class CommandRequest(BaseModel):
+    """``POST /students/{matricula}/commands``: a domain ``command`` code and its ``payload``.
+
+    ``expected_status`` (optional) refuses with 409 ``status_changed`` when the
+    stored status differs (lets a station detect a concurrent change).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+    command: Command
+    payload: dict[str, Any] = Field(default_factory=dict)
+    expected_status: Status | None = None
+
+
+class CampusOut(BaseModel):
+    """A plantel."""
+
+    code: str
+    name: str
+
+
+class GroupOut(BaseModel):
+    """A group of a plantel with its number of students."""
+
+    group_code: str
+    students: int
+
+
+class StationIn(BaseModel):
+    """``POST /stations``: ``station_id`` and the raw Ed25519 public key in base64 (44 chars)."""
+
+    model_config = ConfigDict(extra="forbid")
+    station_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    public_key: str = Field(min_length=1, max_length=64)
+    description: str = Field(default="", max_length=200)
+
+
+class StationOut(BaseModel):
+    """A registered station."""
+
+    station_id: str
+    public_key: str
+    description: str
+    registered_by: str
+    registered_at: datetime
+
+
+class StationKeys(BaseModel):
+    """``GET /stations/keys``: station id → base64 Ed25519 public key (active stations)."""
+
+    keys: dict[str, str]
+
+
+class UserIn(BaseModel):
+    """``POST /users`` (admin)."""
+
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9._@-]+$")
+    password: str = Field(min_length=8, max_length=1024)
+    role: Role
+    campuses: list[str] = Field(default_factory=list, max_length=100)
+    display_name: str = Field(default="", max_length=160)
+
+
+class SaeFieldComparison(BaseModel):
+    """One line of the side-by-side comparison (manual §7): Spanish ``label``,
+    SAE value, credentialing value, whether they differ."""
+
+    field: str
+    label: str
+    sae: str | int | None
+    current: str | int | None
+    differs: bool
+
+
+class Reason(BaseModel):
+    """Why an action is not allowed: stable ``code`` and Spanish ``message``."""
+
+    code: str
+    message: str
+
+
+class SaeRecordOut(BaseModel):
+    """A student as the SAE reports it (manual §7 "Datos del alumno en SAE")."""
+
+    matricula: str
+    curp: str
+    folio: str
+    prematricula: str
+    first_names: str
+    first_surname: str
+    second_surname: str
+    campus_code: str
+    campus_name: str
+    group_code: str
+    career: str
+    institutional_email: str
+    health_institution: str
+    affiliation_number: str
+    enrolled: bool
+    semester: int | None
+
+
+class SaeLookup(BaseModel):
+    """``GET /sae/{matricula}``: SAE data, whether the student exists in the
+    credentialing database, the comparison, ``allowed`` actions
+    (``import``/``update``) and the ``reason`` when none is allowed."""
+
+    matricula: str
+    sae: SaeRecordOut
+    exists: bool
+    student: StudentOut | None
+    comparison: list[SaeFieldComparison]
+    allowed: list[Literal["import", "update"]]
+    reason: Reason | None
+
+
+class RowError(BaseModel):
+    """A refused row of an SAE file: 1-based ``row`` (header = 1), ``field``, Spanish ``message``."""
+
+    row: int
+    field: str | None
+    message: str
+    matricula: str | None = None
+
+
+class SaeImportResult(BaseModel):
+    """Outcome of an SAE file import: rows read, imported, refused, and the row errors."""
+
+    rows: int
+    imported: int
+    refused: int
+    errors: list[RowError]
+    errors_truncated: bool
+    encoding: str
+
+
+class PrintOrderCreate(BaseModel):
+    """``POST /print-orders``: the planteles whose Validado and Rechazado students go in the order."""
+
+    model_config = ConfigDict(extra="forbid")
+    campuses: list[str] = Field(min_length=1, max_length=100)
+
+
+class PrintOrderAdvance(BaseModel):
+    """``POST /print-orders/{number}/advance``: the next status (``PRINTING`` or ``RECEIVED``).
+
+    Omit ``to_status`` to take the next step."""
+
+    model_config = ConfigDict(extra="forbid")
+    to_status: Literal["PRINTING", "RECEIVED"] | None = None
+
+
+class PrintOrderOut(BaseModel):
+    """A print order: ``number``, ``status`` (REQUESTED/PRINTING/RECEIVED), planteles, counts."""
+
+    number: int
+    status: Literal["REQUESTED", "PRINTING", "RECEIVED"]
+    campuses: list[str]
+    student_count: int
+    created_by: str
+    created_at: datetime
+    updated_at: datetime
+    matriculas: list[str] | None = None
+    skipped: list[str] | None = None
+
+
+class ReportRow(BaseModel):
+    """One plantel of the status report (manual §6)."""
+
+    campus_code: str
+    campus_name: str
+    total: int
+    counts: dict[str, int]
+
+
+class StatusReportOut(BaseModel):
+    """``GET /reports/status``: :meth:`station.domain.report.StatusReport.to_dict`."""
+
+    rows: list[ReportRow]
+    totals: ReportRow

@@ -1,0 +1,90 @@
+"""Users, campuses and stations (issue 3 §3; DESIGN §5). Admin operations, audited."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from station.domain import Actor, Role
+from station.secrets import load_public_key_b64
+
+from server.auth import hash_password
+from server.db.models import AuditEvent, Campus, Station, Token, User
+from server.errors import ApiError
+from server.services.students import utcnow
+from server.settings import ServerSettings
+
+
+def audit(session: Session, actor: Actor, entity: str, entity_id: str, command: str, comment: str = "",
+          from_status: str | None = None, to_status: str | None = None, details: dict | None = None) -> None:
+    """Append an audit event that is not a student transition."""
+    session.add(AuditEvent(at=utcnow(), username=actor.username, role=actor.role.value, station_id=actor.station_id,
+                           entity=entity, entity_id=str(entity_id), command=command, from_status=from_status,
+                           to_status=to_status, comment=comment, details=details or {}))
+
+
+def upsert_campuses(session: Session, campuses: Iterable[tuple[str, str]]) -> None:
+    """Create or rename planteles ``(code, name)``."""
+    for code, name in campuses:
+        row = session.get(Campus, code)
+        if row is None:
+            session.add(Campus(code=code, name=name))
+        else:
+            row.name = name
+    session.flush()
+
+
+def create_user(session: Session, actor: Actor, username: str, password: str, role: Role,
+                campuses: Iterable[str], display_name: str, settings: ServerSettings) -> User:
+    """Create a user. 409 ``user_exists``; 422 ``unknown_campus`` (field ``campuses``);
+    422 ``campus_required`` when an operator/supervisor has no plantel."""
+    campuses = sorted(set(campuses))
+    if session.scalar(select(User).where(User.username == username)) is not None:
+        raise ApiError(409, "user_exists", f"El usuario «{username}» ya existe.", "username")
+    known = set(session.scalars(select(Campus.code).where(Campus.code.in_(campuses)))) if campuses else set()
+    unknown = [c for c in campuses if c not in known]
+    if unknown:
+        raise ApiError(422, "unknown_campus", f"Plantel desconocido: {', '.join(unknown)}.", "campuses")
+    if role in (Role.OPERATOR, Role.SUPERVISOR) and not campuses:
+        raise ApiError(422, "campus_required", "Un capturista o supervisor necesita al menos un plantel asignado.",
+                       "campuses")
+    user = User(username=username, password_hash=hash_password(password, settings), role=role.value,
+                display_name=display_name or username, campuses=campuses, active=True, created_at=utcnow())
+    session.add(user)
+    audit(session, actor, "user", username, "create_user", details={"role": role.value, "campuses": campuses})
+    session.flush()
+    return user
+
+
+def disable_user(session: Session, actor: Actor, username: str) -> None:
+    """Deactivate a user and revoke all their tokens. 404 ``user_not_found``."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise ApiError(404, "user_not_found", f"El usuario «{username}» no existe.", "username")
+    user.active = False
+    session.execute(update(Token).where(Token.user_id == user.id, Token.revoked_at.is_(None))
+                    .values(revoked_at=utcnow()))
+    audit(session, actor, "user", username, "disable_user")
+
+
+def register_station(session: Session, actor: Actor, station_id: str, public_key: str, description: str) -> Station:
+    """Register (or re-key) a station. 422 ``invalid_public_key`` unless ``public_key`` is a
+    base64 raw Ed25519 key (32 bytes)."""
+    try:
+        load_public_key_b64(public_key)
+    except ValueError:
+        raise ApiError(422, "invalid_public_key",
+                       "La clave pública debe ser una clave Ed25519 de 32 bytes en base64.", "public_key") from None
+    row = session.get(Station, station_id)
+    if row is None:
+        row = Station(station_id=station_id)
+        session.add(row)
+    row.public_key = public_key
+    row.description = description
+    row.registered_by = actor.username
+    row.registered_at = utcnow()
+    row.revoked_at = None
+    audit(session, actor, "station", station_id, "register_station", details={"public_key": public_key})
+    session.flush()
+    return row

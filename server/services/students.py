@@ -1,0 +1,203 @@
+"""The one function that changes a student on the server (DESIGN.md §3, §4).
+
+:func:`apply_student_command` loads the row with a row lock (``SELECT … FOR
+UPDATE`` on PostgreSQL; SQLite serializes writers with ``BEGIN IMMEDIATE``),
+calls :func:`station.domain.apply_command`, writes the row, appends an audit
+event and gives the row a new ``change_seq``. Batch callers (print orders)
+use :func:`lock_students` + :func:`apply_locked` + :func:`stamp_changes` so
+rows are always locked before the ``change_seq`` counter (one lock order →
+no deadlock).
+
+The future sync layer (idempotency keys, ``GET /changes``) builds on this:
+``change_seq`` values come from the ``counters`` row whose lock is held until
+commit, so they become visible in increasing order.
+"""
+from __future__ import annotations
+
+from dataclasses import fields as dc_fields
+from datetime import datetime, timezone
+from typing import Any, Iterable, Mapping
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from station.domain import Actor, Command, Context, Refusal, Role, Status, Student, apply_command
+from station.domain.transitions import transitions_for
+
+from server.db.models import AuditEvent, Counter, StudentRow
+
+STUDENT_FIELDS = tuple(f.name for f in dc_fields(Student) if f.name != "extra")
+
+
+def utcnow() -> datetime:
+    """Aware UTC now."""
+    return datetime.now(timezone.utc)
+
+
+def student_from_row(row: StudentRow) -> Student:
+    """Domain value of a row; ``extra["change_seq"]`` carries the row's change number."""
+    values = {name: getattr(row, name) for name in STUDENT_FIELDS}
+    values["status"] = Status(row.status)
+    values["second_surname"] = values["second_surname"] or ""
+    return Student(**values, extra={"change_seq": row.change_seq})
+
+
+def write_student(row: StudentRow, student: Student) -> None:
+    """Copy every domain field of ``student`` onto ``row``."""
+    for name in STUDENT_FIELDS:
+        value = getattr(student, name)
+        if isinstance(value, Status):
+            value = value.value
+        setattr(row, name, value)
+
+
+def allocate(session: Session, name: str, n: int = 1) -> int:
+    """Reserve ``n`` consecutive numbers of counter ``name``; return the first.
+
+    The counter row stays locked until the transaction ends, so numbers of
+    ``change_seq`` commit in increasing order. Call it *after* locking rows.
+    """
+    with session.no_autoflush:
+        last = session.execute(
+            update(Counter).where(Counter.name == name).values(value=Counter.value + n)
+            .returning(Counter.value)
+        ).scalar_one()
+    return int(last) - n + 1
+
+
+def lock_student(session: Session, matricula: str) -> StudentRow | None:
+    """The row of ``matricula`` locked for update, or ``None``."""
+    return session.execute(
+        select(StudentRow).where(StudentRow.matricula == matricula).with_for_update()
+    ).scalar_one_or_none()
+
+
+def lock_students(session: Session, matriculas: Iterable[str]) -> list[StudentRow]:
+    """Rows of ``matriculas`` locked for update, in matrícula order (one global lock order)."""
+    wanted = sorted(set(matriculas))
+    rows: list[StudentRow] = []
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        rows.extend(session.execute(
+            select(StudentRow).where(StudentRow.matricula.in_(chunk)).order_by(StudentRow.matricula)
+            .with_for_update()
+        ).scalars())
+    return rows
+
+
+def command_roles(command: Command) -> frozenset[Role]:
+    """Roles the shared transition table admits for ``command`` (any row)."""
+    roles: frozenset[Role] = frozenset()
+    for t in transitions_for(command):
+        roles |= t.roles
+    return roles
+
+
+def precheck(student: Student | None, command: Command, actor: Actor, campus_code: str) -> Refusal | None:
+    """Role and plantel checks answered before status checks, from the shared table.
+
+    The domain checks status before role; the server answers "forbidden"
+    first so a wrong role is a 403 whatever the record's status.
+    """
+    roles = command_roles(command)
+    if actor.role not in roles:
+        who = ", ".join(r.label for r in sorted(roles, key=list(Role).index))
+        return Refusal("forbidden_role",
+                       f"Su perfil ({actor.role.label}) no puede realizar «{command.label}»; corresponde a: {who}.")
+    if campus_code and not actor.may_write_campus(campus_code):
+        return Refusal("forbidden_campus",
+                       f"El alumno pertenece al plantel {campus_code}, que no está entre sus planteles asignados.")
+    return None
+
+
+def _audit_comment(payload: Mapping[str, Any]) -> str:
+    for key in ("comment", "photo_override_reason"):
+        value = payload.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def _audit_details(payload: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in payload.items() if k not in ("sae",) and isinstance(v, (str, int, float, bool, type(None), dict, list))}
+
+
+def apply_locked(session: Session, row: StudentRow | None, matricula: str, command: Command | str, actor: Actor,
+                 payload: Mapping[str, Any] | None, now: datetime, expected_status: Status | None = None,
+                 ) -> tuple[Student, StudentRow, AuditEvent] | Refusal:
+    """Apply ``command`` to an already locked ``row`` (``None`` = no record yet).
+
+    Returns the new student, its row (added to the session) and the audit
+    event, both still without ``change_seq`` — call :func:`stamp_changes`.
+    Returns a :class:`Refusal` (nothing written) when the command is refused.
+    """
+    payload = dict(payload or {})
+    try:
+        command = Command(command)
+    except ValueError:
+        return Refusal("unknown_command", f"Acción desconocida: «{command}».")
+    student = student_from_row(row) if row is not None else None
+    if command == Command.IMPORT_SAE:
+        payload["matricula"] = matricula
+        campus = (payload.get("fields") or {}).get("campus_code", "")
+    else:
+        campus = student.campus_code if student else ""
+    refusal = precheck(student, command, actor, campus)
+    if refusal is not None:
+        return refusal
+    if expected_status is not None and student is not None and student.status != expected_status:
+        return Refusal("status_changed",
+                       f"El estatus del alumno cambió a «{student.status.label}» (se esperaba "
+                       f"«{expected_status.label}»). Consulte el registro actualizado.")
+    result = apply_command(student, command, actor, payload, Context(now=now, online=True))
+    if isinstance(result, Refusal):
+        return result
+    if row is None:
+        row = StudentRow(matricula=matricula, created_at=now)
+        session.add(row)
+    write_student(row, result)
+    row.updated_at = now
+    event = AuditEvent(
+        at=now, username=actor.username, role=actor.role.value, station_id=actor.station_id, entity="student",
+        entity_id=matricula, command=command.value, from_status=student.status.value if student else None,
+        to_status=result.status.value, comment=_audit_comment(payload), details=_audit_details(payload),
+    )
+    session.add(event)
+    return result, row, event
+
+
+def stamp_changes(session: Session, changed: list[tuple[StudentRow, AuditEvent]]) -> None:
+    """Give each changed row (and its audit event) a fresh ``change_seq`` and flush.
+
+    Call last in the transaction: it takes the counter lock.
+    """
+    if not changed:
+        return
+    first = allocate(session, "change_seq", len(changed))
+    for offset, (row, event) in enumerate(changed):
+        row.change_seq = first + offset
+        event.change_seq = first + offset
+    session.flush()
+
+
+def apply_student_command(session: Session, matricula: str, command: Command | str, actor: Actor,
+                          payload: Mapping[str, Any] | None, now: datetime | None = None,
+                          expected_status: Status | None = None) -> Student | Refusal:
+    """Apply one domain command to one student inside the caller's transaction.
+
+    Shapes: ``payload`` is the command's payload of the shared transition
+    table (``station.domain.transitions``); ``now`` defaults to UTC now.
+    Returns the new :class:`Student` (``extra["change_seq"]`` set) or the
+    domain's :class:`Refusal`; the API maps ``forbidden_role`` /
+    ``forbidden_campus`` to 403, ``not_found`` to 404, others to 409.
+    ``expected_status`` (optional, for sync) refuses with
+    ``status_changed`` when the stored status differs.
+    """
+    now = now or utcnow()
+    row = lock_student(session, matricula)
+    outcome = apply_locked(session, row, matricula, command, actor, payload, now, expected_status)
+    if isinstance(outcome, Refusal):
+        return outcome
+    student, row, event = outcome
+    stamp_changes(session, [(row, event)])
+    return student.replace(extra={"change_seq": row.change_seq})

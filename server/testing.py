@@ -1,0 +1,115 @@
+"""Helpers to run a real server in tests (used by server, sync and UI tests).
+
+Typical use::
+
+    from server.testing import seeded_sqlite_url, run_server_in_thread
+    url = seeded_sqlite_url(tmp_path, password="demo-1234", students=200)
+    base_url, stop = run_server_in_thread(url)
+    try:
+        requests.post(base_url + "/auth/login", json={"username": "supervisor", "password": "demo-1234"})
+    finally:
+        stop()
+
+The server listens on 127.0.0.1 on a free port (``port=0``), in a daemon
+thread running uvicorn; ``stop()`` shuts it down and waits for the thread.
+PostgreSQL helpers create and drop throw-away databases
+(``credencializacion_test_<random>``) on the local server.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import Callable
+
+from server.settings import FAST_TEST_SETTINGS, ServerSettings
+
+PG_ADMIN_DSN = os.environ.get("CREDENCIALIZACION_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run_server_in_thread(db_url: str, port: int = 0, settings: ServerSettings | None = None,
+                         migrate: bool = True, app=None) -> tuple[str, Callable[[], None]]:
+    """Start the server for ``db_url`` on 127.0.0.1; return ``(base_url, stop)``.
+
+    ``settings`` defaults to :data:`FAST_TEST_SETTINGS` (cheap argon2).
+    Raises ``RuntimeError`` when the server does not come up within 30 s.
+    """
+    import uvicorn
+
+    from server.app import create_app
+
+    app = app or create_app(db_url, settings=settings or FAST_TEST_SETTINGS, migrate=migrate)
+    port = port or free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off",
+                            access_log=False)
+    server = uvicorn.Server(config)
+    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    thread = threading.Thread(target=server.run, name=f"server-{port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("El servidor de prueba no arrancó.")
+        time.sleep(0.02)
+
+    def stop() -> None:
+        server.should_exit = True
+        thread.join(timeout=15)
+        app.state.engine.dispose()
+
+    return f"http://127.0.0.1:{port}", stop
+
+
+def create_pg_database(prefix: str = "credencializacion_test_") -> str:
+    """Create an empty PostgreSQL database on the local server; return its URL.
+
+    Raises ``psycopg.OperationalError`` when PostgreSQL is unreachable.
+    """
+    import psycopg
+
+    name = prefix + secrets.token_hex(4)
+    with psycopg.connect(_psycopg_dsn(PG_ADMIN_DSN), autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN_DSN.rsplit("/", 1)[0]
+    return f"{base}/{name}"
+
+
+def drop_pg_database(url: str) -> None:
+    """Drop a database made by :func:`create_pg_database` (terminating its connections)."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(_psycopg_dsn(PG_ADMIN_DSN), autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _psycopg_dsn(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+def seed(db_url: str, password: str, students: int = 0, campuses: int = 3, seed: int = 2019,
+         settings: ServerSettings | None = None) -> None:
+    """Migrate ``db_url`` and load demo data (see :func:`server.services.demo.load_demo`)."""
+    from server.db.migrate import upgrade
+    from server.services.demo import load_demo
+
+    upgrade(db_url)
+    load_demo(db_url, password=password, students=students, campuses=campuses, seed=seed,
+              settings=settings or FAST_TEST_SETTINGS)
+
+
+def seeded_sqlite_url(folder: Path, password: str, students: int = 200, campuses: int = 3) -> str:
+    """Create ``folder/server.sqlite3`` with demo data; return its URL."""
+    url = f"sqlite:///{Path(folder) / 'server.sqlite3'}"
+    seed(url, password, students=students, campuses=campuses)
+    return url
