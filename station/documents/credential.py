@@ -25,11 +25,10 @@ from datetime import date, datetime, timedelta
 from typing import Iterable, Sequence
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from reportlab.graphics import renderPDF
+import qrcode
+import qrcode.constants
 from reportlab.graphics.barcode.code128 import Code128
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
-from reportlab.lib.colors import Color, HexColor, white
+from reportlab.lib.colors import Color, HexColor, black, white
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
@@ -338,18 +337,13 @@ def _back(c: Canvas, card: CardData, x: float, y: float) -> None:
     tx, tw = x + 3 * mm, 52 * mm
     top = y + (CARD_H_MM - 7.5) * mm
     top = _field(c, "CURP", s.curp, tx, top, tw, 1, regular, bold) - 1.8
-    top = _field(c, "CORREO INSTITUCIONAL", s.institutional_email, tx, top, tw, 1, regular, bold) - 1.8
+    top = _field(c, "CORREO INSTITUCIONAL", s.institutional_email, tx, top, tw, 2, regular, bold) - 1.8
     top = _field(c, "INSTITUCIÓN MÉDICA", s.health_institution, tx, top, tw, 2, regular, bold) - 1.8
     _field(c, "NÚMERO DE AFILIACIÓN", s.affiliation_number, tx, top, tw, 1, regular, bold)
     # QR (quiet zone of 4 modules included in QR_MM), top right.
-    qr = QrCodeWidget(p.encode(), barLevel="M", barBorder=4)
-    bx0, by0, bx1, by1 = qr.getBounds()
     side = QR_MM * mm
-    qr.barWidth = qr.barHeight = side
-    drawing = Drawing(side, side)
-    drawing.add(qr)
     qx, qy = x + (CARD_W_MM - 1.5) * mm - side, y + (CARD_H_MM - 6.5) * mm - side
-    renderPDF.draw(drawing, c, qx, qy)
+    _draw_qr(c, p.encode(), qx, qy, side)
     # Code128 of the matrícula, bottom left, with the matrícula as text under it.
     bar = Code128(s.matricula, barWidth=BAR_MM * mm, barHeight=8 * mm, quiet=0)
     bar.drawOn(c, tx, y + 6.8 * mm)
@@ -365,6 +359,32 @@ def _back(c: Canvas, card: CardData, x: float, y: float) -> None:
     size, (line,) = fit_text(f"Estación {p.station_id}", regular, 26 * mm, 1, 4.5, 3.5)
     c.setFont(regular, size)
     c.drawRightString(right, y + 3.6 * mm, line)
+
+
+def _draw_qr(c: Canvas, text: str, x: float, y: float, side: float, border: int = 4) -> None:
+    """Draw ``text`` as a QR (level M, byte mode) filling a ``side``-point square
+    whose lower-left corner is (``x``, ``y``), quiet zone of ``border`` modules
+    included. Dark runs of each row are one rectangle each, in one path."""
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    qr.add_data(text.encode("utf-8"))
+    qr.make(fit=True)
+    matrix = qr.get_matrix()
+    n = len(matrix)
+    module = side / (n + 2 * border)
+    path = c.beginPath()
+    for r, row in enumerate(matrix):
+        top = y + side - (border + r) * module
+        col = 0
+        while col < n:
+            if row[col]:
+                start = col
+                while col < n and row[col]:
+                    col += 1
+                path.rect(x + (border + start) * module, top - module, (col - start) * module, module)
+            else:
+                col += 1
+    c.setFillColor(black)
+    c.drawPath(path, stroke=0, fill=1)
 
 
 def _page_note(c: Canvas, regular: str) -> None:
@@ -386,7 +406,7 @@ def credentials_pdf(cards: Iterable[CardData], title: str = "Credenciales tempor
     if not cards:
         raise CredentialError("No hay credenciales que imprimir.")
     buf = io.BytesIO()
-    c = Canvas(buf, pagesize=PAGE_SIZE, pageCompression=1)
+    c = Canvas(buf, pagesize=PAGE_SIZE, pageCompression=1, initialFontName=regular, initialFontSize=8)
     c.setTitle(title)
     c.setAuthor("Credencialización — CONALEP Estado de México")
     c.setCreator("credencializacion")
