@@ -263,6 +263,7 @@ def report_main(argv: Sequence[str], store=None) -> int:
 
     if args.sample:
         students, report = _sample_data(args.campus)
+        students = [s for s in students if s.campus_code == args.students] if args.students else []
     else:
         try:
             if store is None:
