@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Iterable, Sequence
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -101,8 +101,6 @@ def make_card(student: Student, photo_jpeg: bytes, signature_png: bytes, key: Ed
 
     ``issued_at`` defaults to now (UTC). Vigencia: :func:`temporary_valid_until`.
     """
-    from datetime import timezone
-
     issued = issued_at or datetime.now(timezone.utc)
     payload = sign_payload(student.matricula, student.curp, temporary_valid_until(student, issued),
                            station_id, key, issued)
