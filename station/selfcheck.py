@@ -1,18 +1,42 @@
 """``credencializacion --self-check``: a JSON health report for installers.
 
-Checks: every package of the product imports (without opening windows);
-the local store opens and migrates to the shipped head revision; the OS
-keyring holds (or can create) the store key. Later parts add devices and
-server reachability. Prints one JSON object ``{"ok": bool, "checks": [...]}``
-where each check is ``{"name", "ok", "detail"}`` (detail in Spanish);
-exit code 0 only when every check is ok.
+Prints one JSON object::
+
+    {"ok": bool, "version": "0.1.0", "frozen": bool,
+     "checks": [{"name": str, "ok": bool, "detail": str, "ms": float}, ...]}
+
+``detail`` is Spanish and says what was found (not only pass/fail); ``ms`` is
+the wall time of the check in milliseconds. Exit code 0 only when every check
+is ok. Checks, in order:
+
+- ``imports``: every package of the product imports (no window is opened);
+- ``resources``: run-time files a packaged build must carry (OpenCV Haar
+  cascades, reportlab's Vera fonts, the demo photo, Alembic migrations, the
+  Qt platform plugins);
+- ``keyring``: the OS keyring holds (or can create) the store key;
+- ``store``: the local store opens and migrates to the shipped head revision;
+- ``cameras``: the cameras found, and whether the configured one is usable
+  (an index must be listed and openable; ``demo`` or a file must give a frame);
+- ``pads``: Topaz pads on USB, the SigWeb service, and whether the configured
+  pad connects (``onscreen`` needs no device);
+- ``server``: ``GET /health`` of the configured server, failures named by
+  cause (DNS, TLS, refused, timeout, HTTP status). No ``server_url``
+  configured is *not* a failure: a freshly installed desk has none until the
+  setup wizard runs, and the detail says so.
+
+Every check runs on a daemon thread bounded by its own time limit
+(:data:`TIMEOUTS_S`), so a hung driver or keyring cannot hang the report.
+``station`` never imports Qt; the Qt check only looks for plugin files.
 """
 from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
+import threading
 import time
+from pathlib import Path
 from typing import Callable
 
 MODULES = (
@@ -23,7 +47,48 @@ MODULES = (
     "PySide6.QtGui", "PySide6.QtWidgets",
 )
 
+#: Haar cascades the photo detector loads (``station.photo.detectors``).
+HAAR_CASCADES = ("haarcascade_frontalface_alt2.xml", "haarcascade_eye.xml", "haarcascade_eye_tree_eyeglasses.xml")
 
+#: Per-check time limit in seconds (the camera probe may open up to 4 devices at 2 s each).
+TIMEOUTS_S: dict[str, float] = {
+    "imports": 90.0, "resources": 20.0, "keyring": 15.0, "store": 60.0,
+    "cameras": 12.0, "pads": 12.0, "server": 12.0,
+}
+
+
+class CheckTimeout(Exception):
+    """A check did not finish within its time limit."""
+
+
+def _bounded(fn: Callable[[], tuple[bool, str]], timeout_s: float) -> tuple[bool, str]:
+    """Run ``fn`` on a daemon thread; raise :class:`CheckTimeout` after ``timeout_s`` seconds."""
+    box: list = []
+
+    def run() -> None:
+        try:
+            box.append(("ok", fn()))
+        except BaseException as exc:  # reported, never raised on the worker thread
+            box.append(("error", exc))
+
+    thread = threading.Thread(target=run, daemon=True, name="self-check")
+    thread.start()
+    thread.join(timeout_s)
+    if not box:
+        raise CheckTimeout(f"No terminó en {timeout_s:g} s (un controlador o servicio no responde).")
+    kind, value = box[0]
+    if kind == "error":
+        raise value
+    return value
+
+
+def _config():
+    from station.config import load_config
+
+    return load_config()
+
+
+# ----------------------------------------------------------------- checks
 def _check_imports() -> tuple[bool, str]:
     failed = []
     for name in MODULES:
@@ -36,12 +101,67 @@ def _check_imports() -> tuple[bool, str]:
     return True, f"{len(MODULES)} paquetes importados."
 
 
+def _qt_platform_plugins() -> list[str]:
+    """Names of the Qt platform plugins shipped with PySide6 (no Qt import)."""
+    import PySide6
+
+    base = Path(PySide6.__file__).parent
+    names = []
+    for folder in (base / "Qt" / "plugins" / "platforms", base / "plugins" / "platforms"):
+        if folder.is_dir():
+            names += [p.name.split(".")[0].removeprefix("lib").removeprefix("q") for p in folder.iterdir()
+                      if p.suffix in (".so", ".dll", ".dylib")]
+    return sorted(set(names))
+
+
+def _check_resources() -> tuple[bool, str]:
+    import cv2
+    import reportlab
+
+    from drivers.camera.sources import demo_image_path
+    from station.store.db import MIGRATIONS_DIR
+
+    missing: list[str] = []
+    cascade_dir = getattr(getattr(cv2, "data", None), "haarcascades", "")
+    for name in HAAR_CASCADES:
+        path = os.path.join(cascade_dir, name)
+        if not os.path.exists(path) or cv2.CascadeClassifier(path).empty():
+            missing.append(f"clasificador {name}")
+    fonts = Path(reportlab.__file__).parent / "fonts"
+    for name in ("Vera.ttf", "VeraBd.ttf"):
+        if not (fonts / name).is_file():
+            missing.append(f"fuente {name}")
+    if not demo_image_path().is_file():
+        missing.append("foto de demostración (resources/demo/face.jpg)")
+    revisions = sorted(p.name for p in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py"))
+    if not (MIGRATIONS_DIR / "env.py").is_file() or not revisions:
+        missing.append("migraciones del almacén")
+    plugins = _qt_platform_plugins()
+    wanted = {"windows"} if sys.platform == "win32" else {"offscreen"}
+    if not wanted <= set(plugins):
+        missing.append("complementos de plataforma de Qt (" + ", ".join(sorted(wanted)) + ")")
+    found = (f"{len(HAAR_CASCADES)} clasificadores Haar, fuentes Vera, foto demo, "
+             f"{len(revisions)} migraciones, Qt: {', '.join(plugins) or 'ninguno'}")
+    if missing:
+        return False, "Faltan archivos del paquete: " + "; ".join(missing) + f". Encontrado: {found}."
+    return True, found + "."
+
+
+def _check_keyring() -> tuple[bool, str]:
+    import keyring
+
+    from station.secrets import get_or_create_store_key
+
+    key = get_or_create_store_key(str(_config().store_path))
+    backend = type(keyring.get_keyring())
+    return len(key) == 32, f"Llavero {backend.__module__}.{backend.__name__}: clave del almacén disponible."
+
+
 def _check_store() -> tuple[bool, str]:
-    from station.config import load_config
     from station.store import LocalStore, head_revision
     from station.store.db import current_revision
 
-    config = load_config()
+    config = _config()
     store = LocalStore.open_configured(config)
     try:
         revision = current_revision(store.engine)
@@ -55,41 +175,158 @@ def _check_store() -> tuple[bool, str]:
         store.close()
 
 
-def _check_keyring() -> tuple[bool, str]:
-    import keyring
+def _check_cameras() -> tuple[bool, str]:
+    from drivers.camera import list_cameras, open_source
+    from drivers.camera.worker import frame_problem
 
-    from station.config import load_config
-    from station.secrets import get_or_create_store_key
+    spec = (_config().camera or "").strip()
+    cameras = list_cameras(max_index=4, probe_resolutions=False, timeout_s=2.0)
+    listed = "; ".join(
+        f"{c.index}: {c.name}" + (f" ({c.path})" if c.path else "") + (f" [{c.backend}]" if c.backend else "")
+        + ("" if c.available else f" — {c.message}") for c in cameras) or "ninguna"
+    found = f"Cámaras encontradas: {listed}."
+    if not spec:
+        return False, found + " No hay cámara configurada; elíjala en el asistente de configuración."
+    if spec.isdigit():
+        match = next((c for c in cameras if c.index == int(spec)), None)
+        if match is None:
+            return False, found + f" La cámara configurada ({spec}) no está conectada."
+        if not match.available:
+            return False, found + f" La cámara configurada ({spec}) no se puede abrir: {match.message}"
+        return True, found + f" Configurada: {spec} ({match.name})."
+    source = open_source(spec)
+    source.open()
+    try:
+        frame = source.read()
+    finally:
+        source.close()
+    problem = frame_problem(frame)
+    if problem:
+        return False, found + f" La fuente configurada «{spec}» no entrega imágenes ({problem})."
+    return True, found + f" Configurada: fuente «{spec}» ({frame.shape[1]}×{frame.shape[0]} px)."
 
-    key = get_or_create_store_key(str(load_config().store_path))
-    backend = type(keyring.get_keyring())
-    return len(key) == 32, f"Llavero {backend.__module__}.{backend.__name__}: clave del almacén disponible."
+
+def _scan_topaz() -> str:
+    """Spanish summary of the Topaz pads visible over USB (pyusb, and hidapi on Windows)."""
+    from drivers.signature.topaz import HidapiTransport, PyUsbTransport, find_usb_backend
+    from drivers.signature.topaz_protocol import DEFAULT_PRODUCT_IDS, TOPAZ_VENDOR_ID
+
+    parts = []
+    try:
+        backend, label = find_usb_backend()
+        devices = PyUsbTransport.find(TOPAZ_VENDOR_ID, DEFAULT_PRODUCT_IDS, backend)
+        parts.append(f"{len(devices)} por {label}")
+    except Exception as exc:
+        parts.append(f"USB no disponible ({exc})")
+    if HidapiTransport.available():
+        try:
+            parts.append(f"{len(HidapiTransport.find(TOPAZ_VENDOR_ID, DEFAULT_PRODUCT_IDS))} por hidapi")
+        except Exception as exc:
+            parts.append(f"hidapi falló ({exc})")
+    return "Pads Topaz USB: " + ", ".join(parts) + "."
+
+
+def _scan_sigweb() -> str:
+    from drivers.signature.sigweb import SigWebClient, SigWebSettings
+
+    try:
+        info = SigWebClient(SigWebSettings(timeout_s=1.5)).service_info()
+    except Exception as exc:
+        return f"SigWeb: no disponible ({exc})."
+    tablet = "con pad conectado" if info.tablet_connected else "sin pad"
+    return f"SigWeb {info.version}: en ejecución, {tablet}." + (f" {info.warning}" if info.warning else "")
+
+
+def _check_pads() -> tuple[bool, str]:
+    from drivers.signature import PAD_KINDS, PadState, create_pad
+
+    kind = (_config().pad or "").strip()
+    found = f"{_scan_topaz()} {_scan_sigweb()}"
+    if kind not in PAD_KINDS:
+        return False, found + f" Pad configurado desconocido: «{kind}» (use {', '.join(PAD_KINDS)})."
+    if kind == "onscreen":
+        return True, found + " Configurado: pad en pantalla (no requiere dispositivo)."
+    pad = create_pad(kind, {"open_timeout_s": 3.0} if kind in ("topaz", "virtual") else None)
+    try:
+        pad.open()
+        state, message, info = pad.state, pad.message, pad.device_info
+    finally:
+        pad.close()
+    if state != PadState.CONNECTED:
+        return False, found + f" Configurado: {kind} — {message or state.value}"
+    detail = " ".join(v for v in (info.model, info.serial) if v)
+    return True, found + f" Configurado: {kind} conectado" + (f" ({detail})." if detail else ".")
+
+
+def _check_server() -> tuple[bool, str]:
+    from station.api import ApiError, ServerApi
+
+    url = (_config().server_url or "").strip()
+    if not url:
+        return True, ("Servidor central no configurado (informativo): la estación trabaja sin conexión hasta "
+                      "que se configure en el asistente (Ajustes → Configurar estación).")
+    try:
+        answer = ServerApi(url, timeout=(3.05, 5.0)).health()
+    except ApiError as exc:
+        return False, f"{url}: {exc.message} (causa: {exc.cause})"
+    database = answer.get("database", "?") if isinstance(answer, dict) else "?"
+    return True, f"{url}: responde (base de datos {database})."
 
 
 CHECKS: list[tuple[str, Callable[[], tuple[bool, str]]]] = [
     ("imports", _check_imports),
+    ("resources", _check_resources),
     ("keyring", _check_keyring),
     ("store", _check_store),
+    ("cameras", _check_cameras),
+    ("pads", _check_pads),
+    ("server", _check_server),
 ]
 
 
-def run_checks() -> dict:
-    """Run :data:`CHECKS`; an exception in one becomes a failed check with its Spanish message."""
+def _version() -> str:
+    from station.cli import _version as version
+
+    return version()
+
+
+def run_checks(only: set[str] | None = None) -> dict:
+    """Run :data:`CHECKS` (or the names in ``only``), each bounded by :data:`TIMEOUTS_S`.
+
+    An exception or a timeout in one check becomes a failed check with its
+    Spanish message; the others still run. Returns the report dict described
+    in the module docstring.
+    """
     results = []
     for name, check in CHECKS:
+        if only and name not in only:
+            continue
         started = time.perf_counter()
         try:
-            ok, detail = check()
+            ok, detail = _bounded(check, TIMEOUTS_S.get(name, 30.0))
         except Exception as exc:
             ok, detail = False, str(exc) or type(exc).__name__
         results.append({"name": name, "ok": bool(ok), "detail": detail,
                         "ms": round((time.perf_counter() - started) * 1000, 1)})
-    return {"ok": all(r["ok"] for r in results), "checks": results}
+    return {"ok": all(r["ok"] for r in results), "version": _version(), "frozen": bool(getattr(sys, "frozen", False)),
+            "checks": results}
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print the JSON report; exit 0 only when every check passed."""
-    report = run_checks()
+    """Print the JSON report; exit 0 only when every check passed.
+
+    ``argv`` may hold ``--only NAME[,NAME…]`` to run a subset (names of :data:`CHECKS`).
+    """
+    argv = list(argv or [])
+    only = None
+    if argv[:1] == ["--only"] and len(argv) > 1:
+        only = {n.strip() for n in argv[1].split(",") if n.strip()}
+        unknown = only - {n for n, _ in CHECKS}
+        if unknown:
+            print(f"Revisión desconocida: {', '.join(sorted(unknown))}. Use: {', '.join(n for n, _ in CHECKS)}.",
+                  file=sys.stderr)
+            return 2
+    report = run_checks(only)
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0 if report["ok"] else 1
 
