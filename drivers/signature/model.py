@@ -448,7 +448,8 @@ class SignatureBuilder:
             self._current = Stroke()
             self.strokes.append(self._current)
             started = True
-        point = Point(x, y, max(0, int(round(t_ms - self._t0))), True)
+        # 2 decimals: what JSON keeps, so a saved signature equals the captured one
+        point = Point(round(float(x), 2), round(float(y), 2), max(0, int(round(t_ms - self._t0))), True)
         self._current.points.append(point)
         return point, None, started
 

@@ -19,7 +19,6 @@ class OnScreenPad(SignaturePad):
         super().__init__(
             DeviceInfo(
                 kind="onscreen",
-                model="onscreen",
                 name="Pad en pantalla",
                 transport="qt",
                 logical_width=width,
