@@ -32,6 +32,7 @@ class ApiError(Exception):
     status: int | None = None
     code: str | None = None
     field: str | None = None
+    body: Any = None
 
     def __str__(self) -> str:
         return self.message
@@ -92,7 +93,7 @@ def error_from_response(response: requests.Response) -> ApiError:
     except ValueError:
         error = None
     if isinstance(error, dict) and isinstance(error.get("message"), str):
-        return ApiError(cause, error["message"], status, error.get("code"), error.get("field"))
+        return ApiError(cause, error["message"], status, error.get("code"), error.get("field"), body)
     defaults = {
         "unauthorized": "La sesión expiró o las credenciales no son válidas; inicie sesión de nuevo.",
         "forbidden": "Su usuario no tiene permiso para esta acción.",
@@ -154,10 +155,14 @@ class ServerApi:
         """``GET /health``."""
         return self.request("GET", "/health", timeout=(3.05, 5.0))
 
-    def login(self, username: str, password: str) -> dict:
+    def login(self, username: str, password: str, station_id: str = "") -> dict:
         """``POST /auth/login`` → ``{token, expires_at, user: {username, role, campuses, display_name}}``;
-        keeps the token for later calls."""
-        answer = self.request("POST", "/auth/login", json={"username": username, "password": password})
+        keeps the token for later calls. ``station_id`` (optional) binds the token to a
+        registered station, which lets it upload the commands other users queued there."""
+        body = {"username": username, "password": password}
+        if station_id:
+            body["station_id"] = station_id
+        answer = self.request("POST", "/auth/login", json=body)
         if not isinstance(answer, dict) or "token" not in answer or "user" not in answer:
             raise ApiError("bad_response", "El servidor respondió al inicio de sesión sin los datos esperados.")
         self.token = answer["token"]
@@ -196,6 +201,50 @@ class ServerApi:
     def station_keys(self) -> dict:
         """``GET /stations/keys`` → ``{station_id: public_key_b64}``."""
         return self.request("GET", "/stations/keys")
+
+    # --- sync (issue 4; wire protocol in station/sync/__init__.py) -------
+
+    def blobs_missing(self, sha256s: list[str]) -> list[str]:
+        """``POST /blobs/missing`` ``{"sha256s": [...]}`` → the subset the server does not hold
+        (complete). At most 1,000 hashes per call."""
+        answer = self.request("POST", "/blobs/missing", json={"sha256s": list(sha256s)})
+        if not isinstance(answer, dict) or not isinstance(answer.get("missing"), list):
+            raise ApiError("bad_response", "El servidor respondió sin la lista de archivos faltantes.")
+        return [str(x) for x in answer["missing"]]
+
+    def put_blob(self, sha256: str, data: bytes, kind: str) -> dict:
+        """``PUT /blobs/{sha256}?kind=`` with the raw bytes (``application/octet-stream``).
+
+        The server re-hashes and answers 422 ``blob_hash_mismatch`` when the
+        bytes do not match; storing an existing blob again is a no-op (200).
+        """
+        return self.request("PUT", f"/blobs/{sha256}", data=data, params={"kind": kind},
+                            headers={"Content-Type": "application/octet-stream"})
+
+    def get_blob(self, sha256: str) -> bytes:
+        """``GET /blobs/{sha256}`` → the bytes (404 ``not_found`` when absent)."""
+        return self.request("GET", f"/blobs/{sha256}", raw=True, headers={"Accept": "application/octet-stream"})
+
+    def sync_command(self, op: dict) -> dict:
+        """``POST /sync/commands`` with ``Idempotency-Key: op["op_id"]``.
+
+        ``op``: ``{op_id, station_id, seq, command, matricula, expected_status,
+        payload, username, created_at}``. Returns ``{op_id, outcome: "accepted",
+        student}``; a refusal raises :class:`ApiError` (403/404/409/422) whose
+        ``body`` holds ``{error, op_id, outcome: "refused", student}``.
+        """
+        return self.request("POST", "/sync/commands", json=op, headers={"Idempotency-Key": op["op_id"]})
+
+    def changes(self, since: int, limit: int = 500, campuses: list[str] | None = None) -> dict:
+        """``GET /sync/changes?since=&limit=&campus=…`` → ``{items: [student + change_seq],
+        next: int, more: bool, remaining: int}`` ordered by ``change_seq``."""
+        params: dict = {"since": int(since), "limit": int(limit)}
+        if campuses:
+            params["campus"] = list(campuses)
+        answer = self.request("GET", "/sync/changes", params=params)
+        if not isinstance(answer, dict) or not isinstance(answer.get("items"), list) or "next" not in answer:
+            raise ApiError("bad_response", "El servidor respondió a la consulta de cambios sin los datos esperados.")
+        return answer
 
     def register_station(self, station_id: str, public_key_b64: str, description: str = "") -> dict:
         """``POST /stations`` (admin token) → ``{station_id, public_key, description, registered_by,
