@@ -128,3 +128,16 @@ def test_panel_shows_live_ink_and_unplug_message_from_the_virtual_topaz(qtbot):
     finally:
         panel.shutdown()
     assert pad.state == PadState.CLOSED
+
+
+def test_touch_input_draws_a_stroke(pad_widget):
+    device = QTest.createTouchDevice()
+    QTest.touchEvent(pad_widget, device).press(0, QPoint(100, 100)).commit()
+    QTest.touchEvent(pad_widget, device).move(0, QPoint(300, 150)).commit()
+    QTest.touchEvent(pad_widget, device).move(0, QPoint(500, 200)).commit()
+    QTest.touchEvent(pad_widget, device).release(0, QPoint(500, 200)).commit()
+    sig = pad_widget.signature()
+    assert sig.stroke_count == 1 and len(sig.strokes[0].points) >= 3
+    f = pad_widget.frame()
+    # QTest's emulated touch point lands within a few pixels of the requested one (0.4 px per unit)
+    assert sig.strokes[0].points[0].x == pytest.approx((100 - f.left()) / f.width() * 2000, abs=8)
