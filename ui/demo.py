@@ -1,0 +1,183 @@
+"""``credencializacion --demo``: a throw-away station with its own central server.
+
+Everything lives in a temporary folder that is deleted on exit: the server's
+SQLite database seeded with the server's demo data (planteles, users
+``supervisor``/``operador``/``estatal``/``admin`` and students in every status),
+uvicorn on 127.0.0.1 at a free port in a daemon thread, and the station's
+local store with an ephemeral key (no OS keyring needed). The camera plays the
+face photograph shipped in ``resources/demo/face.jpg``; the signature pad is
+the on-screen pad. Nothing is downloaded.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+#: Password of every demo user (shown on the sign-in window of the demo).
+DEMO_PASSWORD = "demo-1234"
+DEMO_USER = "supervisor"
+DEMO_STATION = "DEMO-001-01"
+
+
+class DemoEnvironment:
+    """Start with :meth:`start` (blocking, run it off the GUI thread), stop with :meth:`stop`.
+
+    ``students`` is how many demo students the server gets (split over
+    ``campuses`` planteles; the supervisor sees plantel 001 Ciudad Azteca).
+    """
+
+    def __init__(self, students: int = 600, campuses: int = 2, folder: Path | None = None):
+        self.students = students
+        self.campuses = campuses
+        self.folder = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="credencializacion-demo-"))
+        self._own_folder = folder is None
+        self._stop_server = None
+        self.services = None
+        self.base_url = ""
+
+    def start(self, progress=lambda text: None):
+        """Seed and start the server, open the station store, pull plantel 001;
+        returns the :class:`station.services.DeskServices` (not signed in)."""
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        from server.testing import run_server_in_thread, seed
+        from station.api import ServerApi
+        from station.config import Config
+        from station.services import DeskServices
+        from station.store import LocalStore
+
+        os.environ.setdefault("CREDENCIALIZACION_HOME", str(self.folder))
+        progress("Creando la base de datos del servidor de demostración…")
+        url = f"sqlite:///{self.folder / 'servidor.sqlite3'}"
+        seed(url, DEMO_PASSWORD, students=self.students, campuses=self.campuses)
+        progress("Iniciando el servidor central de demostración…")
+        self.base_url, self._stop_server = run_server_in_thread(url)
+        config = Config(server_url=self.base_url, station_id=DEMO_STATION, campuses=["001"], camera="demo",
+                        pad="onscreen", data_dir=self.folder / "estacion")
+        store = LocalStore(config.store_path, os.urandom(32), DEMO_STATION)
+        api = ServerApi(self.base_url)
+        sync = build_sync(config, store, api)
+        self.services = DeskServices(config, store, api, sync=sync, signing_key=Ed25519PrivateKey.generate(),
+                                     authenticator=build_authenticator(config, store, api))
+        progress("Descargando los alumnos del plantel…")
+        initial_pull(self.services, DEMO_USER, DEMO_PASSWORD)
+        progress("Preparando fotografías y firmas de ejemplo…")
+        add_demo_biometrics(store)
+        return self.services
+
+    def stop(self) -> None:
+        """Stop sync and server, close the store and delete the folder (idempotent)."""
+        services, self.services = self.services, None
+        if services is not None:
+            stop = getattr(services.sync, "stop", None)
+            if callable(stop):
+                stop()
+            services.store.close()
+        if self._stop_server is not None:
+            stop_server, self._stop_server = self._stop_server, None
+            stop_server()
+        if self._own_folder:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def build_sync(config, store, api):
+    """The sync service for ``store``/``api`` when ``station.sync`` provides one, else ``None``."""
+    try:
+        from station.sync import SyncService
+    except ImportError:
+        return None
+    return SyncService(store, lambda: api if api is not None and api.token else None, config)
+
+
+def build_authenticator(config, store, api):
+    """The online-then-offline authenticator of ``station.auth`` when present, else ``None``."""
+    try:
+        from station.auth import Authenticator  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    try:
+        return Authenticator(config, store, api)
+    except TypeError:
+        return None
+
+
+def initial_pull(services, username: str, password: str) -> int:
+    """Fill the station cache from the server: a sync round when the sync
+    service exists, else a paged ``GET /students`` with a separate session."""
+    sync = services.sync
+    if sync is not None:
+        api = services.api
+        api.login(username, password)
+        result = sync.run_round()
+        if result.completed:
+            return services.store.count_students()
+    from station.api import ServerApi
+    from station.domain import Student
+
+    reader = ServerApi(services.api.base_url)
+    reader.login(username, password)
+    page, count = 1, 0
+    while True:
+        answer = reader.request("GET", "/students", params={"page": page, "page_size": 500})
+        items = [Student.from_dict(item) for item in answer["items"]]
+        count += services.store.upsert_students(items)
+        if page * answer["page_size"] >= answer["total"] or not items:
+            break
+        page += 1
+    reader.logout()
+    return count
+
+
+def demo_photo_jpeg() -> bytes:
+    """The shipped face photo cropped to the credential's 480×640 token (JPEG)."""
+    import cv2
+
+    from drivers.camera import demo_image_path
+    from station.photo import analyze
+    from station.photo.capture import finalize_capture
+
+    frame = cv2.imread(str(demo_image_path()))
+    return finalize_capture(frame, analyze(frame), reason="Foto de demostración").jpeg
+
+
+def add_demo_biometrics(store) -> int:
+    """Give every cached student that has biometrics on record a photo and a
+    signature image in the local store (the demo server has none), so the
+    screens show real pictures. Returns how many students got them."""
+    from drivers.signature.model import demo_strokes, signature_from_points
+
+    photo = demo_photo_jpeg()
+    signature = signature_from_points(demo_strokes())
+    sig_png = signature.to_png()
+    count = 0
+    for student in store.find_students():
+        tag = student.matricula.encode("ascii")
+        if student.has_biometrics and store.latest_blob(student.matricula, "photo") is None:
+            # Blobs are content-addressed: tag each copy so every student owns one.
+            store.put_blob(_jpeg_with_comment(photo, tag), "photo", student.matricula)
+            store.put_blob(_png_with_text(sig_png, tag), "signature_png", student.matricula)
+            count += 1
+        if student.delivery_signature_sha256 and store.latest_blob(student.matricula,
+                                                                   "delivery_signature_png") is None:
+            store.put_blob(_png_with_text(sig_png, tag + b"-entrega"), "delivery_signature_png", student.matricula)
+    return count
+
+
+def _jpeg_with_comment(jpeg: bytes, text: bytes) -> bytes:
+    """``jpeg`` with a COM segment holding ``text`` right after SOI (still a valid JPEG)."""
+    import struct
+
+    return jpeg[:2] + b"\xff\xfe" + struct.pack(">H", len(text) + 2) + text + jpeg[2:]
+
+
+def _png_with_text(png: bytes, text: bytes) -> bytes:
+    """``png`` with a tEXt chunk ``Comment`` before IEND (still a valid PNG)."""
+    import struct
+    import zlib
+
+    data = b"Comment\x00" + text
+    chunk = struct.pack(">I", len(data)) + b"tEXt" + data + struct.pack(">I", zlib.crc32(b"tEXt" + data))
+    end = png.rindex(b"IEND") - 4
+    return png[:end] + chunk + png[end:]

@@ -1,0 +1,115 @@
+"""«Consultar alumno» (manual §13): every field and date of a record, the photo,
+the signature and the delivery signature, or «No se ha capturado evidencia de
+entrega al alumno», plus the record's history on this station."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem
+
+from station.domain import Command
+
+from ui.dates import format_datetime
+from ui.widgets.common import FULL_FIELDS, ImageBox, MatriculaSearch, Screen, StatusTag, StudentDetails, card
+
+
+class ConsultScreen(Screen):
+    """Search a matrícula and show the whole record (any plantel, read-only)."""
+
+    NO_DELIVERY = "No se ha capturado evidencia de entrega al alumno."
+
+    def __init__(self, services, parent=None):
+        super().__init__(services, self.tr("Consultar alumno"),
+                         self.tr("Permite ver la información completa de un alumno, de cualquier plantel."), parent)
+        self.student = None
+        self.search = MatriculaSearch()
+        self.search.search.connect(self.open_matricula)
+        self.body.addWidget(self.search)
+
+        data_card, data_layout = card(self.tr("Datos del alumno en Base de Datos"))
+        head = QHBoxLayout()
+        self.tag = StatusTag()
+        self.tag.hide()
+        self.name_label = QLabel()
+        self.name_label.setObjectName("sectionTitle")
+        head.addWidget(self.name_label)
+        head.addWidget(self.tag)
+        head.addStretch(1)
+        data_layout.addLayout(head)
+        self.details = StudentDetails(FULL_FIELDS, columns=2)
+        data_layout.addWidget(self.details)
+        self.body.addWidget(data_card)
+
+        bio_card, bio_layout = card(self.tr("Biométricos"))
+        grid = QGridLayout()
+        self.photo = ImageBox(self.tr("Sin fotografía"), 150, 200)
+        self.signature = ImageBox(self.tr("Sin firma"), 300, 110)
+        self.delivery = ImageBox(self.tr(self.NO_DELIVERY), 300, 110)
+        grid.addWidget(QLabel(self.tr("Fotografía:")), 0, 0)
+        grid.addWidget(QLabel(self.tr("Firma:")), 0, 1)
+        grid.addWidget(QLabel(self.tr("Firma de entregado al alumno:")), 0, 2)
+        grid.addWidget(self.photo, 1, 0)
+        grid.addWidget(self.signature, 1, 1)
+        grid.addWidget(self.delivery, 1, 2)
+        grid.setColumnStretch(3, 1)
+        bio_layout.addLayout(grid)
+        self.body.addWidget(bio_card)
+
+        hist_card, hist_layout = card(self.tr("Historial en esta estación"))
+        self.history = QTableWidget(0, 5)
+        self.history.setHorizontalHeaderLabels([self.tr("Fecha"), self.tr("Acción"), self.tr("Estatus"),
+                                                self.tr("Usuario"), self.tr("Comentario")])
+        self.history.verticalHeader().hide()
+        self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.history.horizontalHeader().setStretchLastSection(True)
+        self.history.setMinimumHeight(120)
+        hist_layout.addWidget(self.history)
+        self.body.addWidget(hist_card)
+        self.body.addStretch(1)
+        self._cards = (data_card, bio_card, hist_card)
+        for c in self._cards:
+            c.hide()
+
+    def focus_first(self) -> None:
+        self.search.focus()
+
+    def open_matricula(self, matricula: str) -> None:
+        """Search ``matricula`` and show its record (worker thread)."""
+        self.message.clear_message()
+        self.search.edit.setText(matricula)
+        services = self.services
+
+        def load():
+            student = services.lookup(matricula)
+            return (student, services.photo(student), services.signature_png(student),
+                    services.delivery_signature_png(student), services.audit(student.matricula))
+
+        def failed(exc):
+            self.search.set_invalid(True)
+            self.student = None
+            for c in self._cards:
+                c.hide()
+
+        self.run(load, self._show, self.tr("Buscando alumno…"), failed)
+
+    def _show(self, loaded) -> None:
+        student, photo, signature, delivery, events = loaded
+        self.student = student
+        self.search.set_invalid(False)
+        for c in self._cards:
+            c.show()
+        self.name_label.setText(student.full_name)
+        self.tag.set_status(student.status)
+        self.details.set_student(student)
+        self.photo.set_bytes(photo)
+        self.signature.set_bytes(signature)
+        self.delivery.set_bytes(delivery, self.tr(self.NO_DELIVERY))
+        self.history.setRowCount(len(events))
+        for r, e in enumerate(events):
+            status = f"{e.from_status.label if e.from_status else '—'} → {e.to_status.label if e.to_status else '—'}"
+            try:
+                action = self.tr(Command(e.command).label)
+            except ValueError:
+                action = e.command
+            for c, value in enumerate((format_datetime(e.at), action, status, e.username, e.comment)):
+                self.history.setItem(r, c, QTableWidgetItem(value))
+        self.search.focus()
