@@ -1,0 +1,245 @@
+"""Sign-in at the station: online first, offline with a stored argon2 verifier (issue 4 §5).
+
+After one successful online sign-in, the station keeps for that user an
+argon2id verifier of the password (never the password), the role, the
+planteles and the display name of that sign-in, in the local store's
+settings. For ``offline_login_days`` days (:class:`station.config.Config`;
+0 disables offline sign-in) the same user may then sign in while the server
+is unreachable, with exactly that role and planteles.
+
+Rules:
+
+- the server is asked first; only a failure that means "cannot reach a
+  working server" (DNS, TLS, refused, timeout, network, 5xx, unreadable
+  answer) falls back to the verifier;
+- the server's 401 ``invalid_credentials`` is final (no offline fallback),
+  and when the stored verifier matches that rejected password it is
+  deleted, so a password changed or an account disabled on the server stops
+  working offline too;
+- five wrong offline passwords in a row lock offline sign-in of that user for
+  five minutes.
+
+The last online session token is kept in the OS keyring (never in the
+store) so the background sync and ``credencializacion sync`` can upload
+while the token is valid.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from station.api import ApiError, ServerApi
+from station.domain import Actor, Role
+
+#: Failures after which the station signs in offline (the server cannot be used right now).
+FALLBACK_CAUSES = frozenset({"dns", "tls", "refused", "timeout", "network", "server", "bad_response"})
+MAX_OFFLINE_FAILURES = 5
+LOCKOUT = timedelta(minutes=5)
+SESSION_SECRET = "sync-session"
+
+
+class AuthError(Exception):
+    """Sign-in refused. ``code`` (``invalid_credentials``, ``offline_unknown_user``,
+    ``offline_expired``, ``offline_disabled``, ``offline_locked``, or the
+    server's code), Spanish ``message``, and the online failure ``cause`` that
+    led to the offline attempt (``None`` when the server answered)."""
+
+    def __init__(self, code: str, message: str, cause: ApiError | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.cause = cause
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A signed-in user: ``username``, ``role``, ``campuses`` (plantel codes),
+    ``display_name``; ``online`` and, when online, ``api`` (a
+    :class:`ServerApi` holding the token); ``offline_until`` (UTC): when the
+    offline permission of this user expires; ``fallback_cause``: why the
+    server could not be used (offline sign-ins)."""
+
+    username: str
+    role: Role
+    campuses: frozenset[str]
+    display_name: str
+    online: bool
+    station_id: str = ""
+    api: ServerApi | None = None
+    offline_until: datetime | None = None
+    fallback_cause: ApiError | None = None
+
+    @property
+    def actor(self) -> Actor:
+        """The :class:`station.domain.Actor` for desk commands."""
+        return Actor(self.username, self.role, self.campuses, self.station_id)
+
+
+def _key(username: str) -> str:
+    return "auth.offline." + hashlib.sha256(username.encode("utf-8")).hexdigest()[:40]
+
+
+def _fail_key(username: str) -> str:
+    return "auth.offline_fail." + hashlib.sha256(username.encode("utf-8")).hexdigest()[:40]
+
+
+class OfflineAuth:
+    """Sign-in for one station.
+
+    ``store``: the :class:`station.store.LocalStore` (settings hold the
+    verifiers); ``config``: :class:`station.config.Config` (``server_url``,
+    ``station_id``, ``offline_login_days``); ``api_factory(base_url)`` builds
+    the HTTP client (tests inject one); ``hasher``: argon2id parameters for
+    new verifiers (default t=2, 19 MiB, p=1 — OWASP's minimum, about 50 ms);
+    ``clock``: UTC now; ``remember_session``: keep the online token in the OS
+    keyring for the sync (default ``True``).
+    """
+
+    def __init__(self, store, config, api_factory: Callable[[str], ServerApi] | None = None,
+                 hasher: PasswordHasher | None = None, clock: Callable[[], datetime] | None = None,
+                 remember_session: bool = True):
+        self.store = store
+        self.config = config
+        self.api_factory = api_factory or (lambda url: ServerApi(url))
+        self.hasher = hasher or PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.remember_session = remember_session
+
+    # --- public -------------------------------------------------------
+
+    def sign_in(self, username: str, password: str) -> SignedIn:
+        """Sign in online, or offline when the server cannot be reached.
+
+        Returns :class:`SignedIn`. Raises :class:`AuthError` (Spanish message)
+        for wrong credentials (online or offline), a server refusal (e.g. 429),
+        or when offline sign-in is not possible (never signed in online here,
+        older than ``offline_login_days``, disabled, locked).
+        """
+        try:
+            api = self.api_factory(self.config.server_url)
+            answer = api.login(username, password, getattr(self.config, "station_id", "") or "")
+        except ApiError as exc:
+            if exc.cause in FALLBACK_CAUSES:
+                return self.sign_in_offline(username, password, exc)
+            if exc.cause == "unauthorized":
+                self._forget_if_matches(username, password)
+            raise AuthError(exc.code or exc.cause, exc.message) from None
+        user = answer["user"]
+        signed = SignedIn(user["username"], Role(user["role"]), frozenset(user.get("campuses") or ()),
+                          user.get("display_name") or "", True, getattr(self.config, "station_id", "") or "",
+                          api, self._offline_until(self.clock()))
+        self.remember(username, password, signed)
+        if self.remember_session:
+            self._save_session(answer)
+        return signed
+
+    def sign_in_offline(self, username: str, password: str, cause: ApiError | None = None) -> SignedIn:
+        """Check ``password`` against the stored verifier (see module doc); raises :class:`AuthError`."""
+        days = int(getattr(self.config, "offline_login_days", 0) or 0)
+        why = f" (sin conexión: {cause.message})" if cause else ""
+        if days <= 0:
+            raise AuthError("offline_disabled", "El servidor central no está disponible y esta estación no permite "
+                                                f"iniciar sesión sin conexión{why}.", cause)
+        record = self.store.get_setting(_key(username))
+        if not isinstance(record, dict):
+            raise AuthError("offline_unknown_user",
+                            "El servidor central no está disponible y este usuario nunca ha iniciado sesión en "
+                            f"línea en esta estación; se necesita conexión la primera vez{why}.", cause)
+        now = self.clock()
+        failures = self.store.get_setting(_fail_key(username)) or {}
+        if failures.get("count", 0) >= MAX_OFFLINE_FAILURES:
+            until = datetime.fromisoformat(failures["at"]) + LOCKOUT
+            if now < until:
+                raise AuthError("offline_locked", "Demasiados intentos fallidos sin conexión. Espere "
+                                                  f"{max(1, round((until - now).total_seconds() / 60))} minuto(s).",
+                                cause)
+        online_at = datetime.fromisoformat(record["online_at"])
+        expires = online_at + timedelta(days=days)
+        if now > expires:
+            raise AuthError("offline_expired",
+                            f"Han pasado más de {days} días desde su último inicio de sesión en línea en esta "
+                            f"estación; conéctese al servidor para continuar{why}.", cause)
+        try:
+            self.hasher.verify(record["verifier"], password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            count = int(failures.get("count", 0)) + 1
+            self.store.set_setting(_fail_key(username), {"count": count, "at": now.isoformat()})
+            raise AuthError("invalid_credentials", "Usuario o contraseña incorrectos.", cause) from None
+        if failures:
+            self.store.set_setting(_fail_key(username), None)
+        return SignedIn(record["username"], Role(record["role"]), frozenset(record.get("campuses") or ()),
+                        record.get("display_name") or "", False, getattr(self.config, "station_id", "") or "",
+                        None, expires, cause)
+
+    def remember(self, username: str, password: str, signed: SignedIn) -> None:
+        """Store the verifier, role and planteles of an online sign-in (time = now)."""
+        self.store.set_setting(_key(username), {
+            "username": signed.username, "verifier": self.hasher.hash(password), "role": signed.role.value,
+            "campuses": sorted(signed.campuses), "display_name": signed.display_name,
+            "online_at": self.clock().isoformat()})
+        self.store.set_setting(_fail_key(username), None)
+
+    def forget(self, username: str) -> None:
+        """Remove the offline permission of ``username``."""
+        self.store.set_setting(_key(username), None)
+
+    def sync_api(self) -> ServerApi | None:
+        """A :class:`ServerApi` with the last online session token from the keyring, or
+        ``None`` (none stored, expired, or no keyring) — pass as ``SyncService``'s ``api_factory``."""
+        return load_session_api(self.config.server_url, self.clock())
+
+    # --- internals ------------------------------------------------------
+
+    def _offline_until(self, now: datetime) -> datetime | None:
+        days = int(getattr(self.config, "offline_login_days", 0) or 0)
+        return now + timedelta(days=days) if days > 0 else None
+
+    def _forget_if_matches(self, username: str, password: str) -> None:
+        record = self.store.get_setting(_key(username))
+        if not isinstance(record, dict):
+            return
+        try:
+            self.hasher.verify(record["verifier"], password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return
+        self.forget(username)
+
+    def _save_session(self, answer: dict) -> None:
+        from station.secrets import SecretStoreError, set_secret
+
+        try:
+            set_secret(SESSION_SECRET, json.dumps({"token": answer["token"], "expires_at": str(answer.get("expires_at")),
+                                                   "username": answer["user"]["username"]}))
+        except SecretStoreError:
+            pass  # the desk still works; background sync then needs an online sign-in
+
+
+def load_session_api(base_url: str, now: datetime | None = None) -> ServerApi | None:
+    """:class:`ServerApi` with the keyring's session token, or ``None`` when absent/expired."""
+    from station.secrets import SecretStoreError, get_secret
+
+    try:
+        raw = get_secret(SESSION_SECRET)
+    except SecretStoreError:
+        return None
+    if not raw or not base_url:
+        return None
+    try:
+        data = json.loads(raw)
+        expires = datetime.fromisoformat(data["expires_at"].replace("Z", "+00:00"))
+    except (ValueError, KeyError, TypeError):
+        return None
+    if expires <= (now or datetime.now(timezone.utc)):
+        return None
+    return ServerApi(base_url, token=data["token"])
+
+
+def sign_in(store, config, username: str, password: str, **kwargs) -> SignedIn:
+    """Shortcut: ``OfflineAuth(store, config, **kwargs).sign_in(username, password)``."""
+    return OfflineAuth(store, config, **kwargs).sign_in(username, password)
