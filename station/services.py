@@ -249,6 +249,21 @@ class DeskServices:
             return []
         return allowed_commands(student, self.session.actor.role)
 
+    def refusal_for(self, student: Student | None, command: Command) -> str:
+        """Why ``command`` cannot start for ``student`` because of its status, the
+        user's role or plantel (the domain's Spanish message), or ``""`` when it
+        may (payload preconditions are checked when the action is saved)."""
+        if self.session is None:
+            return ""
+        from station.domain import Context, apply_command
+
+        result = apply_command(student, command, self.session.actor, {"matricula": getattr(student, "matricula", "")},
+                               Context(now=self._clock(), online=self.online))
+        if isinstance(result, Refusal) and result.code in ("invalid_status", "forbidden_role", "forbidden_campus",
+                                                           "not_found", "already_exists"):
+            return result.message
+        return ""
+
     def photo(self, student: Student) -> bytes | None:
         """The student's photo JPEG (decrypted), or ``None``."""
         if student.photo_sha256:

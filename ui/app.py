@@ -85,8 +85,10 @@ class StationApp:
         self.services = services
         self.login.set_services(services)
         if self.demo is not None:
+            from ui.demo import DEMO_PASSWORD
+
             self.login.server_label.setText(self.login.tr("Demostración: usuario «supervisor» u «operador», "
-                                                          "contraseña «{0}».").format(self.auto_login[1]))
+                                                          "contraseña «{0}».").format(DEMO_PASSWORD))
         if self.auto_login:
             self.login.user_edit.setText(self.auto_login[0])
             self.login.password_edit.setText(self.auto_login[1])

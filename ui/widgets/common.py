@@ -254,6 +254,8 @@ def field_text(student: Student, name: str) -> str:
         return "" if value is None else (tr("Sí") if value else tr("No"))
     if value is None:
         return ""
+    if name == "institutional_email":
+        return str(value).replace("@", "\u200b@")  # lets a long address wrap before the domain
     return str(value)
 
 

@@ -1,0 +1,175 @@
+"""Take the README screenshots from the real application (run under Xvfb at 1366×768).
+
+    Xvfb :97 -screen 0 1366x768x24 &
+    DISPLAY=:97 python docs/screenshots/take_screenshots.py [screen ...]
+
+Starts the --demo environment in-process, signs in as the demo supervisor and
+saves one PNG per screen next to this file.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("CREDENCIALIZACION_NO_OPEN_PDF", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+OUT = Path(__file__).resolve().parent
+
+
+def main(argv: list[str]) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from station.domain import Status
+    from ui.app import StationApp
+    from ui.style import apply_style
+
+    app = QApplication([sys.argv[0]])
+    apply_style(app)
+    station = StationApp(app, demo=True)
+    station.auto_login = None
+    station.start()
+    wait(app, lambda: station.services is not None, 120)
+    login = station.login
+    login.user_edit.setText("supervisor")
+    login.password_edit.setText("demo-1234")
+    if not argv or "login" in argv:
+        app.processEvents()
+        shot(app, login, "01-iniciar-sesion")
+    login.submit()
+    wait(app, lambda: station.window is not None, 30)
+    win = station.window
+    win.resize(1366, 768)
+    services = station.services
+    store = services.store
+
+    def first(status: Status) -> str:
+        return store.find_students("001", statuses=[status], limit=1)[0].matricula
+
+    wanted = set(argv)
+
+    def want(name: str) -> bool:
+        return not wanted or name in wanted
+
+    if want("inicio"):
+        win.open_screen("home")
+        wait(app, lambda: win.screens["home"].report is not None, 10)
+        shot(app, win, "02-inicio")
+    if want("captura"):
+        win.open_screen("capture", first(Status.ENROLLED))
+        screen = win.screens["capture"]
+        wait(app, lambda: screen.camera_widget is not None and screen.camera_widget.frames_shown > 5, 20)
+        wait(app, lambda: screen.camera_widget.view.guidance == "Foto correcta", 10)
+        settle(app, 0.5)
+        shot(app, win, "03-toma-de-biometricos")
+    if want("firma"):
+        screen = win.screens["capture"]
+        screen.camera_widget.take_button.click()
+        wait(app, lambda: screen.camera_widget.accept_button.isEnabled(), 10)
+        screen.camera_widget.accept_button.click()
+        wait(app, lambda: screen.photo_jpeg is not None, 10)
+        from drivers.signature.model import demo_strokes
+
+        pad = screen.pad_panel.pad
+        t = 0.0
+        for stroke in demo_strokes():
+            for i, (x, y) in enumerate(stroke):
+                pad.feed(x, y, True, t)
+                t += 10
+            pad.feed(stroke[-1][0], stroke[-1][1], False, t)
+        settle(app, 0.3)
+        screen.pad_panel.capture()
+        settle(app, 0.3)
+        shot(app, win, "04-toma-de-firma")
+    if want("imprimir"):
+        win.open_screen("print", first(Status.CAPTURED))
+        wait(app, lambda: win.screens["print"].student is not None, 10)
+        shot(app, win, "05-imprimir-temporal")
+    if want("validar"):
+        screen = win.screens["validate"]
+        win.open_screen("validate")
+        wait(app, lambda: screen.table.rowCount() > 0, 10)
+        screen.table.selectRow(0)
+        screen.open_selected()
+        wait(app, lambda: screen.current is not None, 10)
+        settle(app, 0.3)
+        shot(app, win, "06-validar-datos-alumno")
+    if want("rechazar"):
+        win.open_screen("reject", first(Status.RECEIVED))
+        wait(app, lambda: win.screens["reject"].student is not None, 10)
+        win.screens["reject"].comment.setPlainText("Fotografía con manchas")
+        win.screens["reject"].retake_check.setChecked(True)
+        shot(app, win, "07-rechazar-reimprimir")
+    if want("entregar"):
+        win.open_screen("deliver", first(Status.RECEIVED))
+        wait(app, lambda: win.screens["deliver"].student is not None, 10)
+        shot(app, win, "08-entregar-credencial")
+    if want("consultar"):
+        win.open_screen("consult", first(Status.DELIVERED))
+        wait(app, lambda: win.screens["consult"].student is not None, 10)
+        shot(app, win, "09-consultar-alumno")
+    if want("sae"):
+        screen = win.screens["sae"]
+        win.open_screen("sae")
+        screen.search.edit.setText(sae_only(services))
+        screen.search.button.click()
+        wait(app, lambda: screen.answer is not None, 15)
+        shot(app, win, "10-importar-alumno-sae")
+    if want("sincronizacion"):
+        win.open_screen("sync")
+        settle(app, 1.0)
+        shot(app, win, "11-sincronizacion")
+    if want("ajustes"):
+        win.open_screen("settings")
+        settle(app, 1.0)
+        shot(app, win, "12-ajustes-y-dispositivos")
+    win.close()
+    app.quit()
+    station.shutdown()
+    return 0
+
+
+def sae_only(services) -> str:
+    """A matrícula that is in SAE but not yet in the credentialing database."""
+    from sqlalchemy import create_engine, text
+
+    url = f"sqlite:///{station_folder(services) / 'servidor.sqlite3'}"
+    engine = create_engine(url)
+    with engine.connect() as c:
+        row = c.execute(text("SELECT s.matricula FROM sae_records s LEFT JOIN students t ON t.matricula = s.matricula "
+                             "WHERE t.matricula IS NULL AND s.campus_code = '001' LIMIT 1")).first()
+    engine.dispose()
+    return row[0]
+
+
+def station_folder(services) -> Path:
+    return Path(services.config.data_dir).parent
+
+
+def wait(app, condition, timeout: float) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("La pantalla no quedó lista a tiempo.")
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def settle(app, seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def shot(app, widget, name: str) -> None:
+    settle(app, 0.4)
+    path = OUT / f"{name}.png"
+    widget.grab().save(str(path))
+    print(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
