@@ -491,6 +491,9 @@ class CameraPage(_Page):
         self.combo.setObjectName("cameraChoice")
         self.refresh_button = QPushButton(self.tr("Buscar cámaras"))
         self.refresh_button.clicked.connect(self.refresh)
+        self.found_label = QLabel()
+        self.found_label.setObjectName("camerasFound")
+        self.found_label.setWordWrap(True)
         self.preview = CameraPreview()
         self.preview.setObjectName("cameraPreview")
         self.preview.statusChanged.connect(self._on_status)
@@ -504,6 +507,7 @@ class CameraPage(_Page):
         row.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
+        layout.addWidget(self.found_label)
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.status)
         layout.addWidget(self.keep_anyway)
@@ -552,10 +556,15 @@ class CameraPage(_Page):
         self.combo.setCurrentIndex(index if index >= 0 else 0)
         self.combo.blockSignals(False)
         if error is not None:
-            self.show_status(self.tr("No se pudieron listar las cámaras: {0}").format(_error_text(error)), BAD_STYLE)
+            self.found_label.setStyleSheet(BAD_STYLE)
+            self.found_label.setText(self.tr("No se pudieron listar las cámaras: {0}").format(_error_text(error)))
         elif not cameras:
-            self.show_status(self.tr("No se encontró ninguna cámara conectada. Conéctela y pulse «Buscar cámaras», "
-                                     "o use la foto de demostración."), BAD_STYLE)
+            self.found_label.setStyleSheet(BAD_STYLE)
+            self.found_label.setText(self.tr("No se encontró ninguna cámara conectada. Conéctela y pulse «Buscar "
+                                             "cámaras», o use la foto de demostración."))
+        else:
+            self.found_label.setStyleSheet(OK_STYLE)
+            self.found_label.setText(self.tr("Cámaras encontradas: %n", "", len(cameras)))
         self._choice_changed()
 
     def _choice_changed(self) -> None:
@@ -715,7 +724,8 @@ class PadPage(_Page):
         if self.panel.pad.state == PadState.CONNECTED:
             self.show_status(self.tr("Firme en el pad y pulse «Capturar firma»."), OK_STYLE)
         else:
-            self.show_status(self.panel.pad.message or self.tr("El pad no está conectado."), BAD_STYLE)
+            self.show_status(self.tr("Conecte el pad (se detecta solo) y firme, elija otro pad, o marque la casilla "
+                                     "para guardarlo sin probar."), BAD_STYLE)
             self.keep_anyway.setVisible(True)
 
     def _captured(self, signature) -> None:
@@ -764,6 +774,8 @@ class SummaryPage(_Page):
             (self.tr("Servidor"), s.server_url),
             (self.tr("Estación"), s.station_id + (f" ({self.tr('registrada por')} {s.registered_by})"
                                                   if s.registered_by else "")),
+            (self.tr("Llave de firma"), self.tr("en el llavero del sistema; pública {0}…").format(s.public_key[:16])
+             if s.public_key else self.tr("sin cambios")),
             (self.tr("Plantel"), campuses),
             (self.tr("Cámara"), s.camera_label or s.camera),
             (self.tr("Pad de firma"), s.pad_label or s.pad),

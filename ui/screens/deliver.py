@@ -1,7 +1,169 @@
-"""Placeholder."""
-from ui.widgets.common import Screen
+"""«Entregar credencial» (manual §12): only Recibido; the student's delivery
+signature; whether the temporary credential was handed back — if not, the
+replacement-fee notice."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout
+
+from station.domain import Command
+from ui.widgets.common import MatriculaSearch, MessageLabel, Screen, button, card
+from ui.widgets.student_panel import StudentPanel
+
+FIELDS = (("status", "Estatus"), ("curp", "CURP"), ("matricula", "Matrícula"), ("first_names", "Nombre"),
+          ("first_surname", "Primer apellido"), ("second_surname", "Segundo apellido"), ("group_code", "Grupo"),
+          ("career", "Carrera"), ("print_order", "Orden de impresión"))
 
 
 class DeliverScreen(Screen):
+    """Delivery of the official credential with the student's signature."""
+
+    FEE_NOTICE = ("El alumno no devolvió la credencial temporal: la entrega debe tramitarse y pagarse como "
+                  "reposición.")
+
     def __init__(self, services, parent=None):
-        super().__init__(services, "DeliverScreen", "", parent)
+        super().__init__(services, self.tr("Entregar credencial"),
+                         self.tr("Recabe la firma de entrega del alumno. A cambio de la credencial definitiva "
+                                 "solicite la credencial temporal."), parent)
+        self.student = None
+        self.signature = None
+        self.pad_panel = None
+        self.search = MatriculaSearch()
+        self.search.search.connect(self.open_matricula)
+        self.body.addWidget(self.search)
+        row = QHBoxLayout()
+        self.panel = StudentPanel(self.tr("Datos del alumno"), FIELDS, columns=1)
+        row.addWidget(self.panel, 2)
+        right_card, right = card(self.tr("Firma de entrega"))
+        self.pad_box = QVBoxLayout()
+        right.addLayout(self.pad_box, 1)
+        right.addWidget(QLabel(self.tr("¿El alumno entregó su credencial temporal?")))
+        radios = QHBoxLayout()
+        self.returned_yes = QRadioButton(self.tr("Sí, la devolvió"))
+        self.returned_no = QRadioButton(self.tr("No la devolvió"))
+        self.returned = QButtonGroup(self)
+        self.returned.addButton(self.returned_yes)
+        self.returned.addButton(self.returned_no)
+        radios.addWidget(self.returned_yes)
+        radios.addWidget(self.returned_no)
+        radios.addStretch(1)
+        right.addLayout(radios)
+        self.fee_notice = MessageLabel()
+        right.addWidget(self.fee_notice)
+        self.returned_no.toggled.connect(self._on_returned)
+        buttons = QHBoxLayout()
+        self.save_button = button(self.tr("Guardar"), "primary", self.save)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        right.addLayout(buttons)
+        self.right_card = right_card
+        row.addWidget(right_card, 3)
+        self.body.addLayout(row)
+        self.body.addStretch(1)
+        self._clear()
+
+    def focus_first(self) -> None:
+        self.search.focus()
+
+    def _ensure_pad(self) -> None:
+        if self.pad_panel is not None:
+            return
+        from drivers.signature import PadError, create_pad
+        from ui.widgets.signature_pad import SignaturePanel
+
+        try:
+            pad = create_pad(self.services.config.pad or "onscreen")
+        except PadError as exc:
+            self.message.error(str(exc))
+            pad = create_pad("onscreen")
+        self.pad_panel = SignaturePanel(pad)
+        self.pad_panel.setMinimumHeight(260)
+        self.pad_panel.signatureCaptured.connect(self._on_signature)
+        self.pad_box.addWidget(self.pad_panel)
+        self.pad_panel.start()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self.pad_panel is not None:
+            self.pad_panel.shutdown()
+        super().closeEvent(event)
+
+    def _clear(self) -> None:
+        self.student = None
+        self.signature = None
+        self.panel.hide()
+        self.right_card.hide()
+        self.returned.setExclusive(False)
+        self.returned_yes.setChecked(False)
+        self.returned_no.setChecked(False)
+        self.returned.setExclusive(True)
+        self.fee_notice.clear_message()
+
+    def _on_returned(self, checked: bool) -> None:
+        if checked:
+            self.fee_notice.notice(self.tr(self.FEE_NOTICE))
+        else:
+            self.fee_notice.clear_message()
+        self._update()
+
+    def _on_signature(self, signature) -> None:
+        self.signature = signature
+        self._update()
+
+    def _update(self) -> None:
+        ok = (self.student is not None and Command.DELIVER in self.services.allowed(self.student)
+              and self.signature is not None and self.returned.checkedButton() is not None)
+        self.save_button.setEnabled(ok)
+
+    def open_matricula(self, matricula: str) -> None:
+        """Search ``matricula``; only a Recibido credential can be delivered."""
+        self.message.clear_message()
+        self.search.edit.setText(matricula)
+        services = self.services
+
+        def load():
+            student = services.lookup(matricula)
+            return student, services.photo(student), services.signature_png(student)
+
+        def failed(exc):
+            self.search.set_invalid(True)
+            self._clear()
+
+        self.run(load, self._show, self.tr("Buscando alumno…"), failed)
+
+    def _show(self, loaded) -> None:
+        student, photo, signature = loaded
+        self._clear()
+        self.search.set_invalid(False)
+        self.student = student
+        self.panel.set_student(student, photo, signature)
+        self.panel.show()
+        why = self.services.refusal_for(student, Command.DELIVER)
+        if why:
+            self.message.notice(why)
+            return
+        self.right_card.show()
+        self._ensure_pad()
+        self.pad_panel.clear()
+        self._update()
+
+    def save(self) -> None:
+        """Guardar the delivery (signature + temporary credential returned or not)."""
+        if self.student is None:
+            return
+        services, matricula, signature = self.services, self.student.matricula, self.signature
+        returned = None if self.returned.checkedButton() is None else self.returned_yes.isChecked()
+
+        def done(student) -> None:
+            self.student = student
+            self.panel.details.set_student(student)
+            self.panel.tag.set_status(student.status)
+            self.right_card.hide()
+            text = self.tr("Credencial entregada a {0}.").format(student.full_name)
+            if returned is False:
+                text += " " + self.tr(self.FEE_NOTICE)
+            self.message.ok(text)
+            self.changed.emit()
+            self.search.focus()
+
+        self.save_button.setEnabled(False)
+        self.run(lambda: services.deliver(matricula, signature, returned), done, self.tr("Guardando entrega…"),
+                 lambda exc: self._update())

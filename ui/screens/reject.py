@@ -1,7 +1,134 @@
-"""Placeholder."""
-from ui.widgets.common import Screen
+"""«Rechazar / reimprimir» (manual §11): only Recibido credentials; a comment,
+and «Requiere retoma» when the photo must be taken again (the retake then goes
+through «Toma de biométricos»)."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPlainTextEdit
+
+from station.domain import Command
+from ui.widgets.common import MatriculaSearch, Screen, button, card, mark_invalid
+from ui.widgets.student_panel import StudentPanel
+
+FIELDS = (("status", "Estatus"), ("curp", "CURP"), ("matricula", "Matrícula"), ("first_names", "Nombre"),
+          ("first_surname", "Primer apellido"), ("second_surname", "Segundo apellido"), ("campus_name", "Plantel"),
+          ("career", "Carrera"), ("print_order", "Orden en que se incluye"))
 
 
 class RejectScreen(Screen):
+    """Control de rechazo de impresión."""
+
+    navigate = Signal(str, str)
+
     def __init__(self, services, parent=None):
-        super().__init__(services, "RejectScreen", "", parent)
+        super().__init__(services, self.tr("Control de rechazo de impresión"),
+                         self.tr("Identifique las credenciales rechazadas o no entregadas de una orden ya recibida por "
+                                 "el plantel y documente la razón."), parent)
+        self.student = None
+        self.search = MatriculaSearch()
+        self.search.search.connect(self.open_matricula)
+        self.body.addWidget(self.search)
+        self.panel = StudentPanel(self.tr("Consulta de credencial"), FIELDS, columns=2)
+        self.body.addWidget(self.panel)
+        form_card, form = card(self.tr("Proceder a documentar y registrar estatus"))
+        form.addWidget(QLabel(self.tr("Comentario:")))
+        self.comment = QPlainTextEdit()
+        self.comment.setPlaceholderText(self.tr("Por ejemplo: Deficiencia en color y laminado"))
+        self.comment.setFixedHeight(70)
+        self.comment.textChanged.connect(lambda: mark_invalid(self.comment, False))
+        form.addWidget(self.comment)
+        self.retake_check = QCheckBox(self.tr("Requiere retoma (la fotografía impresa es deficiente: se retoman "
+                                              "los biométricos antes de reimprimir)"))
+        form.addWidget(self.retake_check)
+        row = QHBoxLayout()
+        self.reject_button = button(self.tr("Rechazar"), "danger", self.reject)
+        self.cancel_button = button(self.tr("Cancelar"), slot=self.cancel)
+        self.capture_button = button(self.tr("Ir a toma de biométricos"),
+                                     slot=lambda: self.navigate.emit("capture", self.student.matricula))
+        self.capture_button.hide()
+        row.addStretch(1)
+        row.addWidget(self.capture_button)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.reject_button)
+        form.addLayout(row)
+        self.form_card = form_card
+        self.body.addWidget(form_card)
+        self.body.addStretch(1)
+        self.cancel()
+
+    def focus_first(self) -> None:
+        self.search.focus()
+
+    def cancel(self) -> None:
+        """Clear the screen (nothing saved)."""
+        self.student = None
+        self.panel.hide()
+        self.form_card.hide()
+        self.comment.clear()
+        self.retake_check.setChecked(False)
+        self.search.focus()
+
+    def open_matricula(self, matricula: str) -> None:
+        """Search ``matricula``."""
+        self.message.clear_message()
+        self.search.edit.setText(matricula)
+        services = self.services
+
+        def load():
+            student = services.lookup(matricula)
+            return student, services.photo(student), services.signature_png(student)
+
+        def failed(exc):
+            self.search.set_invalid(True)
+            self.student = None
+            self.panel.hide()
+            self.form_card.hide()
+
+        self.run(load, self._show, self.tr("Buscando credencial…"), failed)
+
+    def _show(self, loaded) -> None:
+        student, photo, signature = loaded
+        self.search.set_invalid(False)
+        self.student = student
+        self.panel.set_student(student, photo, signature)
+        self.panel.show()
+        self.form_card.show()
+        self.capture_button.hide()
+        self.comment.clear()
+        self.retake_check.setChecked(False)
+        allowed = Command.REJECT_REPRINT in self.services.allowed(student)
+        self.reject_button.setEnabled(allowed)
+        self.comment.setEnabled(allowed)
+        self.retake_check.setEnabled(allowed)
+        if not allowed:
+            self.message.notice(self.services.refusal_for(student, Command.REJECT_REPRINT))
+        else:
+            self.comment.setFocus()
+
+    def reject(self) -> None:
+        """Rechazar (reprint, or retake when «Requiere retoma» is checked)."""
+        if self.student is None:
+            return
+        services, matricula = self.services, self.student.matricula
+        comment, retake = self.comment.toPlainText(), self.retake_check.isChecked()
+
+        def done(student) -> None:
+            self.student = student
+            self.panel.details.set_student(student)
+            self.panel.tag.set_status(student.status)
+            self.reject_button.setEnabled(False)
+            if retake:
+                self.message.ok(self.tr("La credencial quedó en «Retoma»: realice la toma de biométricos de nuevo; "
+                                        "la reimpresión se solicitará al guardarla."))
+                self.capture_button.setVisible(Command.CAPTURE in self.services.allowed(student))
+            else:
+                self.message.ok(self.tr("La credencial quedó «Rechazada»: se solicitará su reimpresión."))
+            self.changed.emit()
+
+        def failed(exc) -> None:
+            if getattr(exc, "field", None) == "comment":
+                mark_invalid(self.comment, True)
+                self.comment.setFocus()
+
+        self.run(lambda: services.reject(matricula, comment, retake=retake), done, self.tr("Guardando rechazo…"),
+                 failed)

@@ -1,7 +1,344 @@
-"""Placeholder."""
-from ui.widgets.common import Screen
+"""«Validar datos alumno» (manual §10): plantel and grupo filters, a paged and
+sortable table of Capturado and Aplazado students, the detail with photo and
+signature, the fields to complete (institución médica, número de afiliación,
+vigencia), Validado / Aplazado with a comment, Guardar, and the warning that a
+validated record can no longer be changed."""
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView, QButtonGroup, QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QMessageBox, QPlainTextEdit, QRadioButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
+)
+
+from station.domain import Command
+from ui.widgets.common import BASIC_FIELDS, Screen, button, card, mark_invalid
+from ui.widgets.student_panel import StudentPanel
+
+#: Suggestions for «Institución médica» (free text is accepted).
+HEALTH_INSTITUTIONS = ("Instituto Mexicano del Seguro Social (IMSS)",
+                       "Instituto de Seguridad y Servicios Sociales de los Trabajadores del Estado (ISSSTE)",
+                       "Instituto de Seguridad Social del Estado de México y Municipios (ISSEMYM)",
+                       "IMSS-Bienestar", "Petróleos Mexicanos (PEMEX)", "Secretaría de la Defensa Nacional (SEDENA)")
+
+#: Table columns: (Student field used to sort, header).
+COLUMNS = (("matricula", "Matrícula"), ("first_names", "Nombre"), ("first_surname", "Primer apellido"),
+           ("second_surname", "Segundo apellido"), ("status", "Estatus"))
+EMPTY_DATE = QDate(2000, 1, 1)
 
 
 class ValidateScreen(Screen):
+    """Supervisor's validation of captured records."""
+
     def __init__(self, services, parent=None):
-        super().__init__(services, "ValidateScreen", "", parent)
+        super().__init__(services, self.tr("Validar biométricos y datos para impresión"),
+                         self.tr("Elija el plantel y el grupo; revise cada alumno Capturado o Aplazado. Ya validado, "
+                                 "el registro no se podrá cambiar: es la autorización para imprimir la credencial."),
+                         parent)
+        self.page = 0
+        self.total = 0
+        self.rows = []
+        self.order_by, self.descending = "matricula", False
+        self.current = None
+
+        filters = QHBoxLayout()
+        self.campus_combo = QComboBox()
+        self.campus_combo.setMinimumWidth(220)
+        self.group_combo = QComboBox()
+        self.group_combo.setMinimumWidth(180)
+        self.page_size_combo = QComboBox()
+        for n in (5, 10, 25, 50):
+            self.page_size_combo.addItem(str(n), n)
+        self.page_size_combo.setCurrentIndex(1)
+        for text, widget in ((self.tr("Plantel:"), self.campus_combo), (self.tr("Grupo:"), self.group_combo),
+                             (self.tr("Mostrar:"), self.page_size_combo)):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            filters.addWidget(label)
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        self.body.addLayout(filters)
+
+        table_card, table_layout = card(self.tr("Alumnos capturados a validar"))
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels([self.tr(h) for _, h in COLUMNS])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSortIndicatorShown(True)
+        self.table.horizontalHeader().setSectionsClickable(True)
+        self.table.horizontalHeader().sectionClicked.connect(self._sort)
+        self.table.cellDoubleClicked.connect(lambda *_: self.open_selected())
+        self.table.setMinimumHeight(150)
+        table_layout.addWidget(self.table)
+        pager = QHBoxLayout()
+        self.open_button = button(self.tr("Validar alumno"), "primary", self.open_selected)
+        self.prev_button = button(self.tr("◀ Anterior"), slot=lambda: self._go(-1))
+        self.next_button = button(self.tr("Siguiente ▶"), slot=lambda: self._go(1))
+        self.page_label = QLabel()
+        pager.addWidget(self.open_button)
+        pager.addStretch(1)
+        pager.addWidget(self.page_label)
+        pager.addWidget(self.prev_button)
+        pager.addWidget(self.next_button)
+        table_layout.addLayout(pager)
+        self.body.addWidget(table_card)
+
+        # ---- detail
+        self.detail = QHBoxLayout()
+        fields = [f for f in BASIC_FIELDS if f[0] not in ("health_institution", "affiliation_number")]
+        self.panel = StudentPanel(self.tr("Biométricos y datos del alumno para impresión"), fields, columns=1)
+        self.detail.addWidget(self.panel, 1)
+        form_card, form_layout = card(self.tr("Evaluación"))
+        form = QFormLayout()
+        self.health_edit = QComboBox()
+        self.health_edit.setEditable(True)
+        self.health_edit.addItems(("",) + HEALTH_INSTITUTIONS)
+        self.health_edit.setMinimumWidth(200)
+        self.health_edit.setMaximumWidth(330)
+        self.affiliation_edit = QLineEdit()
+        self.affiliation_edit.setMaxLength(32)
+        self.valid_edit = QDateEdit()
+        self.valid_edit.setCalendarPopup(True)
+        self.valid_edit.setDisplayFormat("dd/MM/yyyy")
+        self.valid_edit.setMinimumDate(EMPTY_DATE)
+        self.valid_edit.setSpecialValueText(self.tr("dd/mm/aaaa"))
+        self.validated_radio = QRadioButton(self.tr("Validado"))
+        self.deferred_radio = QRadioButton(self.tr("Aplazado"))
+        self.verdict = QButtonGroup(self)
+        self.verdict.addButton(self.validated_radio)
+        self.verdict.addButton(self.deferred_radio)
+        radios = QHBoxLayout()
+        radios.addWidget(self.validated_radio)
+        radios.addWidget(self.deferred_radio)
+        radios.addStretch(1)
+        self.comment_edit = QPlainTextEdit()
+        self.comment_edit.setPlaceholderText(self.tr("Obligatorio para «Aplazado»: qué debe corregirse."))
+        self.comment_edit.setFixedHeight(64)
+        form.addRow(self.tr("Institución médica:"), self.health_edit)
+        form.addRow(self.tr("Número de afiliación:"), self.affiliation_edit)
+        form.addRow(self.tr("Vigencia:"), self.valid_edit)
+        form.addRow(self.tr("Evaluación:"), radios)
+        form.addRow(self.tr("Comentario:"), self.comment_edit)
+        form_layout.addLayout(form)
+        warn = QLabel(self.tr("Al validar, el registro ya no podrá modificarse."))
+        warn.setObjectName("notice")
+        warn.setWordWrap(True)
+        form_layout.addWidget(warn)
+        buttons = QHBoxLayout()
+        self.save_button = button(self.tr("Guardar"), "primary", self.save)
+        self.cancel_button = button(self.tr("Cancelar"), slot=self.close_detail)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+        form_layout.addLayout(buttons)
+        form_card.setFixedWidth(470)
+        self.detail.addWidget(form_card)
+        self.detail_box = QVBoxLayout()
+        self.body.addLayout(self.detail)
+        self.body.addStretch(1)
+        self._detail_widgets = (self.panel, form_card)
+        self.close_detail()
+
+        for w in (self.affiliation_edit,):
+            w.textEdited.connect(lambda *_, w=w: mark_invalid(w, False))
+        self.comment_edit.textChanged.connect(lambda: mark_invalid(self.comment_edit, False))
+        self.valid_edit.dateChanged.connect(lambda *_: mark_invalid(self.valid_edit, False))
+        self.campus_combo.currentIndexChanged.connect(self._load_groups)
+        self.group_combo.currentIndexChanged.connect(lambda *_: self.reload(reset_page=True))
+        self.page_size_combo.currentIndexChanged.connect(lambda *_: self.reload(reset_page=True))
+        #: Asks before validating; tests may replace it. () → bool.
+        self.confirm = self._confirm
+
+    # ------------------------------------------------------------- list
+    def on_enter(self) -> None:
+        if self.campus_combo.count() == 0:
+            self.campus_combo.blockSignals(True)
+            for code, name in self.services.campuses():
+                self.campus_combo.addItem(f"{name} ({code})", code)
+            self.campus_combo.blockSignals(False)
+            self._load_groups()
+        else:
+            self.reload()
+        self.table.setFocus()
+
+    def _load_groups(self) -> None:
+        campus = self.campus_combo.currentData()
+        if campus is None:
+            return
+
+        def show(groups) -> None:
+            self.group_combo.blockSignals(True)
+            self.group_combo.clear()
+            self.group_combo.addItem(self.tr("Todos los grupos"), "")
+            for g in groups:
+                self.group_combo.addItem(g, g)
+            self.group_combo.blockSignals(False)
+            self.reload(reset_page=True)
+
+        self.run(lambda: self.services.groups(campus), show, self.tr("Cargando grupos…"))
+
+    def select_group(self, group: str) -> None:
+        """Choose ``group`` in the filter (keyboard and tests)."""
+        index = self.group_combo.findData(group)
+        if index >= 0:
+            self.group_combo.setCurrentIndex(index)
+
+    def reload(self, reset_page: bool = False) -> None:
+        """Query the current page with the filters and sort order."""
+        campus = self.campus_combo.currentData()
+        if campus is None:
+            return
+        if reset_page:
+            self.page = 0
+        group = self.group_combo.currentData() or None
+        size = self.page_size_combo.currentData()
+        page, order, desc = self.page, self.order_by, self.descending
+        self.run(lambda: self.services.students_page(campus, group, order_by=order, descending=desc, page=page,
+                                                     page_size=size),
+                 self._show_page, self.tr("Cargando alumnos…"))
+
+    def _show_page(self, result) -> None:
+        rows, total = result
+        self.rows, self.total = rows, total
+        size = self.page_size_combo.currentData()
+        pages = max(1, (total + size - 1) // size)
+        if self.page >= pages and self.page > 0:
+            self.page = pages - 1
+            self.reload()
+            return
+        self.table.setRowCount(len(rows))
+        for r, s in enumerate(rows):
+            for c, (name, _) in enumerate(COLUMNS):
+                value = self.tr(s.status.label) if name == "status" else getattr(s, name)
+                self.table.setItem(r, c, QTableWidgetItem(value))
+        self.page_label.setText(self.tr("Página {0} de {1} — {2} alumnos pendientes").format(self.page + 1, pages,
+                                                                                             total))
+        self.prev_button.setEnabled(self.page > 0)
+        self.next_button.setEnabled(self.page + 1 < pages)
+        self.open_button.setEnabled(bool(rows))
+        if rows:
+            self.table.selectRow(0)
+        column = [n for n, _ in COLUMNS].index(self.order_by)
+        self.table.horizontalHeader().setSortIndicator(
+            column, Qt.SortOrder.DescendingOrder if self.descending else Qt.SortOrder.AscendingOrder)
+
+    def _go(self, delta: int) -> None:
+        self.page = max(0, self.page + delta)
+        self.reload()
+
+    def _sort(self, column: int) -> None:
+        name = COLUMNS[column][0]
+        self.descending = not self.descending if name == self.order_by else False
+        self.order_by = name
+        self.reload(reset_page=True)
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.table.hasFocus():
+            self.open_selected()
+            return
+        super().keyPressEvent(event)
+
+    # ------------------------------------------------------------- detail
+    def open_selected(self) -> None:
+        """Open the selected row's detail («Validar alumno»)."""
+        row = self.table.currentRow()
+        if 0 <= row < len(self.rows):
+            self.open_student(self.rows[row].matricula)
+
+    def open_student(self, matricula: str) -> None:
+        """Load ``matricula`` with its photo and signature into the detail."""
+        services = self.services
+
+        def load():
+            student = services.lookup(matricula)
+            return student, services.photo(student), services.signature_png(student)
+
+        self.run(load, self._show_detail, self.tr("Abriendo alumno…"))
+
+    def _show_detail(self, loaded) -> None:
+        student, photo, signature = loaded
+        self.current = student
+        self.message.clear_message()
+        self.panel.set_student(student, photo, signature)
+        self.health_edit.setCurrentText(student.health_institution)
+        self.affiliation_edit.setText(student.affiliation_number)
+        self.valid_edit.setDate(QDate(student.valid_until.year, student.valid_until.month, student.valid_until.day)
+                                if student.valid_until else EMPTY_DATE)
+        self.verdict.setExclusive(False)
+        self.validated_radio.setChecked(False)
+        self.deferred_radio.setChecked(False)
+        self.verdict.setExclusive(True)
+        self.comment_edit.setPlainText("")
+        for w in (self.affiliation_edit, self.valid_edit, self.comment_edit):
+            mark_invalid(w, False)
+        for w in self._detail_widgets:
+            w.show()
+        allowed = self.services.allowed(student)
+        self.save_button.setEnabled(Command.VALIDATE in allowed or Command.DEFER in allowed)
+        why = self.services.refusal_for(student, Command.VALIDATE)
+        if why:
+            self.message.notice(why)
+        self.validated_radio.setFocus()
+        self.scroll.ensureWidgetVisible(self.save_button)
+
+    def close_detail(self) -> None:
+        """«Cancelar»: hide the detail, nothing saved."""
+        self.current = None
+        for w in self._detail_widgets:
+            w.hide()
+
+    def _valid_until(self) -> date | None:
+        d = self.valid_edit.date()
+        return None if d == EMPTY_DATE else date(d.year(), d.month(), d.day())
+
+    def _confirm(self) -> bool:
+        answer = QMessageBox.question(
+            self, self.tr("Confirmar validación"),
+            self.tr("Una vez validado, el registro de {0} ya no podrá modificarse y se autoriza la impresión de su "
+                    "credencial. ¿Desea validarlo?").format(self.current.full_name),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def save(self) -> None:
+        """Guardar the evaluation (Validado after confirmation, or Aplazado)."""
+        if self.current is None:
+            return
+        if not (self.validated_radio.isChecked() or self.deferred_radio.isChecked()):
+            self.message.error(self.tr("Elija la evaluación: «Validado» o «Aplazado»."))
+            self.validated_radio.setFocus()
+            return
+        services, matricula = self.services, self.current.matricula
+        fields = dict(health_institution=self.health_edit.currentText(),
+                      affiliation_number=self.affiliation_edit.text(), valid_until=self._valid_until())
+        comment = self.comment_edit.toPlainText()
+        if self.validated_radio.isChecked():
+            if not self.confirm():
+                return
+            work = lambda: services.validate(matricula, comment=comment, **fields)  # noqa: E731
+        else:
+            work = lambda: services.defer(matricula, comment, **fields)  # noqa: E731
+        self.save_button.setEnabled(False)
+        self.run(work, self._saved, self.tr("Guardando evaluación…"), self._refused)
+
+    def _refused(self, exc) -> None:
+        self.save_button.setEnabled(True)
+        widget = {"affiliation_number": self.affiliation_edit, "valid_until": self.valid_edit,
+                  "comment": self.comment_edit, "health_institution": self.health_edit}.get(getattr(exc, "field", None))
+        if widget is not None:
+            mark_invalid(widget, True)
+            widget.setFocus()
+
+    def _saved(self, student) -> None:
+        if student.status.value == "VALIDATED":
+            self.message.ok(self.tr("{0} quedó «Validado». El registro ya no se puede modificar.")
+                            .format(student.full_name))
+        else:
+            self.message.ok(self.tr("{0} quedó «Aplazado» con su comentario.").format(student.full_name))
+        self.close_detail()
+        self.changed.emit()
+        self.reload()
