@@ -1,7 +1,181 @@
-"""Placeholder."""
-from ui.widgets.common import Screen
+"""«Ajustes y dispositivos»: choose and test the camera and the signature pad.
+
+The camera list comes from ``drivers.camera.list_cameras`` (bounded probes,
+off the GUI thread); «Probar cámara» reads one frame and shows it; «Probar
+pad» opens the chosen pad in a signature panel. «Guardar» writes
+``config.toml`` (the station's configuration file)."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout
+
+from ui.widgets.common import ImageBox, Screen, button, card
+from ui.workers import error_text
+
+PAD_NAMES = (("topaz", "Pad Topaz (USB)"), ("sigweb", "Pad Topaz vía SigWeb"),
+             ("onscreen", "Pad en pantalla (mouse, táctil o lápiz)"), ("virtual", "Pad Topaz virtual (demostración)"))
 
 
 class SettingsScreen(Screen):
+    """Device settings and tests."""
+
     def __init__(self, services, parent=None):
-        super().__init__(services, "SettingsScreen", "", parent)
+        super().__init__(services, self.tr("Ajustes y dispositivos"),
+                         self.tr("Elija y pruebe la cámara y el pad de firma de esta estación."), parent)
+        self.pad_panel = None
+        row = QHBoxLayout()
+        cam_card, cam = card(self.tr("Cámara"))
+        form = QFormLayout()
+        self.camera_combo = QComboBox()
+        self.camera_combo.setMinimumWidth(300)
+        form.addRow(self.tr("Cámara:"), self.camera_combo)
+        cam.addLayout(form)
+        buttons = QHBoxLayout()
+        self.list_button = button(self.tr("Buscar cámaras"), slot=self.list_cameras)
+        self.test_camera_button = button(self.tr("Probar cámara"), "primary", self.test_camera)
+        buttons.addWidget(self.list_button)
+        buttons.addWidget(self.test_camera_button)
+        buttons.addStretch(1)
+        cam.addLayout(buttons)
+        self.camera_result = QLabel()
+        self.camera_result.setWordWrap(True)
+        cam.addWidget(self.camera_result)
+        self.preview = ImageBox(self.tr("Sin imagen de prueba"), 400, 225)
+        cam.addWidget(self.preview)
+        cam.addStretch(1)
+        row.addWidget(cam_card, 1)
+
+        pad_card, pad = card(self.tr("Pad de firma"))
+        form = QFormLayout()
+        self.pad_combo = QComboBox()
+        for code, name in PAD_NAMES:
+            self.pad_combo.addItem(self.tr(name), code)
+        form.addRow(self.tr("Pad:"), self.pad_combo)
+        pad.addLayout(form)
+        buttons = QHBoxLayout()
+        self.test_pad_button = button(self.tr("Probar pad"), "primary", self.test_pad)
+        buttons.addWidget(self.test_pad_button)
+        buttons.addStretch(1)
+        pad.addLayout(buttons)
+        self.pad_box = QVBoxLayout()
+        pad.addLayout(self.pad_box, 1)
+        row.addWidget(pad_card, 1)
+        self.body.addLayout(row)
+        save_row = QHBoxLayout()
+        self.save_button = button(self.tr("Guardar ajustes"), "primary", self.save)
+        self.config_label = QLabel()
+        self.config_label.setObjectName("subtitle")
+        save_row.addWidget(self.config_label, 1)
+        save_row.addWidget(self.save_button)
+        self.body.addLayout(save_row)
+        self.body.addStretch(1)
+        self._fill()
+
+    def _fill(self) -> None:
+        config = self.services.config
+        self.camera_combo.clear()
+        self.camera_combo.addItem(self.tr("Foto de demostración (sin cámara)"), "demo")
+        if config.camera not in ("demo",) and not config.camera.isdigit():
+            self.camera_combo.addItem(self.tr("Archivo: {0}").format(config.camera), config.camera)
+        for i in range(2):
+            self.camera_combo.addItem(self.tr("Cámara {0}").format(i), str(i))
+        self._select(self.camera_combo, config.camera)
+        self._select(self.pad_combo, config.pad)
+
+    @staticmethod
+    def _select(combo: QComboBox, value: str) -> None:
+        index = combo.findData(value)
+        if index >= 0:
+            combo.setCurrentIndex(index)
+
+    def list_cameras(self) -> None:
+        """Probe the cameras (bounded) and list them."""
+        from drivers.camera import list_cameras
+
+        def show(cameras) -> None:
+            current = self.camera_combo.currentData()
+            while self.camera_combo.count() > 1:
+                self.camera_combo.removeItem(1)
+            for cam in cameras:
+                state = "" if cam.available else self.tr(" (no disponible)")
+                self.camera_combo.addItem(f"{cam.name} [{cam.index}]{state}", str(cam.index))
+            self._select(self.camera_combo, current)
+            self.camera_result.setText(self.tr("{0} cámaras encontradas.").format(len(cameras)) if cameras else
+                                       self.tr("No se encontró ninguna cámara conectada."))
+
+        self.run(lambda: list_cameras(probe_resolutions=False), show, self.tr("Buscando cámaras…"))
+
+    def test_camera(self) -> None:
+        """Open the chosen camera, read one frame and show it."""
+        spec = self.camera_combo.currentData()
+
+        def grab():
+            import time
+
+            import cv2
+
+            from drivers.camera import CameraError, open_source
+
+            source = open_source(spec)
+            source.open()
+            try:
+                deadline = time.monotonic() + 5
+                while time.monotonic() < deadline:
+                    frame = source.read()
+                    if frame is not None:
+                        ok, data = cv2.imencode(".jpg", frame)
+                        return frame.shape[1], frame.shape[0], data.tobytes()
+                raise CameraError("La cámara no entregó imagen en 5 segundos.")
+            finally:
+                source.close()
+
+        def show(result) -> None:
+            width, height, data = result
+            self.preview.set_bytes(data)
+            self.camera_result.setObjectName("ok")
+            self.camera_result.setText(self.tr("Cámara funcionando: imagen de {0}×{1} px.").format(width, height))
+            self.camera_result.style().polish(self.camera_result)
+
+        def failed(exc) -> None:
+            self.preview.set_bytes(None)
+            self.camera_result.setObjectName("error")
+            self.camera_result.setText(error_text(exc))
+            self.camera_result.style().polish(self.camera_result)
+
+        self.run(grab, show, self.tr("Probando cámara…"), failed)
+
+    def test_pad(self) -> None:
+        """Open the chosen pad in a signature panel (sign, Limpiar, Capturar firma)."""
+        from drivers.signature import PadError, create_pad
+        from ui.widgets.signature_pad import SignaturePanel
+
+        if self.pad_panel is not None:
+            self.pad_panel.shutdown()
+            self.pad_panel.deleteLater()
+            self.pad_panel = None
+        try:
+            pad = create_pad(self.pad_combo.currentData())
+        except PadError as exc:
+            self.message.error(error_text(exc))
+            return
+        self.pad_panel = SignaturePanel(pad)
+        self.pad_panel.setMinimumHeight(260)
+        self.pad_box.addWidget(self.pad_panel)
+        self.pad_panel.start()
+
+    def shutdown(self) -> None:
+        """Close the test pad."""
+        if self.pad_panel is not None:
+            self.pad_panel.shutdown()
+            self.pad_panel = None
+
+    def save(self) -> None:
+        """Write the chosen camera and pad to the configuration file."""
+        from station.config import save_config
+
+        config = self.services.config
+        config.camera = self.camera_combo.currentData()
+        config.pad = self.pad_combo.currentData()
+        self.run(lambda: save_config(config),
+                 lambda path: self.message.ok(self.tr("Ajustes guardados en {0}. Se usan desde la próxima toma.")
+                                              .format(path)),
+                 self.tr("Guardando ajustes…"))

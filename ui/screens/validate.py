@@ -136,7 +136,7 @@ class ValidateScreen(Screen):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
         form_layout.addLayout(buttons)
-        form_card.setFixedWidth(470)
+        form_card.setFixedWidth(420)
         self.detail.addWidget(form_card)
         self.detail_box = QVBoxLayout()
         self.body.addLayout(self.detail)

@@ -30,7 +30,7 @@ class StudentPanel(QWidget):
         if with_images:
             images = QGridLayout()
             self.photo = ImageBox(self.tr("Sin fotografía"), 120, 160)
-            self.signature = ImageBox(self.tr("Sin firma"), 240, 90)
+            self.signature = ImageBox(self.tr("Sin firma"), 210, 80)
             images.addWidget(QLabel(self.tr("Fotografía:")), 0, 0)
             images.addWidget(self.photo, 1, 0)
             images.addWidget(QLabel(self.tr("Firma:")), 2, 0)
