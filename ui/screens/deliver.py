@@ -96,6 +96,7 @@ class DeliverScreen(Screen):
         self.returned_no.setChecked(False)
         self.returned.setExclusive(True)
         self.fee_notice.clear_message()
+        self.save_button.setEnabled(False)
 
     def _on_returned(self, checked: bool) -> None:
         if checked:
