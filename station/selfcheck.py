@@ -13,6 +13,9 @@ is ok. Checks, in order:
 - ``resources``: run-time files a packaged build must carry (OpenCV Haar
   cascades, reportlab's Vera fonts, the demo photo, Alembic migrations, the
   Qt platform plugins);
+- ``documents``: a sample credential PDF renders in memory (reportlab, Vera
+  font, QR, Code128 — their modules load dynamically, which a packaged build
+  can miss) and the Haar detector finds the face on the demo photo;
 - ``keyring``: the OS keyring holds (or can create) the store key;
 - ``store``: the local store opens and migrates to the shipped head revision;
 - ``cameras``: the cameras found, and whether the configured one is usable
@@ -52,7 +55,7 @@ HAAR_CASCADES = ("haarcascade_frontalface_alt2.xml", "haarcascade_eye.xml", "haa
 
 #: Per-check time limit in seconds (the camera probe may open up to 4 devices at 2 s each).
 TIMEOUTS_S: dict[str, float] = {
-    "imports": 90.0, "resources": 20.0, "keyring": 15.0, "store": 60.0,
+    "imports": 90.0, "resources": 20.0, "documents": 30.0, "keyring": 15.0, "store": 60.0,
     "cameras": 12.0, "pads": 12.0, "server": 12.0,
 }
 
@@ -145,6 +148,25 @@ def _check_resources() -> tuple[bool, str]:
     if missing:
         return False, "Faltan archivos del paquete: " + "; ".join(missing) + f". Encontrado: {found}."
     return True, found + "."
+
+
+def _check_documents() -> tuple[bool, str]:
+    import cv2
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from drivers.camera.sources import demo_image_path
+    from station.documents.credential import credentials_pdf, make_card
+    from station.documents.qr_payload import SAMPLE_STATION_ID
+    from station.documents.sample import sample_photo_jpeg, sample_signature_png, sample_student
+    from station.photo.detectors import get_detector
+
+    card = make_card(sample_student(), sample_photo_jpeg(), sample_signature_png(), Ed25519PrivateKey.generate(),
+                     SAMPLE_STATION_ID, sample=True)
+    pdf = credentials_pdf([card], title="Autoprueba")
+    faces = get_detector("haar").detect(cv2.imread(str(demo_image_path()))).faces
+    ok = pdf.startswith(b"%PDF") and len(faces) == 1
+    return ok, (f"Credencial de muestra en PDF: {len(pdf) // 1024} KB; rostros en la foto demo: {len(faces)}"
+                + ("." if ok else " (se esperaba 1)."))
 
 
 def _check_keyring() -> tuple[bool, str]:
@@ -276,6 +298,7 @@ def _check_server() -> tuple[bool, str]:
 CHECKS: list[tuple[str, Callable[[], tuple[bool, str]]]] = [
     ("imports", _check_imports),
     ("resources", _check_resources),
+    ("documents", _check_documents),
     ("keyring", _check_keyring),
     ("store", _check_store),
     ("cameras", _check_cameras),
