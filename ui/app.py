@@ -41,10 +41,12 @@ class StationApp:
     """The running application: sign-in window, main window and their hand-over.
 
     ``demo`` starts the embedded demo environment and signs in as the demo
-    supervisor. ``services`` (already prepared) skips preparation (tests).
+    supervisor. ``services`` (already prepared) skips preparation (tests);
+    ``background_sync`` False leaves sync rounds to «Sincronizar ahora».
     """
 
-    def __init__(self, app, demo: bool = False, services=None, auto_login: tuple[str, str] | None = None):
+    def __init__(self, app, demo: bool = False, services=None, auto_login: tuple[str, str] | None = None,
+                 background_sync: bool = True):
         from ui.login import LoginWindow
 
         self.app = app
@@ -52,6 +54,7 @@ class StationApp:
         self.window = None
         self.services = services
         self.auto_login = auto_login
+        self.background_sync = background_sync
         self.login = LoginWindow()
         self.login.signedIn.connect(self._on_signed_in)
         if demo:
@@ -100,7 +103,7 @@ class StationApp:
         self.window = MainWindow(self.services)
         self.window.signedOut.connect(self._on_signed_out)
         start = getattr(self.services.sync, "start_background", None)
-        if callable(start):
+        if callable(start) and self.background_sync:
             start(5.0 if self.demo is not None else 30.0)
         self.window.show()
         self.login.hide()

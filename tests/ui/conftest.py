@@ -65,7 +65,7 @@ def make_station(server, tmp_path, qtbot, monkeypatch):
 
     apps = []
 
-    def make(username: str, password: str = PASSWORD, expect_ok: bool = True):
+    def make(username: str, password: str = PASSWORD, expect_ok: bool = True, background_sync: bool = False):
         data = tmp_path / f"estacion-{username}-{len(apps)}"
         config = Config(server_url=server.base_url, station_id="EST-PRUEBA-01", campuses=["001"], camera="demo",
                         pad="onscreen", data_dir=data)
@@ -75,7 +75,7 @@ def make_station(server, tmp_path, qtbot, monkeypatch):
                                 signing_key=Ed25519PrivateKey.generate())
         initial_pull(services, "supervisor", PASSWORD)
         api.token = None
-        station = StationApp(QApplication.instance(), services=services)
+        station = StationApp(QApplication.instance(), services=services, background_sync=background_sync)
         station.start()
         apps.append(station)
         qtbot.addWidget(station.login)
