@@ -63,6 +63,10 @@ class DemoEnvironment:
                                      authenticator=build_authenticator(config, store, api))
         progress("Descargando los alumnos del plantel…")
         initial_pull(self.services, DEMO_USER, DEMO_PASSWORD)
+        if sync is not None and sync.state().last_error is not None:
+            # The embedded server does not answer the sync protocol: keep the commands
+            # queued (visible as pending) instead of filing them as incidencias.
+            self.services.sync = None
         progress("Preparando fotografías y firmas de ejemplo…")
         add_demo_biometrics(store)
         return self.services
