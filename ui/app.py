@@ -130,6 +130,18 @@ class StationApp:
             self.services.store.close()
 
 
+def setup_main(argv: list[str] | None = None) -> int:
+    """``credencializacion setup``: run the first-run setup wizard alone; 0 when saved."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.setup_wizard import run_setup_wizard
+    from ui.style import apply_style
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "credencializacion"])
+    apply_style(app)
+    return 0 if run_setup_wizard() else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start the Qt application (``--demo`` for the demonstration station); returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -147,6 +159,13 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("credencializacion")
     app.setDesktopFileName("credencializacion")
     apply_style(app)
+    if "--demo" not in argv and not os.environ.get(PROBE_ENV):
+        from ui.setup_wizard import needs_setup, run_setup_wizard
+
+        if needs_setup() and not run_setup_wizard():
+            print("La estación no está configurada: ejecute de nuevo «credencializacion» o "
+                  "«credencializacion setup» para completar el asistente.", file=sys.stderr)
+            return 1
     station = StationApp(app, demo="--demo" in argv)
     if os.environ.get(PROBE_ENV):
         station.login.show()

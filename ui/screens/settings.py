@@ -62,13 +62,25 @@ class SettingsScreen(Screen):
         self.body.addLayout(row)
         save_row = QHBoxLayout()
         self.save_button = button(self.tr("Guardar ajustes"), "primary", self.save)
+        self.wizard_button = button(self.tr("Asistente de configuración…"), slot=self.run_wizard)
+        self.wizard_button.setToolTip(self.tr("Servidor, registro de la estación, plantel, cámara y pad "
+                                              "(requiere un usuario administrador)."))
         self.config_label = QLabel()
         self.config_label.setObjectName("subtitle")
         save_row.addWidget(self.config_label, 1)
+        save_row.addWidget(self.wizard_button)
         save_row.addWidget(self.save_button)
         self.body.addLayout(save_row)
         self.body.addStretch(1)
         self._fill()
+
+    def run_wizard(self) -> None:
+        """Run the first-run setup wizard again (manual §4 installer steps); the
+        new configuration applies at the next start of the station."""
+        from ui.setup_wizard import run_setup_wizard
+
+        if run_setup_wizard(self):
+            self.config_label.setText(self.tr("Configuración guardada; se aplicará al reiniciar la estación."))
 
     def _fill(self) -> None:
         config = self.services.config
