@@ -26,7 +26,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterator, Protocol
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from station.domain import (
@@ -390,6 +390,7 @@ def import_sae_file(session: Session, path: str | Path, source: str = "", max_er
     now = utcnow()
     result = ImportResult(0, 0, 0, [], False, encoding)
     pending: list[dict] = []
+    upsert = _upsert_statement(session)
 
     def problem(p: RowProblem):
         result.refused += 1
@@ -401,8 +402,7 @@ def import_sae_file(session: Session, path: str | Path, source: str = "", max_er
     def flush():
         if not pending:
             return
-        session.execute(delete(SaeRecord).where(SaeRecord.matricula.in_([p["matricula"] for p in pending])))
-        session.execute(insert(SaeRecord), pending)
+        session.execute(upsert, pending)
         result.imported += len(pending)
         pending.clear()
 
@@ -423,6 +423,20 @@ def import_sae_file(session: Session, path: str | Path, source: str = "", max_er
             flush()
     flush()
     return result
+
+
+def _upsert_statement(session: Session):
+    """``INSERT … ON CONFLICT (matricula) DO UPDATE`` for PostgreSQL and SQLite (an
+    index-backed upsert; a DELETE … IN on a table growing inside the transaction has
+    no statistics and degrades to sequential scans on PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    stmt = dialect_insert(SaeRecord)
+    columns = [c.name for c in SaeRecord.__table__.columns if c.name != "matricula"]
+    return stmt.on_conflict_do_update(index_elements=["matricula"],
+                                      set_={c: getattr(stmt.excluded, c) for c in columns})
 
 
 def _raw_matriculas(path: Path) -> tuple[str, Iterator[tuple[int, str]]]:
