@@ -53,10 +53,10 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 AUTH_ERRORS = (401, 422)
 
 
-REFUSAL_STATUS = {"forbidden_role": 403, "forbidden_campus": 403, "not_found": 404}
+REFUSAL_STATUS = {"forbidden_role": 403, "forbidden_campus": 403, "sae_other_campus": 403, "not_found": 404}
 
 
 def refusal_error(refusal: Refusal) -> ApiError:
-    """HTTP error for a domain :class:`Refusal`: 403 for forbidden_role/forbidden_campus,
+    """HTTP error for a domain :class:`Refusal`: 403 for forbidden_role/forbidden_campus/sae_other_campus,
     404 for not_found, 409 for everything else."""
     return ApiError(REFUSAL_STATUS.get(refusal.code, 409), refusal.code, refusal.message, refusal.field)
