@@ -45,7 +45,7 @@ def load_demo(db_url: str, password: str, students: int = 500, campuses: int = 3
     engine = make_engine(db_url)
     factory = make_session_factory(engine)
     system = Actor("demo-data", Role.ADMIN)
-    camp = make_campuses(max(campuses, 2))[:max(campuses, 1)]
+    camp = make_campuses(max(campuses, 1))
     out = {"users": 0, "students": 0, "sae": 0}
     try:
         with factory() as session, session.begin():
