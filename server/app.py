@@ -107,4 +107,7 @@ def create_app(db_url: str, settings: ServerSettings | None = None, migrate: boo
 
     for module in (auth_routes, students, sae, print_orders, reports, admin):
         app.include_router(module.router)
+    from server.sync.routes import router as sync_router
+
+    app.include_router(sync_router)
     return app

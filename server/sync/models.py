@@ -1,0 +1,49 @@
+"""Tables of the sync layer (migration ``0002_sync``).
+
+- ``sync_operations``: the processed-operations table. One row per
+  idempotency key (``op_id``) with the SHA-256 of the request body and the
+  exact answer (HTTP status + JSON) given the first time; a repeated key is
+  answered from here, a reused key with another body is refused.
+- ``sync_blobs``: biometrics uploaded by stations, keyed by the SHA-256 of
+  their bytes (re-hashed on arrival).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, Index, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.db.models import Base, UtcDateTime
+
+
+class SyncOperation(Base):
+    """A processed station command: key, origin (station, per-station ``seq``,
+    author), target, body hash, stored answer (``status_code``, ``response``)."""
+
+    __tablename__ = "sync_operations"
+    op_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    station_id: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    username: Mapped[str] = mapped_column(String(80))
+    matricula: Mapped[str] = mapped_column(String(32))
+    command: Mapped[str] = mapped_column(String(40))
+    body_sha256: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("ix_sync_operations_station_seq", "station_id", "seq"),)
+
+
+class SyncBlob(Base):
+    """A biometric blob: ``sha256`` (hex, of ``data``), ``kind`` as the station
+    named it (``photo``, ``signature``…), ``size`` in bytes, who uploaded it."""
+
+    __tablename__ = "sync_blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -1,0 +1,318 @@
+"""Sync endpoints (issue 4; wire protocol also in :mod:`station.sync`).
+
+- ``POST /blobs/missing``, ``HEAD|PUT|GET /blobs/{sha256}``: content-addressed
+  biometrics; ``PUT`` re-hashes (422 ``blob_hash_mismatch``) and is idempotent.
+- ``POST /sync/commands`` (``Idempotency-Key``): one station command in ONE
+  database transaction through :func:`apply_student_command` (the shared
+  transition table); the answer is stored in ``sync_operations`` and
+  replayed for a repeated key; the same key with another body → 422
+  ``idempotency_key_reused``.
+- ``GET /sync/changes?since=&limit=&campus=``: records ordered by
+  ``change_seq``. Change numbers are taken from the ``counters`` row, locked
+  until commit, so they become visible in increasing order; the feed only
+  returns rows up to the counter value it read first, so a row committed
+  "late" can never be skipped.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Header, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from station.domain import Actor, Command, Refusal, Role, Status
+
+from server.api.common import PrincipalDep, errors, factory, transaction
+from server.api.students import OTHER_ENDPOINT, PAYLOAD_KEYS, checked_matricula
+from server.auth import Principal
+from server.db.models import Counter, StudentRow, User
+from server.errors import ApiError
+from server.services.students import apply_student_command, lock_student, student_from_row, utcnow
+from server.sync.models import SyncBlob, SyncOperation
+
+router = APIRouter(tags=["sync"])
+
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
+Sha256Path = Path(pattern=r"^[0-9a-f]{64}$", description="SHA-256 (hex, minúsculas) del contenido")
+MAX_BLOB_BYTES = 5 * 1024 * 1024
+#: Extra payload keys a station may send (hashes of the rendered signature images).
+SYNC_PAYLOAD_KEYS = {**PAYLOAD_KEYS, "signature_png_sha256": (str, 64), "delivery_signature_png_sha256": (str, 64)}
+#: Refusal code → HTTP status of a refused sync command (others: 409).
+REFUSAL_STATUS = {"forbidden_role": 403, "forbidden_campus": 403, "not_found": 404, "invalid_field": 422,
+                  "command_not_allowed_here": 422}
+
+
+def record_dict(row: StudentRow | None) -> dict | None:
+    """A student row as ``Student.to_dict()`` plus ``change_seq`` (``None`` for no row)."""
+    if row is None:
+        return None
+    return {**student_from_row(row).to_dict(), "change_seq": row.change_seq}
+
+
+# --- blobs ---------------------------------------------------------------
+
+class MissingRequest(BaseModel):
+    """``POST /blobs/missing``: up to 1,000 SHA-256 values."""
+
+    model_config = ConfigDict(extra="forbid")
+    sha256s: list[str] = Field(max_length=1000)
+
+
+@router.post("/blobs/missing", responses=errors(401, 422))
+def blobs_missing(body: MissingRequest, request: Request, principal: Principal = PrincipalDep) -> dict:
+    """Which of ``sha256s`` the server does not hold → ``{"missing": [...]}`` (request order)."""
+    wanted = [s for s in dict.fromkeys(body.sha256s)]
+    bad = next((s for s in wanted if not HEX64.match(s)), None)
+    if bad is not None:
+        raise ApiError(422, "invalid_field", "Cada huella debe ser un SHA-256 en hexadecimal (64 caracteres).",
+                       "sha256s")
+    with factory(request)() as session:
+        have = set(session.scalars(select(SyncBlob.sha256).where(SyncBlob.sha256.in_(wanted)))) if wanted else set()
+    return {"missing": [s for s in wanted if s not in have]}
+
+
+@router.head("/blobs/{sha256}", responses=errors(401, 404))
+def head_blob(request: Request, sha256: str = Sha256Path, principal: Principal = PrincipalDep) -> Response:
+    """200 with ``Content-Length`` when the blob is held, 404 otherwise (no body)."""
+    with factory(request)() as session:
+        size = session.scalar(select(SyncBlob.size).where(SyncBlob.sha256 == sha256))
+    if size is None:
+        return Response(status_code=404)
+    return Response(status_code=200, headers={"Content-Length": str(size), "Upload-Offset": str(size)})
+
+
+@router.put("/blobs/{sha256}", status_code=201, responses=errors(401, 413, 422))
+async def put_blob(request: Request, sha256: str = Sha256Path,
+                   kind: str = Query(default="", max_length=32, pattern=r"^[a-z_]*$"),
+                   principal: Principal = PrincipalDep) -> JSONResponse:
+    """Store the raw body under its SHA-256: 201 stored, 200 already held.
+
+    422 ``blob_hash_mismatch`` when the bytes do not hash to ``sha256`` (the
+    station retries); 413 over 5 MB.
+    """
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BLOB_BYTES:
+        raise ApiError(413, "payload_too_large", "El archivo es demasiado grande (máximo 5 MB).")
+    data = await request.body()
+    if len(data) > MAX_BLOB_BYTES:
+        raise ApiError(413, "payload_too_large", "El archivo es demasiado grande (máximo 5 MB).")
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise ApiError(422, "blob_hash_mismatch",
+                       "El archivo recibido no corresponde a su huella SHA-256 (se dañó en el camino); "
+                       "la estación lo enviará de nuevo.", "sha256")
+
+    def work(session: Session) -> bool:
+        if session.get(SyncBlob, sha256) is not None:
+            return False
+        session.add(SyncBlob(sha256=sha256, kind=kind or "blob", size=len(data), data=data,
+                             uploaded_by=principal.username, created_at=utcnow()))
+        return True
+
+    created = await run_in_threadpool(transaction, request, work, True)
+    return JSONResponse({"sha256": sha256, "size": len(data), "stored": created}, status_code=201 if created else 200)
+
+
+@router.get("/blobs/{sha256}", responses=errors(401, 403, 404))
+def get_blob(request: Request, sha256: str = Sha256Path, principal: Principal = PrincipalDep) -> Response:
+    """The bytes of a blob. Operators and supervisors only for students of their planteles
+    (or blobs they uploaded); 404 ``blob_not_found``."""
+    with factory(request)() as session:
+        blob = session.get(SyncBlob, sha256)
+        if blob is None:
+            raise ApiError(404, "blob_not_found", "El servidor no tiene ese archivo.", "sha256")
+        if not principal.sees_all_campuses() and blob.uploaded_by != principal.username:
+            campus = session.scalar(select(StudentRow.campus_code).where(or_(
+                StudentRow.photo_sha256 == sha256, StudentRow.signature_sha256 == sha256,
+                StudentRow.delivery_signature_sha256 == sha256)).limit(1))
+            if campus is None or campus not in principal.campuses:
+                raise ApiError(403, "forbidden_campus", "El archivo pertenece a un alumno fuera de sus planteles.")
+        return Response(blob.data, media_type="application/octet-stream")
+
+
+# --- commands ------------------------------------------------------------
+
+class SyncCommandRequest(BaseModel):
+    """One outbox command of a station (see :func:`station.sync.engine.wire_op`)."""
+
+    model_config = ConfigDict(extra="forbid")
+    op_id: str = Field(min_length=10, max_length=40, pattern=r"^[0-9A-Za-z_-]+$")
+    station_id: str = Field(min_length=1, max_length=64)
+    seq: int = Field(ge=0)
+    command: Command
+    matricula: str = Field(min_length=1, max_length=32)
+    expected_status: Status | None = None
+    payload: dict[str, Any] = Field(default_factory=dict)
+    blob_sha256s: list[str] = Field(default_factory=list, max_length=10)
+    username: str = Field(min_length=1, max_length=80)
+    created_at: datetime | None = None
+
+
+def body_digest(body: SyncCommandRequest) -> str:
+    """SHA-256 of the canonical JSON of the request (what a reused key is compared by)."""
+    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def check_sync_payload(payload: dict[str, Any]) -> Refusal | None:
+    """A :class:`Refusal` (``invalid_field``) for unknown keys, wrong types, long text or bad hashes."""
+    for key, value in payload.items():
+        if key not in SYNC_PAYLOAD_KEYS:
+            return Refusal("invalid_field", f"El dato «{key}» no se reconoce en esta acción.", key)
+        kind, max_len = SYNC_PAYLOAD_KEYS[key]
+        if value is None:
+            continue
+        if kind is bool and not isinstance(value, bool):
+            return Refusal("invalid_field", f"El dato «{key}» debe ser verdadero o falso.", key)
+        if kind is str:
+            if not isinstance(value, str) or len(value) > max_len:
+                return Refusal("invalid_field", f"El dato «{key}» debe ser texto de máximo {max_len} caracteres.", key)
+            if key.endswith("_sha256") and not HEX64.match(value):
+                return Refusal("invalid_field", f"El dato «{key}» debe ser un SHA-256 en hexadecimal.", key)
+    return None
+
+
+def resolve_actor(session: Session, principal: Principal, body: SyncCommandRequest) -> Actor | ApiError:
+    """Who the command is applied as.
+
+    The author (``username``) is the signed-in user, or — when the token is
+    bound to the command's station — another active user of the server,
+    with *their* current role and planteles (the server enforces them).
+    Otherwise 403 ``forbidden_delegation`` (not stored: a proper session may
+    send the same key later).
+    """
+    if principal.station_id and principal.station_id != body.station_id:
+        return ApiError(403, "forbidden_station",
+                        f"Esta sesión pertenece a la estación «{principal.station_id}», no a «{body.station_id}».")
+    if body.username == principal.username:
+        return Actor(principal.username, principal.role, principal.campuses, body.station_id)
+    if not principal.station_id:
+        return ApiError(403, "forbidden_delegation",
+                        f"La acción fue registrada por «{body.username}»; inicie sesión con ese usuario o con una "
+                        "sesión ligada a la estación para enviarla.")
+    user = session.scalar(select(User).where(User.username == body.username))
+    if user is None or not user.active:
+        return ApiError(403, "forbidden_delegation",
+                        f"El usuario «{body.username}» que registró la acción no existe o está desactivado.")
+    return Actor(user.username, Role(user.role), frozenset(user.campuses or ()), body.station_id)
+
+
+def _stored(op: SyncOperation, digest: str) -> tuple[int, dict]:
+    if op.body_sha256 != digest:
+        raise ApiError(422, "idempotency_key_reused",
+                       "La clave de idempotencia ya se usó con otro contenido; la acción no se aplicó.",
+                       "Idempotency-Key")
+    return op.status_code, op.response
+
+
+@router.post("/sync/commands", responses=errors(401, 403, 404, 409, 422, 424))
+def sync_command(body: SyncCommandRequest, request: Request, principal: Principal = PrincipalDep,
+                 idempotency_key: str = Header(alias="Idempotency-Key", min_length=10, max_length=40)) -> JSONResponse:
+    """Apply one station command exactly once (see module doc).
+
+    200 ``{op_id, outcome: "accepted", student}``; refused by the transition
+    table → 409 (403 role/plantel, 404 no record, 422 bad data) with
+    ``{error: {code, message, field}, op_id, outcome: "refused", student}``;
+    424 ``blob_missing`` (not stored) when a referenced blob was not uploaded.
+    """
+    if idempotency_key != body.op_id:
+        raise ApiError(422, "invalid_field", "El encabezado Idempotency-Key debe ser igual a «op_id».",
+                       "Idempotency-Key")
+    matricula = checked_matricula(body.matricula)
+    digest = body_digest(body)
+
+    def refused(refusal: Refusal, record: dict | None) -> tuple[int, dict]:
+        error = {"code": refusal.code, "message": refusal.message}
+        if refusal.field:
+            error["field"] = refusal.field
+        return (REFUSAL_STATUS.get(refusal.code, 409),
+                {"error": error, "op_id": body.op_id, "outcome": "refused", "student": record})
+
+    def work(session: Session) -> tuple[int, dict]:
+        done = session.get(SyncOperation, body.op_id)
+        if done is not None:
+            return _stored(done, digest)
+        actor = resolve_actor(session, principal, body)
+        if isinstance(actor, ApiError):
+            raise actor
+        hashes = set(body.blob_sha256s) | {v for k, v in body.payload.items()
+                                           if k.endswith("_sha256") and isinstance(v, str)}
+        if hashes:
+            have = set(session.scalars(select(SyncBlob.sha256).where(SyncBlob.sha256.in_(hashes))))
+            if hashes - have:
+                raise ApiError(424, "blob_missing", "Faltan fotografías o firmas de esta acción en el servidor; "
+                                                    "la estación las enviará de nuevo.", "blob_sha256s")
+        row = lock_student(session, matricula)  # serializes duplicates of the same key on this record
+        done = session.get(SyncOperation, body.op_id)
+        if done is not None:
+            return _stored(done, digest)
+        refusal = check_sync_payload(body.payload)
+        if refusal is None and body.command in OTHER_ENDPOINT:
+            refusal = Refusal("command_not_allowed_here",
+                              f"«{body.command.label}» se realiza en línea con {OTHER_ENDPOINT[body.command]}.",
+                              "command")
+        if refusal is None:
+            payload = {**body.payload, "op_id": body.op_id, "station_seq": body.seq}
+            result = apply_student_command(session, matricula, body.command, actor, payload,
+                                           expected_status=body.expected_status)
+            if isinstance(result, Refusal):
+                refusal = result
+        if refusal is not None:
+            status, answer = refused(refusal, record_dict(row))
+        else:
+            status, answer = 200, {"op_id": body.op_id, "outcome": "accepted",
+                                   "student": {**result.to_dict(), "change_seq": result.extra["change_seq"]}}
+        session.add(SyncOperation(op_id=body.op_id, station_id=body.station_id, seq=body.seq,
+                                  username=body.username, matricula=matricula, command=body.command.value,
+                                  body_sha256=digest, status_code=status, response=answer, created_at=utcnow()))
+        return status, answer
+
+    status, answer = transaction(request, work, retry_integrity=True)
+    return JSONResponse(answer, status_code=status)
+
+
+# --- changes feed ----------------------------------------------------------
+
+@router.get("/sync/changes", responses=errors(401, 403, 422))
+def changes(request: Request, principal: Principal = PrincipalDep, since: int = Query(default=0, ge=0),
+            limit: int = Query(default=500, ge=1, le=2000),
+            campus: list[str] = Query(default_factory=list, max_length=50)) -> JSONResponse:
+    """Records changed after ``since`` in ``change_seq`` order → ``{items, next, more, remaining}``.
+
+    ``campus`` (repeatable) limits to those planteles (403 ``forbidden_campus``
+    outside the user's scope); without it: the user's planteles (all for the
+    state office and admins). ``next`` is the cursor for the following call.
+    """
+    campuses = sorted(set(campus))
+    if campuses and not principal.sees_all_campuses():
+        outside = [c for c in campuses if c not in principal.campuses]
+        if outside:
+            raise ApiError(403, "forbidden_campus",
+                           f"El plantel {outside[0]} no está entre sus planteles asignados.", "campus")
+    if not campuses and not principal.sees_all_campuses():
+        campuses = sorted(principal.campuses)
+    with factory(request)() as session, session.begin():
+        high = int(session.scalar(select(Counter.value).where(Counter.name == "change_seq")) or 0)
+        query = select(StudentRow).where(StudentRow.change_seq > since, StudentRow.change_seq <= high)
+        if campuses:
+            query = query.where(StudentRow.campus_code.in_(campuses))
+        rows = list(session.scalars(query.order_by(StudentRow.change_seq).limit(limit + 1)))
+        more = len(rows) > limit
+        rows = rows[:limit]
+        nxt = rows[-1].change_seq if more else max(high, since)
+        remaining = 0
+        if more:
+            count = select(func.count()).select_from(StudentRow).where(StudentRow.change_seq > nxt,
+                                                                       StudentRow.change_seq <= high)
+            if campuses:
+                count = count.where(StudentRow.campus_code.in_(campuses))
+            remaining = int(session.scalar(count))
+        items = [record_dict(r) for r in rows]
+    return JSONResponse({"items": items, "next": nxt, "more": more, "remaining": remaining})
