@@ -65,6 +65,7 @@ COMMAND_LABELS: dict[Command, str] = {
 }
 
 DESK = frozenset({Role.OPERATOR, Role.SUPERVISOR})
+SAE_COMMANDS = frozenset({Command.IMPORT_SAE, Command.UPDATE_SAE})
 SUPERVISOR = frozenset({Role.SUPERVISOR})
 STATE_OFFICE = frozenset({Role.STATE_OFFICE})
 ANY_STATUS = frozenset(Status)
@@ -440,9 +441,12 @@ def apply_command(
 
     ``student`` is ``None`` only for :attr:`Command.IMPORT_SAE` (the record
     does not exist yet; ``payload["matricula"]`` and ``payload["fields"]``
-    carry the SAE data). Checks, in order: the command exists; a record
-    exists (or must not); the status admits the command; the role may run
-    it; the campus is within the actor's scope; then the row's preconditions.
+    carry the SAE data). Checks, in order: the command exists; the role may run
+    it (before the status, so a role that may never run the command gets
+    ``forbidden_role`` whatever the record's status); a record exists (or
+    must not); the status admits the command; the campus is within the
+    actor's scope (for SAE commands the plantel SAE reports, manual §7
+    change of plantel); then the row's preconditions.
     On success ``status`` and ``status_updated_at`` (= ``ctx.now``) are set
     when the status changes. Nothing is raised for bad input: every refusal
     is returned.
@@ -453,6 +457,11 @@ def apply_command(
     except ValueError:
         return Refusal("unknown_command", f"Acción desconocida: «{command}».")
     rows = transitions_for(command)
+    roles = frozenset().union(*(t.roles for t in rows))
+    if actor.role not in roles:
+        who = ", ".join(r.label for r in sorted(roles, key=list(Role).index))
+        return Refusal("forbidden_role",
+                       f"Su perfil ({actor.role.label}) no puede realizar «{command.label}»; corresponde a: {who}.")
     creating = any(not t.from_statuses for t in rows)
     if creating and student is not None:
         return Refusal("already_exists",
@@ -470,11 +479,10 @@ def apply_command(
                 f"No se puede realizar «{command.label}» con el alumno en estatus «{student.status.label}»; "
                 f"solo es posible en: {_labels(allowed)}.",
             )
-    if actor.role not in row.roles:
-        who = ", ".join(r.label for r in sorted(row.roles, key=list(Role).index))
-        return Refusal("forbidden_role",
-                       f"Su perfil ({actor.role.label}) no puede realizar «{command.label}»; corresponde a: {who}.")
-    campus = student.campus_code if student else (payload.get("fields") or {}).get("campus_code", "")
+    # SAE commands are scoped by the plantel SAE reports (manual §7: changes of plantel are
+    # attended by the new plantel); every other command by the record's plantel.
+    sae_campus = (payload.get("fields") or {}).get("campus_code") if command in SAE_COMMANDS else None
+    campus = sae_campus or (student.campus_code if student else "")
     if not actor.may_write_campus(campus):
         return Refusal("forbidden_campus",
                        f"El alumno pertenece al plantel {campus}, que no está entre sus planteles asignados.")

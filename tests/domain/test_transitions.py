@@ -78,12 +78,12 @@ def test_table_covers_every_command():
 def test_matrix(command, status, role):
     moves, roles = EXPECTED[command]
     result = apply_command(student(status), command, actor(role), GOOD_PAYLOAD[command], CTX)
-    if status not in moves:
-        assert isinstance(result, Refusal) and result.code == "invalid_status", result
-        assert status.label in result.message
-    elif role not in roles:
+    if role not in roles:
         assert isinstance(result, Refusal) and result.code == "forbidden_role", result
         assert role.label in result.message
+    elif status not in moves:
+        assert isinstance(result, Refusal) and result.code == "invalid_status", result
+        assert status.label in result.message
     else:
         assert isinstance(result, Student), result
         assert result.status == moves[status]
@@ -107,7 +107,8 @@ def test_import_refuses_existing_record(status):
 
 @pytest.mark.parametrize("command", [c for c in Command if c != Command.IMPORT_SAE])
 def test_missing_record_is_not_found(command):
-    result = apply_command(None, command, actor(SUP), GOOD_PAYLOAD[command], CTX)
+    role = next(iter(EXPECTED[command][1]))
+    result = apply_command(None, command, actor(role), GOOD_PAYLOAD[command], CTX)
     assert isinstance(result, Refusal) and result.code == "not_found"
 
 
@@ -116,6 +117,15 @@ def test_status_change_sets_date_and_keeps_other_fields():
     assert result.status == S.VALIDATED and result.status_updated_at == NOW
     assert result.valid_until == date(2027, 8, 1)
     assert result.first_surname == "ALBARRÁN"
+
+
+def test_sae_update_is_scoped_by_the_sae_plantel():
+    """Manual §7: a change of plantel is attended by the new plantel."""
+    moved = {"sae": {"enrolled": True}, "fields": {**SAE_FIELDS, "campus_code": "002", "campus_name": "Toluca"}}
+    new_campus = apply_command(student(S.ENROLLED), Command.UPDATE_SAE, actor(OP, ("002",)), moved, CTX)
+    assert isinstance(new_campus, Student) and new_campus.campus_code == "002"
+    old_campus = apply_command(student(S.ENROLLED), Command.UPDATE_SAE, actor(OP, ("001",)), moved, CTX)
+    assert isinstance(old_campus, Refusal) and old_campus.code == "forbidden_campus"
 
 
 def test_other_campus_is_refused_for_desk_roles_but_not_state_office():

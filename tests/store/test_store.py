@@ -32,9 +32,11 @@ def test_capture_commits_record_blobs_audit_and_outbox_together(store, operator)
     assert (event.from_status, event.to_status, event.username) == (Status.ENROLLED, Status.CAPTURED, "capturista")
 
 
-def test_refusal_writes_nothing(store, operator):
+def test_refusal_writes_nothing(store, operator, supervisor):
     matricula = store.find_students(limit=1)[0].matricula
     result = store.execute("validate", matricula, operator, {"valid_until": "2027-08-01"})
+    assert isinstance(result, Refusal) and result.code == "forbidden_role"
+    result = store.execute("validate", matricula, supervisor, {"valid_until": "2027-08-01"})
     assert isinstance(result, Refusal) and result.code == "invalid_status"
     result = store.execute("capture", matricula, operator, {}, blobs={"photo": fake_jpeg()})
     assert isinstance(result, Refusal) and result.code == "missing_biometrics"
