@@ -1,6 +1,6 @@
 """Sync endpoints (issue 4; wire protocol also in :mod:`station.sync`).
 
-- ``POST /blobs/missing``, ``HEAD|PUT|GET /blobs/{sha256}``: content-addressed
+- ``POST /blobs/missing``, ``PUT|GET /blobs/{sha256}``: content-addressed
   biometrics; ``PUT`` re-hashes (422 ``blob_hash_mismatch``) and is idempotent.
 - ``POST /sync/commands`` (``Idempotency-Key``): one station command in ONE
   database transaction through :func:`apply_student_command` (the shared
@@ -79,16 +79,6 @@ def blobs_missing(body: MissingRequest, request: Request, principal: Principal =
     return {"missing": [s for s in wanted if s not in have]}
 
 
-@router.head("/blobs/{sha256}", responses=errors(401, 404))
-def head_blob(request: Request, sha256: str = Sha256Path, principal: Principal = PrincipalDep) -> Response:
-    """200 with ``Content-Length`` when the blob is held, 404 otherwise (no body)."""
-    with factory(request)() as session:
-        size = session.scalar(select(SyncBlob.size).where(SyncBlob.sha256 == sha256))
-    if size is None:
-        return Response(status_code=404)
-    return Response(status_code=200, headers={"Content-Length": str(size), "Upload-Offset": str(size)})
-
-
 @router.put("/blobs/{sha256}", status_code=201, responses=errors(401, 413, 422))
 async def put_blob(request: Request, sha256: str = Sha256Path,
                    kind: str = Query(default="", max_length=32, pattern=r"^[a-z_]*$"),
@@ -145,7 +135,7 @@ class SyncCommandRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     op_id: str = Field(min_length=10, max_length=40, pattern=r"^[0-9A-Za-z_-]+$")
     station_id: str = Field(min_length=1, max_length=64)
-    seq: int = Field(ge=0)
+    seq: int = Field(ge=0, le=2**63 - 1)
     command: Command
     matricula: str = Field(min_length=1, max_length=32)
     expected_status: Status | None = None
@@ -214,7 +204,8 @@ def _stored(op: SyncOperation, digest: str) -> tuple[int, dict]:
 
 @router.post("/sync/commands", responses=errors(401, 403, 404, 409, 422, 424))
 def sync_command(body: SyncCommandRequest, request: Request, principal: Principal = PrincipalDep,
-                 idempotency_key: str = Header(alias="Idempotency-Key", min_length=10, max_length=40)) -> JSONResponse:
+                 idempotency_key: str = Header(alias="Idempotency-Key",
+                                                pattern=r"^[0-9A-Za-z_-]{10,40}$")) -> JSONResponse:
     """Apply one station command exactly once (see module doc).
 
     200 ``{op_id, outcome: "accepted", student}``; refused by the transition
@@ -281,7 +272,7 @@ def sync_command(body: SyncCommandRequest, request: Request, principal: Principa
 # --- changes feed ----------------------------------------------------------
 
 @router.get("/sync/changes", responses=errors(401, 403, 422))
-def changes(request: Request, principal: Principal = PrincipalDep, since: int = Query(default=0, ge=0),
+def changes(request: Request, principal: Principal = PrincipalDep, since: int = Query(default=0, ge=0, le=2**63 - 1),
             limit: int = Query(default=500, ge=1, le=2000),
             campus: list[str] = Query(default_factory=list, max_length=50)) -> JSONResponse:
     """Records changed after ``since`` in ``change_seq`` order → ``{items, next, more, remaining}``.

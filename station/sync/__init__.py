@@ -15,7 +15,7 @@ Wire protocol (all JSON unless noted, ``Authorization: Bearer <token>``):
 - ``POST /blobs/missing`` ``{"sha256s": [...]}`` → ``{"missing": [...]}``.
 - ``PUT /blobs/{sha256}?kind=photo`` raw bytes → 201 stored / 200 already
   held; 422 ``blob_hash_mismatch`` when the bytes do not hash to ``sha256``.
-- ``HEAD /blobs/{sha256}`` → 200 / 404; ``GET /blobs/{sha256}`` → the bytes.
+- ``GET /blobs/{sha256}`` → the bytes (plantel-scoped).
 - ``POST /sync/commands`` with ``Idempotency-Key: <op_id>`` and body
   ``{op_id, station_id, seq, command, matricula, expected_status, payload,
   blob_sha256s, username, created_at}`` → 200 ``{op_id, outcome:
