@@ -181,3 +181,35 @@ def test_changes_feed_pages_in_order_and_respects_scope(srv):
     with pytest.raises(ApiError) as err:
         api.changes(0, 10, ["002"])
     assert err.value.status == 403
+
+
+def test_feed_never_moves_past_an_uncommitted_change(srv):
+    """A change number allocated by a transaction still open must not be skipped:
+    the feed's ``next`` stays below it until that transaction commits."""
+    if not srv.url.startswith("postgresql"):
+        pytest.skip("en SQLite los escritores bloquean al lector; el caso es de PostgreSQL")
+    from station.domain import Actor, Role
+
+    from server.services.students import apply_student_command
+
+    api = srv.api("operador")
+    cursor = 0
+    while True:
+        page = api.changes(cursor, 500, ["001"])
+        cursor = page["next"]
+        if not page["more"]:
+            break
+    [m] = find(srv, Status.CAPTURED)
+    session = srv.db()
+    try:
+        session.begin()
+        result = apply_student_command(session, m, "defer", Actor("supervisor", Role.SUPERVISOR, frozenset({"001"})),
+                                       {"comment": "Foto con sombra"})
+        assert result.extra["change_seq"] > cursor
+        page = api.changes(cursor, 500, ["001"])
+        assert page["items"] == [] and page["next"] == cursor
+        session.commit()
+    finally:
+        session.close()
+    page = api.changes(cursor, 500, ["001"])
+    assert [i["matricula"] for i in page["items"]] == [m] and page["next"] == result.extra["change_seq"]
