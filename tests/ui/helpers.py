@@ -57,3 +57,21 @@ def take_photo_and_signature(qtbot, screen) -> None:
 def first(store, status, campus: str = "001") -> str:
     """Matrícula of the first cached student of ``campus`` in ``status``."""
     return store.find_students(campus, statuses=[status], limit=1)[0].matricula
+
+
+def type_text(qtbot, widget, text: str) -> None:
+    """Type ``text`` key by key like a person, accents and Ñ included.
+
+    ``QTest.keyClicks`` aborts the process on characters outside ASCII (a Qt
+    test-library assertion), so those are sent as key events carrying the text.
+    """
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    for char in text:
+        if char.isascii():
+            qtbot.keyClicks(widget, char)
+            continue
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char))

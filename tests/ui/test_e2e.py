@@ -16,19 +16,9 @@ from PySide6.QtCore import QDate
 from sqlalchemy import create_engine, text
 
 from station.domain import Status
-from tests.ui.helpers import WAIT_MS, first, search, sign, take_photo_and_signature, wait_idle
+from tests.ui.helpers import WAIT_MS, first, search, sign, take_photo_and_signature, type_text, wait_idle
 
 
-def _server_has_sync() -> bool:
-    from server.app import create_app  # noqa: F401 - the routes are declared on import
-
-    import server.api as api_pkg
-    import pkgutil
-
-    return any(m.name == "sync" for m in pkgutil.iter_modules(api_pkg.__path__))
-
-
-needs_sync = pytest.mark.skipif(not _server_has_sync(), reason="El servidor aún no publica /sync (issue de sincronización).")
 
 
 def sae_only(db_url: str) -> str:
@@ -92,7 +82,6 @@ def validate(qtbot, win, matricula: str) -> None:
     wait_idle(qtbot)
 
 
-@needs_sync
 def test_one_student_through_every_status(make_station, server, qtbot):
     win = make_station("supervisor")
     services, store = win.services, win.services.store
@@ -137,7 +126,8 @@ def test_one_student_through_every_status(make_station, server, qtbot):
     reject = win.screens["reject"]
     search(qtbot, reject, matricula)
     qtbot.waitUntil(lambda: reject.student is not None and reject.reject_button.isEnabled(), timeout=WAIT_MS)
-    qtbot.keyClicks(reject.comment, "Fotografía con manchas")
+    type_text(qtbot, reject.comment, "Fotografía con manchas")
+    assert reject.comment.toPlainText() == "Fotografía con manchas"
     reject.retake_check.setChecked(True)
     reject.reject_button.click()
     qtbot.waitUntil(lambda: reject.student.status == Status.RETAKE, timeout=WAIT_MS)
@@ -159,7 +149,10 @@ def test_one_student_through_every_status(make_station, server, qtbot):
     qtbot.waitUntil(lambda: deliver.pad_panel is not None and deliver.right_card.isVisible(), timeout=WAIT_MS)
     sign(qtbot, deliver.pad_panel.canvas)
     deliver.pad_panel.capture_button.click()
-    deliver.returned_yes.click()
+    deliver.returned_no.click()
+    assert "reposición" in deliver.fee_notice.text()
+    deliver.returned_yes.click()  # signed first, answered after: Guardar must enable
+    assert not deliver.fee_notice.text()
     qtbot.waitUntil(deliver.save_button.isEnabled, timeout=WAIT_MS)
     deliver.save_button.click()
     qtbot.waitUntil(lambda: deliver.student.status == Status.DELIVERED, timeout=WAIT_MS)
@@ -178,7 +171,6 @@ def test_one_student_through_every_status(make_station, server, qtbot):
     assert consult.delivery.has_image and consult.details.value("status") == "Entregado"
 
 
-@needs_sync
 def test_network_cut_mid_session_then_everything_syncs(make_station, server, qtbot):
     win = make_station("supervisor")
     services, store = win.services, win.services.store

@@ -50,6 +50,7 @@ class DeliverScreen(Screen):
         self.fee_notice = MessageLabel()
         right.addWidget(self.fee_notice)
         self.returned_no.toggled.connect(self._on_returned)
+        self.returned_yes.toggled.connect(self._on_returned)
         buttons = QHBoxLayout()
         self.save_button = button(self.tr("Guardar"), "primary", self.save)
         buttons.addStretch(1)
@@ -98,8 +99,8 @@ class DeliverScreen(Screen):
         self.fee_notice.clear_message()
         self.save_button.setEnabled(False)
 
-    def _on_returned(self, checked: bool) -> None:
-        if checked:
+    def _on_returned(self, _checked: bool) -> None:
+        if self.returned_no.isChecked():
             self.fee_notice.notice(self.tr(self.FEE_NOTICE))
         else:
             self.fee_notice.clear_message()

@@ -321,10 +321,14 @@ class SignaturePanel(QWidget):
         self.pad.close()
 
     def clear(self) -> None:
-        """Limpiar: drops the strokes (also the ones kept after a disconnection)."""
+        """Limpiar: drops the strokes (also the ones kept after a disconnection)
+        and resumes capture, so the pad takes the next signature after a
+        «Capturar firma» (the next student at the desk)."""
         self.message_label.clear()
         self.pad.clear()
         self.canvas.clear_ink()
+        if self.pad.state != PadState.CLOSED and not self.pad.capturing:
+            self.pad.start()
 
     def capture(self) -> Signature | None:
         """Capturar firma: returns the accepted signature (also emitted) or ``None``."""
