@@ -77,8 +77,8 @@ def _refused(result: Student | Refusal) -> Student:
 
 
 def _api_error(exc: Exception) -> ServiceError:
-    return ServiceError(getattr(exc, "message", str(exc)), getattr(exc, "field", None),
-                        getattr(exc, "cause", "error"))
+    code = next((c for c in (getattr(exc, "code", None), getattr(exc, "cause", None)) if isinstance(c, str)), "error")
+    return ServiceError(getattr(exc, "message", str(exc)), getattr(exc, "field", None), code)
 
 
 class DeskServices:

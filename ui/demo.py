@@ -59,8 +59,10 @@ class DemoEnvironment:
         store = LocalStore(config.store_path, os.urandom(32), DEMO_STATION)
         api = ServerApi(self.base_url)
         sync = build_sync(config, store, api)
-        self.services = DeskServices(config, store, api, sync=sync, signing_key=Ed25519PrivateKey.generate(),
-                                     authenticator=build_authenticator(config, store, api))
+        signing_key = Ed25519PrivateKey.generate()
+        register_station(self.base_url, DEMO_STATION, signing_key, DEMO_PASSWORD)
+        self.services = DeskServices(config, store, api, sync=sync, signing_key=signing_key,
+                                     authenticator=build_authenticator(config, store, api, remember_session=False))
         progress("Descargando los alumnos del plantel…")
         initial_pull(self.services, DEMO_USER, DEMO_PASSWORD)
         if sync is not None and sync.state().last_error is not None:
@@ -95,16 +97,30 @@ def build_sync(config, store, api):
     return SyncService(store, lambda: api if api is not None and api.token else None, config)
 
 
-def build_authenticator(config, store, api):
-    """The online-then-offline authenticator of ``station.auth`` when present, else ``None``."""
-    try:
-        from station.auth import Authenticator  # type: ignore[import-not-found]
-    except ImportError:
+def build_authenticator(config, store, api, remember_session: bool = True):
+    """Online-then-offline sign-in (``station.auth.OfflineAuth``) sharing the
+    station's ``api`` client, so the token of an online sign-in serves sync too.
+    ``None`` without a configured server (nothing to sign in against).
+    ``remember_session`` False keeps the session token out of the OS keyring (demo)."""
+    if api is None:
         return None
-    try:
-        return Authenticator(config, store, api)
-    except TypeError:
-        return None
+    from station.auth import OfflineAuth
+
+    return OfflineAuth(store, config, api_factory=lambda _url: api, remember_session=remember_session)
+
+
+def register_station(base_url: str, station_id: str, signing_key, admin_password: str,
+                     admin_user: str = "admin") -> None:
+    """Register ``station_id`` and the public half of ``signing_key`` on the
+    server as its admin (what the setup wizard does on a desk); the demo and
+    the tests use it because sign-in binds the session to a registered station."""
+    from station.api import ServerApi
+    from station.secrets import public_key_b64
+
+    admin = ServerApi(base_url)
+    admin.login(admin_user, admin_password)
+    admin.register_station(station_id, public_key_b64(signing_key), "Estación de demostración")
+    admin.logout()
 
 
 def initial_pull(services, username: str, password: str) -> int:

@@ -61,7 +61,7 @@ def make_station(server, tmp_path, qtbot, monkeypatch):
     from station.services import DeskServices
     from station.store import LocalStore
     from ui.app import StationApp
-    from ui.demo import build_sync, initial_pull
+    from ui.demo import build_authenticator, build_sync, initial_pull, register_station
 
     apps = []
 
@@ -71,8 +71,10 @@ def make_station(server, tmp_path, qtbot, monkeypatch):
                         pad="onscreen", data_dir=data)
         store = LocalStore(config.store_path, os.urandom(32), config.station_id)
         api = ServerApi(server.base_url)
-        services = DeskServices(config, store, api, sync=build_sync(config, store, api),
-                                signing_key=Ed25519PrivateKey.generate())
+        signing_key = Ed25519PrivateKey.generate()
+        register_station(server.base_url, config.station_id, signing_key, PASSWORD)
+        services = DeskServices(config, store, api, sync=build_sync(config, store, api), signing_key=signing_key,
+                                authenticator=build_authenticator(config, store, api))
         initial_pull(services, "supervisor", PASSWORD)
         api.token = None
         station = StationApp(QApplication.instance(), services=services, background_sync=background_sync)
