@@ -264,6 +264,13 @@ class DeskServices:
             return result.message
         return ""
 
+    def student_with_biometrics(self, matricula: str) -> tuple[Student, bytes | None, bytes | None]:
+        """``(student, photo JPEG, signature PNG)`` of ``matricula`` — what the
+        search of «Imprimir temporal», «Rechazar» and «Entregar» shows. Raises
+        :class:`ServiceError` like :meth:`lookup`."""
+        student = self.lookup(matricula)
+        return student, self.photo(student), self.signature_png(student)
+
     def photo(self, student: Student) -> bytes | None:
         """The student's photo JPEG (decrypted), or ``None``."""
         if student.photo_sha256:

@@ -74,14 +74,12 @@ class ConsultScreen(Screen):
 
     def open_matricula(self, matricula: str) -> None:
         """Search ``matricula`` and show its record (worker thread)."""
-        self.message.clear_message()
-        self.search.edit.setText(matricula)
         services = self.services
 
         def load():
-            student = services.lookup(matricula)
-            return (student, services.photo(student), services.signature_png(student),
-                    services.delivery_signature_png(student), services.audit(student.matricula))
+            student, photo, signature = services.student_with_biometrics(matricula)
+            return (student, photo, signature, services.delivery_signature_png(student),
+                    services.audit(student.matricula))
 
         def failed(exc):
             self.search.set_invalid(True)
@@ -89,7 +87,7 @@ class ConsultScreen(Screen):
             for c in self._cards:
                 c.hide()
 
-        self.run(load, self._show, self.tr("Buscando alumno…"), failed)
+        self.search_student(matricula, self._show, failed, load=load)
 
     def _show(self, loaded) -> None:
         student, photo, signature, delivery, events = loaded

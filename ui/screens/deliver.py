@@ -117,19 +117,11 @@ class DeliverScreen(Screen):
 
     def open_matricula(self, matricula: str) -> None:
         """Search ``matricula``; only a Recibido credential can be delivered."""
-        self.message.clear_message()
-        self.search.edit.setText(matricula)
-        services = self.services
-
-        def load():
-            student = services.lookup(matricula)
-            return student, services.photo(student), services.signature_png(student)
-
         def failed(exc):
             self.search.set_invalid(True)
             self._clear()
 
-        self.run(load, self._show, self.tr("Buscando alumno…"), failed)
+        self.search_student(matricula, self._show, failed, self.tr("Buscando alumno…"))
 
     def _show(self, loaded) -> None:
         student, photo, signature = loaded

@@ -47,14 +47,6 @@ class PrintTemporaryScreen(Screen):
 
     def open_matricula(self, matricula: str) -> None:
         """Search and show ``matricula``."""
-        self.message.clear_message()
-        self.search.edit.setText(matricula)
-        services = self.services
-
-        def load():
-            student = services.lookup(matricula)
-            return student, services.photo(student), services.signature_png(student)
-
         def failed(exc):
             self.search.set_invalid(True)
             self.student = None
@@ -62,7 +54,7 @@ class PrintTemporaryScreen(Screen):
             self.print_button.setEnabled(False)
             self.retake_button.setEnabled(False)
 
-        self.run(load, self._show, self.tr("Buscando alumno…"), failed)
+        self.search_student(matricula, self._show, failed, self.tr("Buscando alumno…"))
 
     def _show(self, loaded) -> None:
         student, photo, signature = loaded

@@ -70,21 +70,13 @@ class RejectScreen(Screen):
 
     def open_matricula(self, matricula: str) -> None:
         """Search ``matricula``."""
-        self.message.clear_message()
-        self.search.edit.setText(matricula)
-        services = self.services
-
-        def load():
-            student = services.lookup(matricula)
-            return student, services.photo(student), services.signature_png(student)
-
         def failed(exc):
             self.search.set_invalid(True)
             self.student = None
             self.panel.hide()
             self.form_card.hide()
 
-        self.run(load, self._show, self.tr("Buscando credencial…"), failed)
+        self.search_student(matricula, self._show, failed, self.tr("Buscando credencial…"))
 
     def _show(self, loaded) -> None:
         student, photo, signature = loaded

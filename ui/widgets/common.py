@@ -149,6 +149,18 @@ class Screen(QWidget):
 
         run_task(fn, done, on_error, label=label, context=self)
 
+    def search_student(self, matricula: str, shown: Callable[[Any], None], failed: Callable[[BaseException], None],
+                       label: str | None = None, load: Callable[[], Any] | None = None) -> None:
+        """Start the search of ``matricula`` typed in ``self.search``: clears the
+        message, then runs ``load`` (default: the record with photo and
+        signature, see ``DeskServices.student_with_biometrics``) off the GUI
+        thread and calls ``shown(result)`` or ``failed(exc)``."""
+        self.message.clear_message()
+        self.search.edit.setText(matricula)
+        services = self.services
+        load = load or (lambda: services.student_with_biometrics(matricula))
+        self.run(load, shown, label or self.tr("Buscando alumno…"), failed)
+
 
 class MatriculaSearch(QWidget):
     """«Matrícula: [__________] [Buscar]». Enter (or a scanner) searches.
