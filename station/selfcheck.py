@@ -34,6 +34,7 @@ Every check runs on a daemon thread bounded by its own time limit
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import os
 import sys
@@ -105,10 +106,12 @@ def _check_imports() -> tuple[bool, str]:
 
 
 def _qt_platform_plugins() -> list[str]:
-    """Names of the Qt platform plugins shipped with PySide6 (no Qt import)."""
-    import PySide6
-
-    base = Path(PySide6.__file__).parent
+    """Names of the Qt platform plugins shipped with PySide6 (located with
+    ``importlib.util.find_spec``: no Qt library is loaded)."""
+    spec = importlib.util.find_spec("PySide6")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    base = Path(list(spec.submodule_search_locations)[0])
     names = []
     for folder in (base / "Qt" / "plugins" / "platforms", base / "plugins" / "platforms"):
         if folder.is_dir():
