@@ -3,6 +3,7 @@ the signature and the delivery signature, or «No se ha capturado evidencia de
 entrega al alumno», plus the record's history on this station."""
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem
 
 from station.domain import Command
@@ -14,7 +15,7 @@ from ui.widgets.common import FULL_FIELDS, ImageBox, MatriculaSearch, Screen, St
 class ConsultScreen(Screen):
     """Search a matrícula and show the whole record (any plantel, read-only)."""
 
-    NO_DELIVERY = "No se ha capturado evidencia de entrega al alumno."
+    NO_DELIVERY = QT_TRANSLATE_NOOP("ConsultScreen", "No se ha capturado evidencia de entrega al alumno.")
 
     def __init__(self, services, parent=None):
         super().__init__(services, self.tr("Consultar alumno"),

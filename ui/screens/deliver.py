@@ -3,6 +3,7 @@ signature; whether the temporary credential was handed back — if not, the
 replacement-fee notice."""
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout
 
 from station.domain import Command
@@ -17,8 +18,8 @@ FIELDS = (("status", "Estatus"), ("curp", "CURP"), ("matricula", "Matrícula"), 
 class DeliverScreen(Screen):
     """Delivery of the official credential with the student's signature."""
 
-    FEE_NOTICE = ("El alumno no devolvió la credencial temporal: la entrega debe tramitarse y pagarse como "
-                  "reposición.")
+    FEE_NOTICE = QT_TRANSLATE_NOOP("DeliverScreen", "El alumno no devolvió la credencial temporal: la entrega debe "
+                                                    "tramitarse y pagarse como reposición.")
 
     def __init__(self, services, parent=None):
         super().__init__(services, self.tr("Entregar credencial"),

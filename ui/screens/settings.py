@@ -6,13 +6,17 @@ pad» opens the chosen pad in a signature panel. «Guardar» writes
 ``config.toml`` (the station's configuration file)."""
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout
 
 from ui.widgets.common import ImageBox, Screen, button, card
 from ui.workers import error_text
 
-PAD_NAMES = (("topaz", "Pad Topaz (USB)"), ("sigweb", "Pad Topaz vía SigWeb"),
-             ("onscreen", "Pad en pantalla (mouse, táctil o lápiz)"), ("virtual", "Pad Topaz virtual (demostración)"))
+# Labels marked for lupdate; translated with self.tr() where shown.
+PAD_NAMES = (("topaz", QT_TRANSLATE_NOOP("SettingsScreen", "Pad Topaz (USB)")),
+             ("sigweb", QT_TRANSLATE_NOOP("SettingsScreen", "Pad Topaz vía SigWeb")),
+             ("onscreen", QT_TRANSLATE_NOOP("SettingsScreen", "Pad en pantalla (mouse, táctil o lápiz)")),
+             ("virtual", QT_TRANSLATE_NOOP("SettingsScreen", "Pad Topaz virtual (demostración)")))
 
 
 class SettingsScreen(Screen):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView, QButtonGroup, QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QMessageBox, QPlainTextEdit, QRadioButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
@@ -24,8 +24,11 @@ HEALTH_INSTITUTIONS = ("Instituto Mexicano del Seguro Social (IMSS)",
                        "IMSS-Bienestar", "Petróleos Mexicanos (PEMEX)", "Secretaría de la Defensa Nacional (SEDENA)")
 
 #: Table columns: (Student field used to sort, header).
-COLUMNS = (("matricula", "Matrícula"), ("first_names", "Nombre"), ("first_surname", "Primer apellido"),
-           ("second_surname", "Segundo apellido"), ("status", "Estatus"))
+COLUMNS = (("matricula", QT_TRANSLATE_NOOP("ValidateScreen", "Matrícula")),
+           ("first_names", QT_TRANSLATE_NOOP("ValidateScreen", "Nombre")),
+           ("first_surname", QT_TRANSLATE_NOOP("ValidateScreen", "Primer apellido")),
+           ("second_surname", QT_TRANSLATE_NOOP("ValidateScreen", "Segundo apellido")),
+           ("status", QT_TRANSLATE_NOOP("ValidateScreen", "Estatus")))
 EMPTY_DATE = QDate(2000, 1, 1)
 
 
