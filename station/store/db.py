@@ -18,6 +18,10 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+#: ``PRAGMA synchronous`` of every connection. FULL: WAL commits are fsynced, so a commit that
+#: returned survives a power cut (proved by ``tests/store/test_powercut.py``, which also sets it
+#: to OFF there to show the harness catches the difference).
+SYNCHRONOUS = "FULL"
 
 
 class StoreOpenError(RuntimeError):
@@ -33,7 +37,7 @@ def make_engine(path: Path) -> Engine:
     def _pragmas(dbapi_connection, _record):  # pragma: no cover - exercised via every test
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
