@@ -24,13 +24,19 @@ there is invisible to the ``sqlite3`` module the product uses; a FUSE layer
 (LazyFS) is not on a package registry. This shim needs only ``ctypes``.
 
 Use: call :func:`install` before the first connection, in the process that
-will be cut (see ``tests/store/powercut_child.py``). Linux/glibc, 64-bit.
+will be cut (see ``tests/store/powercut_child.py``). No other process may
+have the file open across the cut (a power cut ends them all; a survivor
+would keep trusting the WAL index in shared memory). The process leaves
+through ``os._exit`` at interpreter exit: SQLite must not call back into
+Python while the interpreter is being torn down. Linux/glibc, 64-bit.
 """
 from __future__ import annotations
 
+import atexit
 import ctypes
 import ctypes.util
 import os
+import sys
 import threading
 
 VFS_NAME = b"powercut"
@@ -73,8 +79,10 @@ class IoMethods(ctypes.Structure):
                 ("xFetch", F_FETCH), ("xUnfetch", F_UNFETCH)]
 
 
-F_OPEN = ctypes.CFUNCTYPE(ctypes.c_int, vp, ctypes.c_char_p, vp, ctypes.c_int, ctypes.POINTER(ctypes.c_int))
-F_DELETE = ctypes.CFUNCTYPE(ctypes.c_int, vp, ctypes.c_char_p, ctypes.c_int)
+# File names stay raw pointers: SQLite keeps the pointer (URI parameters and the WAL name live
+# after the name in the same buffer), so a copied string would dangle.
+F_OPEN = ctypes.CFUNCTYPE(ctypes.c_int, vp, vp, vp, ctypes.c_int, ctypes.POINTER(ctypes.c_int))
+F_DELETE = ctypes.CFUNCTYPE(ctypes.c_int, vp, vp, ctypes.c_int)
 
 
 class Vfs(ctypes.Structure):
@@ -190,7 +198,7 @@ class PowerCutVfs:
             F_SYNC(self._sync), F_FILESIZE(self._filesize), F_INT(self._pass("xLock")),
             F_INT(self._pass("xUnlock")), F_CHECKRES(self._pass("xCheckReservedLock")),
             F_FCNTL(self._pass("xFileControl")), F_NOARG(self._pass("xSectorSize")),
-            F_NOARG(self._device), F_SHMMAP(self._pass("xShmMap")), F_SHMLOCK(self._pass("xShmLock")),
+            F_NOARG(self._pass("xDeviceCharacteristics")), F_SHMMAP(self._pass("xShmMap")), F_SHMLOCK(self._pass("xShmLock")),
             F_SHMBARRIER(self._pass("xShmBarrier")), F_INT(self._pass("xShmUnmap")),
             F_FETCH(0), F_UNFETCH(0))
         self.vfs = Vfs()
@@ -231,14 +239,14 @@ class PowerCutVfs:
         real_methods = ctypes.c_void_p.from_address(p + HEADER).value
         if rc != SQLITE_OK or not real_methods:
             return rc
-        path = os.path.realpath(name.decode()) if name and flags & OPEN_DURABLE else None
+        path = os.path.realpath(ctypes.string_at(name).decode()) if name and flags & OPEN_DURABLE else None
         with self.lock:
             self.files[p] = (ctypes.cast(real_methods, ctypes.POINTER(IoMethods)), path)
         ctypes.c_void_p.from_address(p).value = ctypes.addressof(self.methods)
         return SQLITE_OK
 
     def _delete(self, _vfs, name, sync_dir):
-        path = os.path.realpath(name.decode())
+        path = os.path.realpath(ctypes.string_at(name).decode())
         with self.lock:
             overlay = self.overlays.pop(path, None)
             if overlay is not None:
@@ -302,9 +310,6 @@ class PowerCutVfs:
             out[0] = overlay.logical_size()
             return SQLITE_OK
 
-    def _device(self, p):
-        return 0  # promise nothing (no atomic writes, no safe-append): SQLite must sync
-
 
 _INSTALLED: PowerCutVfs | None = None
 
@@ -333,4 +338,11 @@ def install() -> PowerCutVfs:
     if rc != SQLITE_OK:
         raise RuntimeError(f"sqlite3_vfs_register: {rc}")
     _INSTALLED = shim
+    atexit.register(_exit_now)
     return shim
+
+
+def _exit_now() -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
