@@ -15,7 +15,8 @@ is ok. Checks, in order:
   Qt platform plugins);
 - ``documents``: a sample credential PDF renders in memory (reportlab, Vera
   font, QR, Code128 — their modules load dynamically, which a packaged build
-  can miss) and the Haar detector finds the face on the demo photo;
+  can miss) and the dlib landmark detector (not the Haar fallback) finds the face
+  on the demo photo;
 - ``keyring``: the OS keyring holds (or can create) the store key;
 - ``store``: the local store opens and migrates to the shipped head revision;
 - ``cameras``: the cameras found, and whether the configured one is usable
@@ -133,6 +134,10 @@ def _check_resources() -> tuple[bool, str]:
         path = os.path.join(cascade_dir, name)
         if not os.path.exists(path) or cv2.CascadeClassifier(path).empty():
             missing.append(f"clasificador {name}")
+    from station.photo.landmarks import SHAPE_MODEL_PATH
+
+    if not os.path.isfile(SHAPE_MODEL_PATH):
+        missing.append("modelo de puntos del rostro (station/photo/models)")
     fonts = Path(reportlab.__file__).parent / "fonts"
     for name in ("Vera.ttf", "VeraBd.ttf"):
         if not (fonts / name).is_file():
@@ -146,7 +151,7 @@ def _check_resources() -> tuple[bool, str]:
     wanted = {"windows"} if sys.platform == "win32" else {"offscreen"}
     if not wanted <= set(plugins):
         missing.append("complementos de plataforma de Qt (" + ", ".join(sorted(wanted)) + ")")
-    found = (f"{len(HAAR_CASCADES)} clasificadores Haar, fuentes Vera, foto demo, "
+    found = (f"modelo de 5 puntos del rostro, {len(HAAR_CASCADES)} clasificadores Haar, fuentes Vera, foto demo, "
              f"{len(revisions)} migraciones, Qt: {', '.join(plugins) or 'ninguno'}")
     if missing:
         return False, "Faltan archivos del paquete: " + "; ".join(missing) + f". Encontrado: {found}."
@@ -166,10 +171,11 @@ def _check_documents() -> tuple[bool, str]:
     card = make_card(sample_student(), sample_photo_jpeg(), sample_signature_png(), Ed25519PrivateKey.generate(),
                      SAMPLE_STATION_ID, sample=True)
     pdf = credentials_pdf([card], title="Autoprueba")
-    faces = get_detector("haar").detect(cv2.imread(str(demo_image_path()))).faces
-    ok = pdf.startswith(b"%PDF") and len(faces) == 1
+    detector = get_detector()
+    faces = detector.detect(cv2.imread(str(demo_image_path()))).faces
+    ok = pdf.startswith(b"%PDF") and len(faces) == 1 and detector.name == "dlib"
     return ok, (f"Credencial de muestra en PDF: {len(pdf) // 1024} KB; rostros en la foto demo: {len(faces)}"
-                + ("." if ok else " (se esperaba 1)."))
+                f" (detector {detector.name})" + ("." if ok else " (se esperaba 1, con el detector dlib)."))
 
 
 def _check_keyring() -> tuple[bool, str]:

@@ -1,7 +1,10 @@
-"""``credencializacion photo-check IMAGE [--out CROPPED.jpg] [--json]``.
+"""``credencializacion photo-check IMAGE [--out CROPPED.jpg] [--json] [--zoom Z] [--offset DX,DY] [--detector NAME]``.
 
-Runs the photo pipeline on an image file. Exit codes: 0 accepted, 1 not accepted,
-2 the file cannot be read or written (Spanish message on stderr, no traceback).
+Runs the photo pipeline on an image file and judges the crop that ``--out`` saves (the
+operator's zoom and drag, token px). ``--json`` prints every check with each measure's value,
+threshold and unit, the check to fix first, and the detector used. Exit codes: 0 accepted,
+1 not accepted, 2 bad arguments or the file cannot be read or written (Spanish message on
+stderr, no traceback).
 """
 from __future__ import annotations
 
@@ -10,10 +13,11 @@ import json
 import os
 import sys
 
+from station.photo.detectors import available_detectors
 from station.photo.encode import encode_jpeg
 from station.photo.geometry import crop_token
 from station.photo.io import ImageReadError, read_image
-from station.photo.quality import CHECK_LABELS, analyze
+from station.photo.quality import CHECK_LABELS, PhotoConfig, analyze
 
 
 class _Parser(argparse.ArgumentParser):
@@ -30,7 +34,31 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("image", metavar="IMAGEN", help="archivo de imagen (JPEG, PNG…)")
     parser.add_argument("--out", metavar="RECORTE.jpg", help="guarda el recorte 480×640 en JPEG (≤ 60 KB)")
     parser.add_argument("--json", action="store_true", help="imprime el resultado como un objeto JSON")
+    parser.add_argument("--zoom", type=_zoom, default=1.0, metavar="Z",
+                        help="zoom del recorte como en la pantalla de captura (1 = geometría ISO; 0.7–2)")
+    parser.add_argument("--offset", type=_offset, default=(0.0, 0.0), metavar="DX,DY",
+                        help="desplazamiento del rostro en el recorte, en px de la foto 480×640 (p. ej. 0,-20)")
+    parser.add_argument("--detector", choices=available_detectors(), default=PhotoConfig().detector,
+                        help="detector de rostros (predeterminado: %(default)s)")
     return parser
+
+
+def _zoom(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"el zoom debe ser un número: «{text}»") from None
+    if not 0.1 <= value <= 10:
+        raise argparse.ArgumentTypeError(f"el zoom debe estar entre 0.1 y 10: «{text}»")
+    return value
+
+
+def _offset(text: str) -> tuple[float, float]:
+    try:
+        dx, dy = (float(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"el desplazamiento se escribe DX,DY (p. ej. 0,-20): «{text}»") from None
+    return dx, dy
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         image = read_image(args.image)
-        analysis = analyze(image)
+        analysis = analyze(image, PhotoConfig(detector=args.detector), zoom=args.zoom, offset=args.offset)
     except (ImageReadError, ValueError) as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
@@ -50,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         if analysis.eyes is None:
             print("No se guardó el recorte: no se encontró un rostro.", file=sys.stderr)
         else:
-            data = encode_jpeg(crop_token(image, analysis.eyes))
+            data = encode_jpeg(crop_token(image, analysis.eyes, zoom=args.zoom, offset=args.offset))
             try:
                 with open(args.out, "wb") as fh:
                     fh.write(data)
@@ -64,10 +92,12 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(payload, ensure_ascii=False))
     else:
         print(f"{'ACEPTADA' if analysis.accepted else 'RECHAZADA'}: {analysis.message}")
-        print(f"Rostros: {analysis.face_count}")
+        print(f"Rostros: {analysis.face_count} (detector: {analysis.detector})")
         for c in analysis.checks:
-            value = "—" if c.value is None else f"{c.value:.3g}"
-            print(f"  [{'✓' if c.ok else '✗'}] {CHECK_LABELS[c.name]:<15} {c.score:5.1f}  {value:>8}  {c.message}")
+            print(f"  [{'✓' if c.ok else '✗'}] {CHECK_LABELS[c.name]:<16} {c.message}")
+            for x in c.measures:
+                value = "—" if x.value is None else f"{x.value:.3g}"
+                print(f"        {x.name:<24} {value:>8} {x.op} {x.threshold:g} {x.unit}")
         if out_written:
             print(f"Recorte guardado en {out_written}")
     return 0 if analysis.accepted else 1

@@ -130,3 +130,75 @@ def map_points(matrix: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Apply a 2×3 affine ``matrix`` to ``points`` of shape (N, 2); returns (N, 2) float64."""
     pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
     return pts @ matrix[:, :2].T + matrix[:, 2]
+
+
+# --------------------------------------------------------------------------- head pose and extent
+#: Depth of the nose base in front of the eye centres as a share of the inter-eye distance
+#: (generic 3D head model of head-pose estimation: eye corners at depth ~4.2, nose base ~6.5, eye centres 7.1 apart). Under a yaw θ the
+#: nose base moves sideways from the eye midpoint by ``NOSE_DEPTH_IED · IED · tan θ`` in
+#: the image (orthographic model; the observed IED shrinks with cos θ too).
+NOSE_DEPTH_IED = 0.32
+#: Eye line → chin (menton) as a multiple of the eye line → nose-base distance (~110 mm vs ~45 mm).
+CHIN_PER_NOSE = 2.45
+#: Eye line → nose base as a share of the IED when no nose point is known (Haar fallback).
+NOSE_BELOW_EYES_IED = 0.72
+#: Eye line → crown (vertex, hair included) as a share of the IED (~125 mm for 63 mm).
+CROWN_ABOVE_EYES_IED = 2.0
+#: Eye midpoint → side of the head as a share of the IED (head breadth ~150 mm).
+HEAD_HALF_WIDTH_IED = 1.2
+
+
+def yaw_deg(eyes: EyePair, nose: tuple[float, float]) -> float:
+    """Yaw (left–right turn of the head) in degrees from two eye centres and the nose base.
+
+    The nose base's offset from the eye midpoint *along the eye line* (so roll does not
+    count), divided by the IED, is ``NOSE_DEPTH_IED · tan(yaw)``. Positive = the nose moved
+    towards the image right. Frontal pose per ISO/IEC 19794-5 §7.2.2: |yaw| ≤ 8°.
+    Raises ``ValueError`` when the eyes coincide.
+    """
+    ied = eyes.distance
+    if ied < 1e-6:
+        raise ValueError("the two eye centres coincide")
+    ux, uy = (eyes.right[0] - eyes.left[0]) / ied, (eyes.right[1] - eyes.left[1]) / ied
+    mx, my = eyes.midpoint
+    along = (nose[0] - mx) * ux + (nose[1] - my) * uy
+    return math.degrees(math.atan2(along / ied, NOSE_DEPTH_IED))
+
+
+@dataclass(frozen=True)
+class HeadExtent:
+    """Where the head is, estimated from the landmarks, in the coordinates of the points given.
+
+    ``crown`` and ``chin`` are points on the face's vertical axis (top of the head, bottom of
+    the chin); ``half_width`` is the distance from that axis to each side of the head (px).
+    """
+
+    crown: tuple[float, float]
+    chin: tuple[float, float]
+    half_width: float
+
+
+def head_extent(eyes: EyePair, nose: tuple[float, float] | None = None) -> HeadExtent:
+    """Estimate crown, chin and head width from the eye centres and (if known) the nose base.
+
+    The face's "down" direction is perpendicular to the eye line. The eye→chin distance is
+    :data:`CHIN_PER_NOSE` × the eye→nose-base distance along it (so a long or short face, or a
+    nod, moves the chin with the nose); without a nose point it is taken as
+    ``NOSE_BELOW_EYES_IED · IED``. Crown: :data:`CROWN_ABOVE_EYES_IED` · IED above the eye line.
+    Anthropometric averages, so allow a margin (the checks do). Raises ``ValueError`` when the
+    eyes coincide.
+    """
+    ied = eyes.distance
+    if ied < 1e-6:
+        raise ValueError("the two eye centres coincide")
+    ux, uy = (eyes.right[0] - eyes.left[0]) / ied, (eyes.right[1] - eyes.left[1]) / ied
+    dx, dy = -uy, ux  # down the face (y grows downwards in images)
+    mx, my = eyes.midpoint
+    below = NOSE_BELOW_EYES_IED * ied
+    if nose is not None:
+        measured = (nose[0] - mx) * dx + (nose[1] - my) * dy
+        if measured > 0.3 * ied:  # a nose point above or on the eye line is not a nose
+            below = measured
+    chin_d, crown_d = CHIN_PER_NOSE * below, CROWN_ABOVE_EYES_IED * ied
+    return HeadExtent((mx - dx * crown_d, my - dy * crown_d), (mx + dx * chin_d, my + dy * chin_d),
+                      HEAD_HALF_WIDTH_IED * ied)

@@ -129,6 +129,7 @@ def inter_eye_distance_score(ied_px: float) -> float:
     return 100.0 * sigmoid(ied_px, 70.0, 20.0)
 
 
-def roll_score(roll_deg: float) -> float:
-    """Score for the in-plane rotation: 100 at 0°, 50 at 8°, ~0 beyond 15°."""
-    return min(100.0, 100.0 * (1.0 - sigmoid(abs(roll_deg), 8.0, 1.5)) / (1.0 - sigmoid(0.0, 8.0, 1.5)))
+def pose_score(angle_deg: float, limit_deg: float = 8.0) -> float:
+    """Score for a head angle (roll or yaw): 100 at 0°, 50 at ``limit_deg``, ~0 at twice the limit."""
+    width = limit_deg / 5.0
+    return min(100.0, 100.0 * (1.0 - sigmoid(abs(angle_deg), limit_deg, width)) / (1.0 - sigmoid(0.0, limit_deg, width)))

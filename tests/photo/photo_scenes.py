@@ -91,3 +91,31 @@ def with_second_face(img: np.ndarray, at: tuple[int, int] = (1010, 170), scale: 
     hh, ww = head.shape[:2]
     out[y : y + hh, x : x + ww] = head[: out.shape[0] - y, : out.shape[1] - x]
     return out
+
+
+def yawed(img: np.ndarray, eyes: np.ndarray, yaw_deg: float) -> np.ndarray:
+    """Simulate a head turned by ``yaw_deg`` (positive: towards the image right) on a frontal
+    frame whose true eye centres are ``eyes`` (2, 2).
+
+    A 2.5-D model, not a new photograph: the head is a paraboloid (half-width 1.25·IED,
+    half-height 1.9·IED, depth 1.1·IED) with a nose ridge on it (0.22·IED high), and each
+    pixel moves sideways by ``depth · sin(yaw)`` (orthographic turn). The nose, standing in
+    front of the eyes, moves further than they do — what a real turn does to the landmarks.
+    """
+    eyes = np.asarray(eyes, dtype=np.float64)
+    ied = float(np.hypot(*(eyes[1] - eyes[0])))
+    mx, my = eyes.mean(axis=0)
+    h, w = img.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+
+    def depth(x: np.ndarray) -> np.ndarray:
+        rho = ((x - mx) / (1.25 * ied)) ** 2 + ((yy - (my + 0.3 * ied)) / (1.9 * ied)) ** 2
+        head = 1.1 * ied * np.clip(1.0 - rho, 0.0, 1.0)  # paraboloid: no fold at the rim
+        nose = 0.22 * ied * np.exp(-(((x - mx) / (0.16 * ied)) ** 2) - (((yy - (my + 0.45 * ied)) / (0.3 * ied)) ** 2))
+        return (head + nose).astype(np.float32)
+
+    shift = float(np.sin(np.radians(yaw_deg)))
+    src_x = xx.copy()
+    for _ in range(4):  # invert x' = x + depth(x)·sin(yaw) by fixed-point iteration
+        src_x = xx - depth(src_x) * shift
+    return cv2.remap(img, src_x, yy, interpolation=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)

@@ -15,8 +15,8 @@ import photo_scenes as ps  # noqa: E402
 from station.cli import main as cli_main  # noqa: E402
 from station.photo.cli import main  # noqa: E402
 
-REQUIRED = {"single_face", "eyes_found", "inter_eye_distance", "centered", "roll", "exposure", "illumination",
-            "sharpness", "background"}
+REQUIRED = {"single_face", "eyes_found", "inter_eye_distance", "centered", "roll", "yaw", "head_in_crop", "exposure",
+            "illumination", "sharpness", "background"}
 
 
 @pytest.fixture(scope="module")
@@ -31,10 +31,15 @@ def test_accepted_photo_json_and_crop(good_png, tmp_path, capsys):
     assert cli_main(["photo-check", str(good_png), "--out", str(out), "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["accepted"] is True and payload["face_count"] == 1
-    assert REQUIRED <= {c["name"] for c in payload["checks"]}
+    assert payload["detector"] == "dlib" and payload["fix_first"] is None
+    assert REQUIRED == {c["name"] for c in payload["checks"]}
     for c in payload["checks"]:
-        assert set(c) == {"name", "ok", "score", "value", "message"}
+        assert set(c) == {"name", "ok", "score", "value", "threshold", "message", "measures"}
         assert isinstance(c["ok"], bool) and 0 <= c["score"] <= 100
+        assert c["measures"], c["name"]  # every check shows what it measured against what
+        for x in c["measures"]:
+            assert set(x) == {"name", "value", "op", "threshold", "unit", "ok"} and x["op"] in ("≥", "≤")
+            assert isinstance(x["threshold"], float | int)
     data = out.read_bytes()
     assert len(data) <= 60_000
     assert cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR).shape == (640, 480, 3)
@@ -47,8 +52,10 @@ def test_rejected_photo_exit_1_names_check(tmp_path, capsys):
     payload = json.loads(capsys.readouterr().out)
     assert payload["accepted"] is False
     failing = [c for c in payload["checks"] if not c["ok"]]
-    assert [c["name"] for c in failing] == ["exposure"]
+    assert [c["name"] for c in failing] == ["exposure"] and payload["fix_first"] == "exposure"
     assert failing[0]["message"] == "Luz insuficiente"
+    luminance = {x["name"]: x for x in failing[0]["measures"]}["face_luminance"]
+    assert luminance["value"] < luminance["threshold"] and luminance["ok"] is False
 
 
 def test_no_face_text_output(tmp_path, capsys):
@@ -89,3 +96,24 @@ def test_demo_photo_shipped_with_the_product_is_accepted(capsys):
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     assert main([os.path.join(root, "resources", "demo", "face.jpg"), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["accepted"] is True
+
+
+def test_zoom_that_cuts_the_crown_is_refused_and_the_crop_is_the_one_judged(good_png, tmp_path, capsys):
+    out = tmp_path / "recorte.jpg"
+    assert main([str(good_png), "--zoom", "1.6", "--json", "--out", str(out)]) == 1
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["failed"] == ["head_in_crop"] and payload["crop"] == {"zoom": 1.6, "offset": [0.0, 0.0]}
+    assert "cabeza" in payload["message"]
+    assert out.exists()  # the refused crop is still written: the operator decides
+
+
+def test_text_output_lists_measures_and_detector(good_png, capsys):
+    assert main([str(good_png), "--detector", "haar"]) == 0
+    out = capsys.readouterr().out
+    assert "detector: haar" in out and "ied_source_px" in out and "≥ 90 px" in out
+
+
+@pytest.mark.parametrize("args", [["--zoom", "cero"], ["--zoom", "0"], ["--offset", "3"], ["--detector", "nada"]])
+def test_bad_crop_arguments_exit_2(good_png, capsys, args):
+    assert main([str(good_png), *args]) == 2
+    assert "Traceback" not in capsys.readouterr().err
