@@ -12,7 +12,7 @@ from benchmarks._util import median_of, timed_ms
 
 
 def run() -> dict[str, float]:
-    from station.demo import DEMO_STATUS_MIX, generate_students, make_campuses
+    from station.domain.demo import DEMO_STATUS_MIX, generate_students, make_campuses
     from station.documents.credential import credential_pdf, make_card
     from station.documents.report_pdf import status_report_pdf
     from station.documents.sample import sample_photo_jpeg, sample_signature_png, sample_student

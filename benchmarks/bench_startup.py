@@ -1,6 +1,6 @@
 """Start-up of the station: process start → sign-in window shown (DESIGN §10: ≤ 2.5 s).
 
-Each run spawns ``python -m station.cli`` with ``CREDENCIALIZACION_STARTUP_PROBE=1``
+Each run spawns ``python -m app`` with ``CREDENCIALIZACION_STARTUP_PROBE=1``
 (offscreen Qt, a throw-away home); the application prints a marker once the
 sign-in window is shown and exits. The figure is the wall time from spawning
 the process to reading that marker, median of several runs (the first run,
@@ -22,7 +22,7 @@ MARKER = "credencializacion: inicio de sesión mostrado"
 def one_start(env: dict) -> float:
     """Seconds from spawn to the marker. Raises RuntimeError if the window never shows."""
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "station.cli"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", "app"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=env, text=True, encoding="utf-8")
     try:
         for line in proc.stdout:

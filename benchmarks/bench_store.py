@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from benchmarks._util import percentile
-from station.demo import DEMO_STATUS_MIX, generate_students, make_campuses
+from station.domain.demo import DEMO_STATUS_MIX, generate_students, make_campuses
 from station.domain import Actor, Role, Status
 from station.store import LocalStore
 

@@ -1,4 +1,4 @@
-"""Entry script of the packaged station (PyInstaller): ``station.cli.main()``.
+"""Entry script of the packaged station (PyInstaller): ``app.cli.main()``.
 
 Kept tiny on purpose: everything the executable does lives in the product's
 packages, so the frozen and the installed command behave the same.
@@ -6,7 +6,7 @@ packages, so the frozen and the installed command behave the same.
 import multiprocessing
 import sys
 
-from station.cli import main
+from app.cli import main
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()  # harmless unless a child process is spawned (Windows)

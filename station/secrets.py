@@ -18,7 +18,7 @@ import os
 import keyring
 from keyring.errors import KeyringError, NoKeyringError
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 SERVICE = "credencializacion"
 
@@ -86,21 +86,3 @@ def get_or_create_signing_key(station_id: str) -> Ed25519PrivateKey:
         _set(name, base64.b64encode(raw).decode("ascii"))
         return key
     return Ed25519PrivateKey.from_private_bytes(base64.b64decode(encoded))
-
-
-def public_key_b64(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
-    """Raw 32-byte public key, base64 (the form registered on the server)."""
-    public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
-    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return base64.b64encode(raw).decode("ascii")
-
-
-def load_public_key_b64(text: str) -> Ed25519PublicKey:
-    """Inverse of :func:`public_key_b64`. Raises ``ValueError`` on malformed text."""
-    try:
-        raw = base64.b64decode(text, validate=True)
-    except (ValueError, TypeError) as exc:
-        raise ValueError("Clave pública mal formada (base64).") from exc
-    if len(raw) != 32:
-        raise ValueError("Clave pública mal formada (deben ser 32 bytes).")
-    return Ed25519PublicKey.from_public_bytes(raw)

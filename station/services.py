@@ -499,7 +499,7 @@ class DeskServices:
 
             data = status_report_pdf(report)
         elif fmt == "xlsx":
-            from station.documents.xlsx import status_report_xlsx
+            from station.domain.xlsx import status_report_xlsx
 
             data = status_report_xlsx(report)
         else:
@@ -508,7 +508,7 @@ class DeskServices:
 
     def export_students(self, campus: str, path: Path | str) -> Path:
         """Write the plantel's student list as XLSX (manual §6: click on the plantel)."""
-        from station.documents.xlsx import student_list_xlsx
+        from station.domain.xlsx import student_list_xlsx
 
         names = dict(self.store.campuses())
         data = student_list_xlsx(self.store.find_students(campus), names.get(campus, campus))

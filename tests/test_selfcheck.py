@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
-from station import selfcheck
-from station.cli import main as cli_main
+from app import selfcheck
+from app.cli import main as cli_main
 
 
 @pytest.fixture

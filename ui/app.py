@@ -1,69 +1,49 @@
-"""Entry point of the station's window (``credencializacion`` / ``--demo``).
+"""The station's windows and their hand-over: sign-in → main window → sign-out.
 
-Start-up order keeps the sign-in window fast (DESIGN §10: ≤ 2.5 s): the Qt
-application and the sign-in window come first; the configuration, the local
-store (migrations) and, for ``--demo``, the embedded server are prepared on a
-worker thread while the window is already on screen.
+:class:`StationApp` is wired by the composition root (:mod:`app.gui`), which
+decides what opens the station: the configured desk (``prepare``), the demo
+environment (``demo``) or services already built (tests). ``ui`` itself never
+builds a station nor imports the server (DESIGN.md §2).
 
-Environment: ``CREDENCIALIZACION_STARTUP_PROBE=1`` prints
-``credencializacion: inicio de sesión mostrado <seconds>`` once the sign-in
-window is shown and exits (used by ``benchmarks/bench_startup.py``).
+Start-up order keeps the sign-in window fast (DESIGN §10: ≤ 2.5 s): the
+sign-in window comes first; ``prepare``/``demo.start`` (configuration, local
+store migrations, for the demo the embedded server) run on a worker thread
+while the window is already on screen.
 """
 from __future__ import annotations
 
-import os
-import sys
-import time
-
-_T0 = time.perf_counter()
-PROBE_ENV = "CREDENCIALIZACION_STARTUP_PROBE"
-PROBE_MARKER = "credencializacion: inicio de sesión mostrado"
-
-
-def prepare_station():
-    """Open the configured station: config, local store (keyring key), server
-    client, sync service and authenticator. Returns a DeskServices.
-    Raises with a Spanish message when the store or keyring cannot open."""
-    from station.api import ServerApi
-    from station.config import load_config
-    from station.services import DeskServices
-    from station.store import LocalStore
-    from ui.demo import build_authenticator, build_sync
-
-    config = load_config()
-    store = LocalStore.open_configured(config)
-    api = ServerApi(config.server_url) if config.server_url else None
-    sync = build_sync(config, store, api) if api is not None else None
-    return DeskServices(config, store, api, sync=sync, authenticator=build_authenticator(config, store, api))
+from typing import Callable
 
 
 class StationApp:
     """The running application: sign-in window, main window and their hand-over.
 
-    ``demo`` starts the embedded demo environment and signs in as the demo
-    supervisor. ``services`` (already prepared) skips preparation (tests);
-    ``background_sync`` False leaves sync rounds to «Sincronizar ahora».
+    Exactly one of these opens the station: ``services`` (already prepared
+    :class:`station.services.DeskServices`; tests), ``demo`` (an environment
+    with ``start(progress) -> DeskServices``, ``stop()``, ``user`` and
+    ``password``, e.g. :class:`app.demo.DemoEnvironment`; signs in as the demo
+    supervisor) or ``prepare`` (a blocking ``() -> DeskServices`` run off the
+    GUI thread; raises with a Spanish message when the store or keyring cannot
+    open). ``background_sync`` False leaves sync rounds to «Sincronizar ahora».
     """
 
-    def __init__(self, app, demo: bool = False, services=None, auto_login: tuple[str, str] | None = None,
-                 background_sync: bool = True):
+    def __init__(self, app, demo=None, services=None, auto_login: tuple[str, str] | None = None,
+                 background_sync: bool = True, prepare: Callable[[], object] | None = None):
         from ui.login import LoginWindow
 
         self.app = app
-        self.demo = None
+        self.demo = demo
+        self.prepare = prepare
         self.window = None
         self.services = services
         self.auto_login = auto_login
         self.background_sync = background_sync
         self.login = LoginWindow()
         self.login.signedIn.connect(self._on_signed_in)
-        if demo:
-            from ui.demo import DEMO_PASSWORD, DEMO_USER, DemoEnvironment
-
-            self.demo = DemoEnvironment()
-            self.auto_login = auto_login or (DEMO_USER, DEMO_PASSWORD)
+        if demo is not None:
+            self.auto_login = auto_login or (demo.user, demo.password)
             self.login.server_label.setText(self.login.tr("Demostración: usuario «{0}», contraseña «{1}».")
-                                            .format(DEMO_USER, DEMO_PASSWORD))
+                                            .format(demo.user, demo.password))
         app.aboutToQuit.connect(self.shutdown)
 
     def start(self) -> None:
@@ -79,7 +59,7 @@ class StationApp:
             run_task(self.demo.start, self._ready, lambda exc: self.login.fail(error_text(exc)),
                      label=self.login.tr("Preparando la demostración…"))
         else:
-            run_task(prepare_station, self._ready,
+            run_task(self.prepare, self._ready,
                      lambda exc: self.login.fail(self.login.tr("No se pudo abrir la estación: {0}")
                                                  .format(error_text(exc))),
                      label=self.login.tr("Abriendo la estación…"))
@@ -88,10 +68,8 @@ class StationApp:
         self.services = services
         self.login.set_services(services)
         if self.demo is not None:
-            from ui.demo import DEMO_PASSWORD
-
             self.login.server_label.setText(self.login.tr("Demostración: usuario «supervisor» u «operador», "
-                                                          "contraseña «{0}».").format(DEMO_PASSWORD))
+                                                          "contraseña «{0}».").format(self.demo.password))
         if self.auto_login:
             self.login.user_edit.setText(self.auto_login[0])
             self.login.password_edit.setText(self.auto_login[1])
@@ -128,53 +106,3 @@ class StationApp:
             if callable(stop):
                 stop()
             self.services.store.close()
-
-
-def setup_main(argv: list[str] | None = None) -> int:
-    """``credencializacion setup``: run the first-run setup wizard alone; 0 when saved."""
-    from PySide6.QtWidgets import QApplication
-
-    from ui.setup_wizard import run_setup_wizard
-    from ui.style import apply_style
-
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "credencializacion"])
-    apply_style(app)
-    return 0 if run_setup_wizard() else 1
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Start the Qt application (``--demo`` for the demonstration station); returns the exit code."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    unknown = [a for a in argv if a not in ("--demo",)]
-    if unknown:
-        print(f"Opción desconocida: {' '.join(unknown)}. Use --help para ver la lista.", file=sys.stderr)
-        return 2
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    from ui.style import apply_style
-
-    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "credencializacion"])
-    app.setApplicationName("Credencialización")
-    app.setOrganizationName("credencializacion")
-    app.setDesktopFileName("credencializacion")
-    apply_style(app)
-    if "--demo" not in argv and not os.environ.get(PROBE_ENV):
-        from ui.setup_wizard import needs_setup, run_setup_wizard
-
-        if needs_setup() and not run_setup_wizard():
-            print("La estación no está configurada: ejecute de nuevo «credencializacion» o "
-                  "«credencializacion setup» para completar el asistente.", file=sys.stderr)
-            return 1
-    station = StationApp(app, demo="--demo" in argv)
-    if os.environ.get(PROBE_ENV):
-        station.login.show()
-
-        def probe() -> None:
-            print(f"{PROBE_MARKER} {time.perf_counter() - _T0:.3f}", flush=True)
-            app.quit()
-
-        QTimer.singleShot(0, probe)
-        return int(app.exec())
-    station.start()
-    return int(app.exec())

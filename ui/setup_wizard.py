@@ -304,7 +304,8 @@ class RegisterPage(_Page):
 
         def work() -> dict:
             from station.api import ApiError, ServerApi
-            from station.secrets import get_or_create_signing_key, public_key_b64
+            from station.domain.public_keys import public_key_b64
+            from station.secrets import get_or_create_signing_key
 
             api = ServerApi(url)
             answer = api.login(user, password)

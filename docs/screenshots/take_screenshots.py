@@ -22,13 +22,14 @@ OUT = Path(__file__).resolve().parent
 def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
+    from app.demo import DemoEnvironment
     from station.domain import Status
     from ui.app import StationApp
     from ui.style import apply_style
 
     app = QApplication([sys.argv[0]])
     apply_style(app)
-    station = StationApp(app, demo=True)
+    station = StationApp(app, demo=DemoEnvironment())
     station.auto_login = None
     station.start()
     wait(app, lambda: station.services is not None, 120)

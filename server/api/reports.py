@@ -77,7 +77,7 @@ def get_students_xlsx(request: Request, code: str = Path(min_length=1, max_lengt
             select(StudentRow).where(StudentRow.campus_code == code)
             .order_by(StudentRow.group_code, StudentRow.first_surname, StudentRow.matricula))]
     try:
-        from station.documents.xlsx import student_list_xlsx
+        from station.domain.xlsx import student_list_xlsx
     except ImportError:
         raise ApiError(503, "xlsx_unavailable", "La exportación a Excel no está disponible en esta instalación.")
     data = student_list_xlsx(students, campus.name)

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from station.domain import Actor, Role
-from station.secrets import load_public_key_b64
+from station.domain.public_keys import load_public_key_b64
 
 from server.auth import hash_password
 from server.db.models import AuditEvent, Campus, Station, Token, User

@@ -1,12 +1,12 @@
 """Demo data on the server: planteles, users, students and the SAE mirror
-from :mod:`station.demo` (issue 3 §2 ``demo-data``)."""
+from :mod:`station.domain.demo` (issue 3 §2 ``demo-data``)."""
 from __future__ import annotations
 
 from datetime import timezone
 
 from sqlalchemy import insert, select
 
-from station.demo import DEMO_STATUS_MIX, generate_students, make_campuses
+from station.domain.demo import DEMO_STATUS_MIX, generate_students, make_campuses
 from station.domain import Actor, Role, Status
 
 from server.db.engine import make_engine, make_session_factory

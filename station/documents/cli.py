@@ -259,7 +259,7 @@ def report_main(argv: Sequence[str], store=None) -> int:
         return EXIT_INPUT
 
     from station.documents.report_pdf import status_report_pdf
-    from station.documents.xlsx import status_report_xlsx, student_list_xlsx
+    from station.domain.xlsx import status_report_xlsx, student_list_xlsx
 
     if args.sample:
         students, report = _sample_data(args.campus)
@@ -296,7 +296,7 @@ def report_main(argv: Sequence[str], store=None) -> int:
 def _sample_data(campuses: list[str]):
     from collections import Counter
 
-    from station.demo import DEMO_STATUS_MIX, generate_students, make_campuses
+    from station.domain.demo import DEMO_STATUS_MIX, generate_students, make_campuses
     from station.domain.report import build_status_report
 
     students = list(generate_students(1500, make_campuses(3), statuses=DEMO_STATUS_MIX))

@@ -31,7 +31,7 @@ def load_known_keys(path: Path | str | None) -> dict[str, Ed25519PublicKey]:
     A missing file (or ``None``) gives ``{}``. Raises :class:`KeysFileError`
     when the file exists but is not that JSON shape or holds a bad key.
     """
-    from station.secrets import load_public_key_b64
+    from station.domain.public_keys import load_public_key_b64
 
     if path is None or not Path(path).is_file():
         return {}

@@ -17,7 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from station.documents.fonts import register_fonts
-from station.documents.xlsx import status_report_headers
+from station.domain.xlsx import status_report_headers
 from station.domain.report import StatusReport
 from station.domain.statuses import REPORT_ORDER
 

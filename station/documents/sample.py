@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from station.demo import build_curp
+from station.domain.demo import build_curp
 from station.domain.statuses import Status
 from station.domain.student import Student
 from station.domain.validators import matricula_check_digit

@@ -10,10 +10,11 @@ import qrcode
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 
-from station.demo import generate_students
+from station.domain.demo import generate_students
 from station.documents.cli import card_main, report_main, verify_main
 from station.documents.source import CardInputs, CardSourceError
-from station.secrets import get_or_create_signing_key, public_key_b64
+from station.domain.public_keys import public_key_b64
+from station.secrets import get_or_create_signing_key
 
 from .conftest import page_text, render_pages
 

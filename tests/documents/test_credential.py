@@ -7,7 +7,7 @@ import pypdfium2 as pdfium
 import pytest
 from reportlab.lib.units import mm
 
-from station.demo import generate_students
+from station.domain.demo import generate_students
 from station.documents.credential import (
     CARD_H_MM,
     CARD_W_MM,

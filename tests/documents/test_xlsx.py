@@ -6,8 +6,8 @@ from datetime import date
 
 import openpyxl
 
-from station.demo import DEMO_STATUS_MIX, generate_students
-from station.documents.xlsx import status_report_xlsx, student_list_xlsx
+from station.domain.demo import DEMO_STATUS_MIX, generate_students
+from station.domain.xlsx import status_report_xlsx, student_list_xlsx
 from station.domain import REPORT_ORDER, Status
 from station.domain.report import build_status_report
 

@@ -2,7 +2,7 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from station.demo import build_curp
+from station.domain.demo import build_curp
 from station.domain import (
     FieldError, validate_affiliation_number, validate_curp, validate_email, validate_matricula, validate_name,
 )

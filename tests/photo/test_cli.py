@@ -12,7 +12,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(__file__))
 import photo_scenes as ps  # noqa: E402
 
-from station.cli import main as cli_main  # noqa: E402
+from app.cli import main as cli_main  # noqa: E402
 from station.photo.cli import main  # noqa: E402
 
 REQUIRED = {"single_face", "eyes_found", "inter_eye_distance", "centered", "roll", "yaw", "head_in_crop", "exposure",

@@ -5,7 +5,7 @@ import csv
 import io
 from datetime import date
 
-from station.demo import build_curp
+from station.domain.demo import build_curp
 from station.domain import matricula_check_digit
 
 HEADER = ["CURP", "Matricula", "Folio", "Prematricula", "Nombre", "Primer apellido", "Segundo apellido",

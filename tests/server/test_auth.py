@@ -66,7 +66,7 @@ def test_admin_creates_user_and_disables_it(server):
 def test_station_registration_and_keys(server):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from station.secrets import public_key_b64
+    from station.domain.public_keys import public_key_b64
 
     key = public_key_b64(Ed25519PrivateKey.generate())
     r = server.call("admin", "POST", "/stations", json={"station_id": "EST-001-01", "public_key": key})

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from drivers import diagnostics
-from drivers.signature import record
+from app import devices as diagnostics
+from app import pad_record as record
+from app.cli import main as cli_main
 from drivers.signature.model import demo_strokes
 from drivers.signature.sigweb_emulator import SigWebEmulator
-from station.cli import main as cli_main
 
 DATA = Path(__file__).parent / "data"
 

@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from station.demo import generate_students, make_campuses
+from station.domain.demo import generate_students, make_campuses
 from station.domain import Actor, Role
 from station.store import LocalStore
 

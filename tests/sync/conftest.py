@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from station.demo import generate_students, make_campuses
+from station.domain.demo import generate_students, make_campuses
 from station.domain import Actor, Role, Status
 from station.store import LocalStore
 from station.sync import SyncService, no_wait_backoff

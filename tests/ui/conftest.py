@@ -56,12 +56,12 @@ def make_station(server, tmp_path, qtbot, monkeypatch):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from PySide6.QtWidgets import QApplication
 
+    from app.demo import initial_pull, register_station
+    from app.wiring import build_station
     from station.api import ServerApi
     from station.config import Config
-    from station.services import DeskServices
     from station.store import LocalStore
     from ui.app import StationApp
-    from ui.demo import build_authenticator, build_sync, initial_pull, register_station
 
     apps = []
 
@@ -73,8 +73,7 @@ def make_station(server, tmp_path, qtbot, monkeypatch):
         api = ServerApi(server.base_url)
         signing_key = Ed25519PrivateKey.generate()
         register_station(server.base_url, config.station_id, signing_key, PASSWORD)
-        services = DeskServices(config, store, api, sync=build_sync(config, store, api), signing_key=signing_key,
-                                authenticator=build_authenticator(config, store, api))
+        services = build_station(config, store=store, api=api, signing_key=signing_key)
         initial_pull(services, "supervisor", PASSWORD)
         api.token = None
         station = StationApp(QApplication.instance(), services=services, background_sync=background_sync)

@@ -3,7 +3,7 @@ from «Ajustes y dispositivos», and as ``credencializacion setup``."""
 import pytest
 
 import ui.setup_wizard as setup_wizard
-from ui import app as ui_app
+from app import gui as ui_app
 
 
 def test_unconfigured_station_opens_wizard_and_cancel_quits(monkeypatch, tmp_path, capsys):
@@ -17,7 +17,7 @@ def test_unconfigured_station_opens_wizard_and_cancel_quits(monkeypatch, tmp_pat
 
 
 def test_setup_subcommand_runs_wizard(monkeypatch):
-    from station.cli import main
+    from app.cli import main
 
     monkeypatch.setattr(setup_wizard, "run_setup_wizard", lambda parent=None: True)
     assert main(["setup"]) == 0

@@ -76,7 +76,8 @@ def _register(qtbot, wizard: SetupWizard, station_id: str, user: str, password: 
 
 
 def test_first_run_end_to_end_saves_config_and_registers_key(qtbot, wizard, server):
-    from station.secrets import get_or_create_signing_key, public_key_b64
+    from station.domain.public_keys import public_key_b64
+    from station.secrets import get_or_create_signing_key
 
     assert needs_setup()
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()  # no test yet

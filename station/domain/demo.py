@@ -7,6 +7,10 @@ inner consonants, century differentiator, check digit via
 ``stdnum.mx.curp``), matrículas carry their Luhn check digit (see
 :func:`station.domain.validators.validate_matricula`). The same ``seed``
 always gives the same data.
+
+In the domain because the server seeds its demo database with the same
+students the station's tests, benchmarks and sample documents use, and the
+server may import only ``station.domain`` (DESIGN.md §2).
 """
 from __future__ import annotations
 

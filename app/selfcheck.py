@@ -30,7 +30,7 @@ is ok. Checks, in order:
 
 Every check runs on a daemon thread bounded by its own time limit
 (:data:`TIMEOUTS_S`), so a hung driver or keyring cannot hang the report.
-``station`` never imports Qt; the Qt check only looks for plugin files.
+The report itself loads no Qt library: the Qt check only looks for plugin files.
 """
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Callable
 
 MODULES = (
-    "station", "station.domain", "station.store", "station.config", "station.demo", "ui", "drivers",
+    "app", "station", "station.domain", "station.store", "station.config", "station.domain.demo", "ui", "drivers",
     "drivers.camera", "drivers.signature", "server", "cv2", "numpy", "PIL", "sqlalchemy", "alembic",
     "reportlab", "qrcode", "barcode", "zxingcpp", "pypdfium2", "requests", "keyring", "usb", "cryptography",
     "stdnum", "platformdirs", "argon2", "openpyxl", "fastapi", "uvicorn", "psycopg", "PySide6.QtCore",
@@ -317,7 +317,7 @@ CHECKS: list[tuple[str, Callable[[], tuple[bool, str]]]] = [
 
 
 def _version() -> str:
-    from station.cli import _version as version
+    from app.cli import _version as version
 
     return version()
 

@@ -4,6 +4,10 @@ Manual §6: "se puede descargar la información en excel de los alumnos haciendo
 click en el nombre del plantel" — :func:`student_list_xlsx` is that download;
 :func:`status_report_xlsx` is the same table as the report PDF. Both return the
 bytes of an ``.xlsx`` workbook (openpyxl), headers in Spanish (es-MX).
+
+In the domain because the station (exports, report CLI) and the server
+(``GET /reports/campuses/{code}/students.xlsx``) serve the same workbook, and
+the server may import only ``station.domain`` (DESIGN.md §2).
 """
 from __future__ import annotations
 

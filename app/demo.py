@@ -1,5 +1,8 @@
 """``credencializacion --demo``: a throw-away station with its own central server.
 
+Demo wiring only: imported by :mod:`app.gui` for ``--demo`` (never on the
+production path), by the UI tests and the screenshot script.
+
 Everything lives in a temporary folder that is deleted on exit: the server's
 SQLite database seeded with the server's demo data (planteles, users
 ``supervisor``/``operador``/``estatal``/``admin`` and students in every status),
@@ -26,7 +29,11 @@ class DemoEnvironment:
 
     ``students`` is how many demo students the server gets (split over
     ``campuses`` planteles; the supervisor sees plantel 001 Ciudad Azteca).
+    ``user``/``password`` are the credentials the demo signs in with.
     """
+
+    user = DEMO_USER
+    password = DEMO_PASSWORD
 
     def __init__(self, students: int = 600, campuses: int = 2, folder: Path | None = None):
         self.students = students
@@ -42,10 +49,10 @@ class DemoEnvironment:
         returns the :class:`station.services.DeskServices` (not signed in)."""
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+        from app.wiring import build_station
         from server.testing import run_server_in_thread, seed
         from station.api import ServerApi
         from station.config import Config
-        from station.services import DeskServices
         from station.store import LocalStore
 
         os.environ.setdefault("CREDENCIALIZACION_HOME", str(self.folder))
@@ -57,12 +64,11 @@ class DemoEnvironment:
         config = Config(server_url=self.base_url, station_id=DEMO_STATION, campuses=["001"], camera="demo",
                         pad="onscreen", data_dir=self.folder / "estacion")
         store = LocalStore(config.store_path, os.urandom(32), DEMO_STATION)
-        api = ServerApi(self.base_url)
-        sync = build_sync(config, store, api)
         signing_key = Ed25519PrivateKey.generate()
         register_station(self.base_url, DEMO_STATION, signing_key, DEMO_PASSWORD)
-        self.services = DeskServices(config, store, api, sync=sync, signing_key=signing_key,
-                                     authenticator=build_authenticator(config, store, api, remember_session=False))
+        self.services = build_station(config, store=store, api=ServerApi(self.base_url), signing_key=signing_key,
+                                      remember_session=False)
+        sync = self.services.sync
         progress("Descargando los alumnos del plantel…")
         initial_pull(self.services, DEMO_USER, DEMO_PASSWORD)
         if sync is not None and sync.state().last_error is not None:
@@ -88,34 +94,13 @@ class DemoEnvironment:
             shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def build_sync(config, store, api):
-    """The sync service for ``store``/``api`` when ``station.sync`` provides one, else ``None``."""
-    try:
-        from station.sync import SyncService
-    except ImportError:
-        return None
-    return SyncService(store, lambda: api if api is not None and api.token else None, config)
-
-
-def build_authenticator(config, store, api, remember_session: bool = True):
-    """Online-then-offline sign-in (``station.auth.OfflineAuth``) sharing the
-    station's ``api`` client, so the token of an online sign-in serves sync too.
-    ``None`` without a configured server (nothing to sign in against).
-    ``remember_session`` False keeps the session token out of the OS keyring (demo)."""
-    if api is None:
-        return None
-    from station.auth import OfflineAuth
-
-    return OfflineAuth(store, config, api_factory=lambda _url: api, remember_session=remember_session)
-
-
 def register_station(base_url: str, station_id: str, signing_key, admin_password: str,
                      admin_user: str = "admin") -> None:
     """Register ``station_id`` and the public half of ``signing_key`` on the
     server as its admin (what the setup wizard does on a desk); the demo and
     the tests use it because sign-in binds the session to a registered station."""
     from station.api import ServerApi
-    from station.secrets import public_key_b64
+    from station.domain.public_keys import public_key_b64
 
     admin = ServerApi(base_url)
     admin.login(admin_user, admin_password)

@@ -1,4 +1,4 @@
-"""``credencializacion`` command line (entry point of the station).
+"""``credencializacion`` command line (console entry point of the station, ``app.cli:main``).
 
 Sub-commands are dispatched lazily to the module that owns them, so a
 sub-command never pays for importing Qt, OpenCV or the server unless it
@@ -13,13 +13,13 @@ import sys
 #: sub-command → (``module:function``, Spanish one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "photo-check": ("station.photo.cli:main", "Revisa la calidad de una foto y la recorta (480×640)."),
-    "devices": ("drivers.diagnostics:main", "Lista cámaras y pads de firma y su estado."),
-    "pad-record": ("drivers.signature.record:main", "Graba los reportes crudos de un pad Topaz a un archivo."),
+    "devices": ("app.devices:main", "Lista cámaras y pads de firma y su estado."),
+    "pad-record": ("app.pad_record:main", "Graba los reportes crudos de un pad Topaz a un archivo."),
     "card": ("station.documents.cli:card_main", "Genera la credencial temporal en PDF."),
     "verify-qr": ("station.documents.cli:verify_main", "Verifica el QR firmado de una credencial."),
     "report": ("station.documents.cli:report_main", "Exporta el reporte de estatus (PDF/XLSX)."),
     "sync": ("station.sync.cli:main", "Ejecuta una ronda de sincronización con el servidor central."),
-    "setup": ("ui.app:setup_main", "Abre el asistente de configuración de la estación."),
+    "setup": ("app.gui:setup_main", "Abre el asistente de configuración de la estación."),
 }
 
 USAGE = """Uso: credencializacion [--version | --self-check | --demo] | <subcomando> [opciones]
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv:
-        return _dispatch("ui.app:main", argv)
+        return _dispatch("app.gui:main", argv)
     head = argv[0]
     if head in ("-h", "--help", "help"):
         width = max(len(name) for name in SUBCOMMANDS)
@@ -62,12 +62,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"credencializacion {_version()}")
         return 0
     if head == "--self-check":
-        from station.selfcheck import main as self_check
+        from app.selfcheck import main as self_check
 
         return self_check(argv[1:])
     if head.startswith("--") or head not in SUBCOMMANDS:
         if head in ("--demo",) or head.startswith("--"):
-            return _dispatch("ui.app:main", argv)
+            return _dispatch("app.gui:main", argv)
         print(f"Subcomando desconocido: «{head}». Use --help para ver la lista.", file=sys.stderr)
         return 2
     return _dispatch(SUBCOMMANDS[head][0], argv[1:])
