@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from station.demo import generate_students, make_campuses
+from station.domain.demo import generate_students, make_campuses
 from station.store import LocalStore
 
 from .conftest import KEY
