@@ -313,6 +313,17 @@ class DeskServices:
                                         limit=page_size, offset=page * page_size)
         return rows, total
 
+    def example_matricula(self, statuses: Iterable[Status] | None = None) -> str:
+        """The first matrícula (by matrícula) of the user's first plantel in one of
+        ``statuses`` (any status for ``None``), or ``""``: the example the search
+        fields show, so it always exists on this desk (demo or production)."""
+        campuses = self.campuses()
+        for code, _name in campuses[:1]:
+            rows = self.store.find_students(code, None, list(statuses) if statuses else None, limit=1)
+            if rows:
+                return rows[0].matricula
+        return ""
+
     def status_report(self) -> StatusReport:
         """Counts per status per plantel (manual §6) from the local cache, limited to
         the user's planteles for operators and supervisors."""
@@ -375,6 +386,24 @@ class DeskServices:
             payload["comment"] = comment.strip()
         return self._execute(Command.VALIDATE, matricula, payload)
 
+    def check_evaluation(self, student: Student, validated: bool, comment: str = "", *,
+                         health_institution: str = "", affiliation_number: str = "",
+                         valid_until: date | str | None = None) -> Refusal | None:
+        """Dry run of «Validado» / «Aplazado» on ``student`` with the typed fields,
+        through the same transition table the save uses: the :class:`Refusal`
+        (Spanish message and ``field``) or ``None``. Nothing is written; lets the
+        screen check the fields before it asks for confirmation."""
+        from station.domain import Context, apply_command
+
+        if self.session is None:
+            return Refusal("not_signed_in", "Inicie sesión de nuevo.")
+        payload = self._completion(health_institution, affiliation_number, valid_until)
+        if comment.strip() or not validated:
+            payload["comment"] = comment.strip() if validated else comment
+        result = apply_command(student, Command.VALIDATE if validated else Command.DEFER, self.session.actor,
+                               payload, Context(now=self._clock(), online=self.online))
+        return result if isinstance(result, Refusal) else None
+
     def defer(self, matricula: str, comment: str, *, health_institution: str = "", affiliation_number: str = "",
               valid_until: date | str | None = None) -> Student:
         """«Aplazado» with its required comment (manual §10 step 5)."""
@@ -426,11 +455,12 @@ class DeskServices:
         """Identifier of this station (config, else the store's)."""
         return self.config.station_id or self.store.station_id
 
-    def print_temporary(self, matricula: str) -> tuple[bytes, Student]:
-        """«Generar credencial temporal» (manual §8 step 9, §9): the PDF bytes of the
-        card (front and back, CR80) and the record with its reprint counter +1
-        (the ``print_temporary`` command is logged and queued)."""
-        from station.documents.credential import CredentialError, credentials_pdf, make_card
+    def print_temporary(self, matricula: str, card_printer: bool = False) -> tuple[bytes, Student]:
+        """«Imprimir credencial temporal» (manual §8 step 9, §9): the PDF bytes of the
+        card (front and back at CR80 size: on a letter page with cut marks, or with
+        ``card_printer`` one CR80 page per side for a card printer) and the record
+        with its reprint counter +1 (the ``print_temporary`` command is logged and queued)."""
+        from station.documents.credential import CredentialError, credentials_cr80_pdf, credentials_pdf, make_card
         from station.documents.source import CardSourceError, StoreCardSource
 
         student = self.lookup(matricula)
@@ -441,7 +471,8 @@ class DeskServices:
             inputs = source.load_card_inputs(student.matricula)
             card = make_card(inputs.student, inputs.photo_jpeg, inputs.signature_png, self.signing_key(),
                              self.station_id, self._clock())
-            pdf = credentials_pdf([card], title=f"Credencial temporal {student.matricula}")
+            render = credentials_cr80_pdf if card_printer else credentials_pdf
+            pdf = render([card], title=f"Credencial temporal {student.matricula}")
         except (CardSourceError, CredentialError) as exc:
             raise ServiceError(str(exc), code="refused") from None
         updated = self._execute(Command.PRINT_TEMPORARY, student.matricula)

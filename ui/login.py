@@ -7,7 +7,8 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QProgressBar, QVBoxLayout, QWidget, QHBoxLayout
 
 from ui.style import app_icon
-from ui.widgets.common import MessageLabel, button, mark_invalid
+from ui.widgets.controls import button, mark_invalid
+from ui.widgets.messages import MessageLabel
 from ui.workers import error_text, run_task
 
 
@@ -59,7 +60,7 @@ class LoginWindow(QWidget):
         pass_label.setBuddy(self.password_edit)
         for w in (user_label, self.user_edit, pass_label, self.password_edit):
             form.addWidget(w)
-        self.message = MessageLabel()
+        self.message = MessageLabel(reserve=False)
         form.addWidget(self.message)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)

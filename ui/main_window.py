@@ -5,7 +5,7 @@ says (a screen appears when the role may run its command)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QProgressBar, QStackedWidget,
     QVBoxLayout, QWidget,
@@ -14,8 +14,27 @@ from PySide6.QtWidgets import (
 from station.domain import Command, Role
 from station.domain.transitions import transitions_for
 from ui.style import app_icon
-from ui.widgets.common import button, repolish
+from ui.widgets.controls import button, repolish
 from ui.workers import BUSY
+
+
+#: Smallest window: fits 1366×768 at 150 % scaling (910×512 logical) minus a taskbar.
+MIN_WIDTH, MIN_HEIGHT = 860, 460
+SIDEBAR_WIDTH = 196
+
+
+def fit_to_screen(window: QWidget, preferred: tuple[int, int] = (1366, 768)) -> None:
+    """Size ``window`` to ``preferred`` or the screen's available area, whichever is
+    smaller, and maximise it when the screen is smaller than ``preferred``."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None or QGuiApplication.platformName() == "offscreen":
+        window.resize(*preferred)
+        return
+    area = screen.availableGeometry()
+    width, height = min(preferred[0], area.width()), min(preferred[1], area.height())
+    window.resize(max(width, MIN_WIDTH), max(height, MIN_HEIGHT))
+    if area.width() < preferred[0] or area.height() < preferred[1]:
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
 
 
 def roles_for(command: Command | None) -> frozenset[Role] | None:
@@ -40,12 +59,12 @@ class MainWindow(QMainWindow):
         self.services = services
         self.setWindowTitle(self.tr("Credencialización"))
         self.setWindowIcon(app_icon())
-        self.resize(1366, 768)
-        self.setMinimumSize(1100, 640)
+        self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
+        fit_to_screen(self)
 
         side = QFrame()
         side.setObjectName("sidebar")
-        side.setFixedWidth(232)
+        side.setFixedWidth(SIDEBAR_WIDTH)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 10)
         side_layout.setSpacing(0)
@@ -64,7 +83,7 @@ class MainWindow(QMainWindow):
         side_layout.addWidget(sub)
         self.menu = QListWidget()
         self.menu.setObjectName("menu")
-        self.menu.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.menu.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Ctrl+1…9 switch screens; Tab stays in the screen
         side_layout.addWidget(self.menu, 1)
         self.logout_button = button(self.tr("Cerrar sesión"), slot=self._sign_out)
         wrap = QHBoxLayout()
@@ -125,8 +144,12 @@ class MainWindow(QMainWindow):
         """Show screen ``key`` (if the role has it); with ``matricula``, search it there."""
         if key not in self.screens:
             return
-        self.menu.setCurrentRow(self.keys.index(key))
+        row = self.keys.index(key)
         screen = self.screens[key]
+        if self.menu.currentRow() == row:
+            screen.on_enter()  # Ctrl+N on the open screen: focus back to its first field
+        else:
+            self.menu.setCurrentRow(row)
         if matricula and hasattr(screen, "open_matricula"):
             screen.open_matricula(matricula)
 

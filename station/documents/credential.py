@@ -424,3 +424,26 @@ def credentials_pdf(cards: Iterable[CardData], title: str = "Credenciales tempor
 def credential_pdf(card: CardData) -> bytes:
     """One credential (front + back) on a letter page, as PDF bytes. See :func:`credentials_pdf`."""
     return credentials_pdf([card], title=f"Credencial temporal {card.student.matricula}")
+
+
+def credentials_cr80_pdf(cards: Iterable[CardData], title: str = "Credenciales temporales") -> bytes:
+    """Render credentials for a card printer (Evolis, Zebra, Fargo): one page per card
+    side at CR80 size (85.60 × 53.98 mm, ISO/IEC 7810 ID-1), front then back, no
+    cut marks. Raises :class:`CredentialError` as :func:`credentials_pdf`."""
+    regular, _ = register_fonts()
+    cards = list(cards)
+    if not cards:
+        raise CredentialError("No hay credenciales que imprimir.")
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=(CARD_W_MM * mm, CARD_H_MM * mm), pageCompression=1, initialFontName=regular,
+               initialFontSize=8)
+    c.setTitle(title)
+    c.setAuthor("Credencialización — CONALEP Estado de México")
+    c.setCreator("credencializacion")
+    for card in cards:
+        _front(c, card, 0, 0)
+        c.showPage()
+        _back(c, card, 0, 0)
+        c.showPage()
+    c.save()
+    return buf.getvalue()

@@ -27,7 +27,7 @@ def test_consult_malformed_and_unknown_matricula(make_station, qtbot):
     win.open_screen("consult")
     screen = win.screens["consult"]
     search(qtbot, screen, "12345")
-    qtbot.waitUntil(screen.message.isVisible, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(screen.message.text()), timeout=WAIT_MS)
     assert "no tiene el formato correcto" in screen.message.text()
     assert screen.search.edit.property("invalid") == "true"
     search(qtbot, screen, "180010051-2")
@@ -47,7 +47,7 @@ def test_capture_of_unknown_matricula_and_sae_of_malformed(make_station, qtbot):
     win.open_screen("sae")
     sae = win.screens["sae"]
     search(qtbot, sae, "18001005-11")
-    qtbot.waitUntil(sae.message.isVisible, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(sae.message.text()), timeout=WAIT_MS)
     assert "formato" in sae.message.text() and sae.answer is None
 
 
@@ -63,14 +63,17 @@ def test_validation_with_missing_fields_is_refused(make_station, qtbot):
     qtbot.waitUntil(lambda: screen.current is not None, timeout=WAIT_MS)
     screen.affiliation_edit.clear()
     screen.health_edit.setCurrentText("")
+    screen.valid_edit.clear()  # the remembered / default vigencia erased on purpose
     screen.validated_radio.click()
-    screen.confirm = lambda: True
+    asked = []
+    screen.confirm = lambda: asked.append(1) or True
     screen.save_button.click()
     wait_idle(qtbot)
-    qtbot.waitUntil(screen.message.isVisible, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(screen.message.text()), timeout=WAIT_MS)
     text = screen.message.text()
-    # Cleared inputs keep the record's values; the vigencia is still missing.
+    # Cleared inputs keep the record's values; the vigencia is missing — said before any confirmation.
     assert text == "No se puede validar: falta vigencia."
+    assert not asked, "the confirmation must come after the field checks"
     assert screen.valid_edit.property("invalid") == "true"
     assert services.store.get_student(matricula).status == Status.CAPTURED
     assert services.pending_count() == 0

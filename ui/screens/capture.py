@@ -1,77 +1,100 @@
 """«Toma de biométricos» (manual §8; retake of §11): search the matrícula, check
 the student's data, take the photo (camera widget) and the signature (pad),
-the two checkboxes «Toma de fotografía» / «Toma de firma», Guardar, then
-«Generar credencial temporal»."""
+the two checks «Toma de fotografía» / «Toma de firma», Guardar, then
+«Imprimir credencial temporal».
+
+Keyboard: F5 Tomar foto → F6 Capturar foto → F7 Capturar firma → F8 Guardar →
+F9 Imprimir; F4 Volver a tomar. The keys are written on the buttons.
+"""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
-from station.domain import Command
-from ui.printing import generate_and_open, open_document
-from ui.widgets.common import BASIC_FIELDS, MatriculaSearch, Screen, button, card
+from station.domain import Command, Status
+from ui.printing import CredentialPrinter
+from ui.screens.base import DeskScreen
+from ui.widgets.controls import button, set_shortcut
+from ui.widgets.messages import MessageLabel
+from ui.widgets.student_fields import BASIC_FIELDS
 from ui.widgets.student_panel import StudentPanel
 from ui.workers import error_text
 
+#: One key per step, in the order of the desk's flow (shown on the buttons).
+KEY_TAKE, KEY_ACCEPT, KEY_SIGN, KEY_SAVE, KEY_PRINT, KEY_RETAKE = "F5", "F6", "F7", "F8", "F9", "F4"
 
-class CaptureScreen(Screen):
+
+class CaptureScreen(DeskScreen):
     """Toma de biométricos. The camera and the pad start when a student who may
     be captured is found, and stop when leaving the screen."""
 
-    navigate = Signal(str, str)
+    example_statuses = (Status.ENROLLED,)
 
     def __init__(self, services, parent=None):
         super().__init__(services, self.tr("Toma de biométricos"),
                          self.tr("Tome y recorte la foto y capture la firma del alumno (estatus Enrolado, "
                                  "Capturado, Aplazado o Retoma)."), parent)
-        self.student = None
         self.photo_jpeg: bytes | None = None
         self.photo_ok = True
         self.override_reason = ""
         self.signature = None
         self.camera_widget = None
         self.pad_panel = None
-
-        self.search = MatriculaSearch()
-        self.search.search.connect(self.open_matricula)
-        self.body.addWidget(self.search)
+        self.last_pdf = None
+        self.printer = CredentialPrinter(self)
 
         columns = QHBoxLayout()
-        left = QVBoxLayout()
+        columns.setContentsMargins(0, 0, 0, 0)
         fields = [f for f in BASIC_FIELDS if f[0] not in ("folio", "prematricula")]
         self.panel = StudentPanel(self.tr("Datos del alumno"), fields, columns=1, with_images=False)
-        left.addWidget(self.panel)
-        done_card, done_layout = card(self.tr("Captura"))
+        #: The deferral / rejection comment the operator must fix (manual §10–11).
+        self.comment_label = MessageLabel(lines=3, reserve=False)
+        self.comment_label.setObjectName("notice")
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 4, 0)
+        left_layout.addWidget(self.comment_label)
+        left_layout.addWidget(self.panel)
+        left_layout.addStretch(1)
+        left_scroll = QScrollArea()
+        left_scroll.setWidgetResizable(True)
+        left_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left_scroll.setWidget(left)
+        left_scroll.setMinimumWidth(250)
+        left_scroll.setMaximumWidth(400)
+        columns.addWidget(left_scroll, 2)
+
+        self.tabs = QTabWidget()
+        self.photo_tab = QWidget()
+        self.photo_layout = QVBoxLayout(self.photo_tab)
+        self.photo_layout.setContentsMargins(4, 4, 4, 4)
+        self.sign_tab = QWidget()
+        self.sign_layout = QVBoxLayout(self.sign_tab)
+        self.sign_layout.setContentsMargins(4, 4, 4, 4)
+        self.tabs.addTab(self.photo_tab, self.tr("Obtener fotografía"))
+        self.tabs.addTab(self.sign_tab, self.tr("Obtener firma"))
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        columns.addWidget(self.tabs, 5)
+        holder = QWidget()
+        holder.setLayout(columns)
+        self.body.addWidget(holder, 1)
+        self.hint = QLabel(self.tr("Busque al alumno por su matrícula para comenzar."))
+        self.hint.setObjectName("subtitle")
+        self.photo_layout.addWidget(self.hint)
+
         self.photo_check = QCheckBox(self.tr("Toma de fotografía"))
         self.signature_check = QCheckBox(self.tr("Toma de firma"))
         for box in (self.photo_check, self.signature_check):
             box.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)  # set by the capture, not by hand
             box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            done_layout.addWidget(box)
-        self.save_button = button(self.tr("Guardar"), "primary", self.save)
-        self.print_button = button(self.tr("Generar credencial temporal"), slot=self.print_temporary)
-        done_layout.addWidget(self.save_button)
-        done_layout.addWidget(self.print_button)
-        left.addWidget(done_card)
-        left.addStretch(1)
-        left_box = QWidget()
-        left_box.setLayout(left)
-        left_box.setFixedWidth(400)
-        columns.addWidget(left_box)
-
-        self.tabs = QTabWidget()
-        self.photo_tab = QWidget()
-        self.photo_layout = QVBoxLayout(self.photo_tab)
-        self.sign_tab = QWidget()
-        self.sign_layout = QVBoxLayout(self.sign_tab)
-        self.tabs.addTab(self.photo_tab, self.tr("Obtener fotografía"))
-        self.tabs.addTab(self.sign_tab, self.tr("Obtener firma"))
-        self.tabs.setMinimumHeight(520)
-        columns.addWidget(self.tabs, 1)
-        self.body.addLayout(columns)
-        self.hint = QLabel(self.tr("Busque al alumno por su matrícula para comenzar."))
-        self.hint.setObjectName("subtitle")
-        self.photo_layout.addWidget(self.hint)
+            self.actions.addWidget(box)
+        self.actions.addStretch(1)
+        self.save_button = button(self.tr("Guardar"), "primary", self.save, KEY_SAVE)
+        self.print_button = button(self.tr("Imprimir credencial temporal"), slot=self.print_temporary,
+                                   shortcut=KEY_PRINT)
+        self.actions.addWidget(self.save_button)
+        self.actions.addWidget(self.print_button)
         self._set_enabled(False)
 
     # ------------------------------------------------------------- devices
@@ -82,6 +105,9 @@ class CaptureScreen(Screen):
             self.camera_widget = PhotoCaptureWidget()
             self.camera_widget.photoAccepted.connect(self._on_photo)
             self.camera_widget.cameraStatusChanged.connect(self._on_camera_status)
+            set_shortcut(self.camera_widget.take_button, KEY_TAKE)
+            set_shortcut(self.camera_widget.accept_button, KEY_ACCEPT)
+            set_shortcut(self.camera_widget.retake_button, KEY_RETAKE)
             self.hint.hide()
             self.photo_layout.addWidget(self.camera_widget, 1)
         if self.pad_panel is None:
@@ -95,6 +121,7 @@ class CaptureScreen(Screen):
                 pad = create_pad("onscreen")
             self.pad_panel = SignaturePanel(pad)
             self.pad_panel.signatureCaptured.connect(self._on_signature)
+            set_shortcut(self.pad_panel.capture_button, KEY_SIGN)
             self.sign_layout.addWidget(self.pad_panel, 1)
             self.pad_panel.start()
 
@@ -128,13 +155,13 @@ class CaptureScreen(Screen):
         super().closeEvent(event)
 
     # ------------------------------------------------------------- flow
-    def focus_first(self) -> None:
-        self.search.focus()
-
     def on_enter(self) -> None:
         super().on_enter()
         if self.student is not None and self.camera_widget is not None and self._may_capture():
             self._start_camera()
+
+    def load(self, matricula: str):
+        return self.services.lookup(matricula)
 
     def _may_capture(self) -> bool:
         return self.student is not None and Command.CAPTURE in self.services.allowed(self.student)
@@ -150,35 +177,31 @@ class CaptureScreen(Screen):
         self.print_button.setEnabled(self.student is not None and self.student.has_biometrics
                                      and Command.PRINT_TEMPORARY in self.services.allowed(self.student))
 
-    def open_matricula(self, matricula: str) -> None:
-        """Search ``matricula`` and prepare the capture."""
-        self.message.clear_message()
-        services = self.services
-        self.search.edit.setText(matricula)
-
-        def failed(exc):
-            self.search.set_invalid(True)
-            self._reset(None)
-
-        self.run(lambda: services.lookup(matricula), self._show, self.tr("Buscando alumno…"), failed)
-
     def _reset(self, student) -> None:
         self.student = student
         self.photo_jpeg, self.photo_ok, self.override_reason, self.signature = None, True, "", None
         self.panel.set_student(student)
+        comment = getattr(student, "comment", "") if student is not None else ""
+        if comment and student.status in (Status.DEFERRED, Status.RETAKE):
+            self.comment_label.notice(self.tr("Comentario de la validación: {0}").format(comment))
+        else:
+            self.comment_label.clear_message()
         if self.camera_widget is not None:
             self.camera_widget.retake()
         if self.pad_panel is not None:
             self.pad_panel.clear()
         self._set_enabled(self._may_capture())
 
-    def _show(self, student) -> None:
-        self.search.set_invalid(False)
+    def clear_student(self) -> None:
+        self._reset(None)
+
+    def show_student(self, student) -> None:
         self._reset(student)
         why = self.services.refusal_for(student, Command.CAPTURE)
         if why:
             self.message.notice(why)
             self.shutdown()
+            self.action_done()
             return
         self._ensure_devices()
         self.tabs.setCurrentIndex(0)
@@ -187,21 +210,22 @@ class CaptureScreen(Screen):
 
     def _on_photo(self, jpeg: bytes, ok: bool, reason: str) -> None:
         self.photo_jpeg, self.photo_ok, self.override_reason = jpeg, ok, reason
-        self.message.ok(self.tr("Fotografía lista. Ahora capture la firma."))
+        self.message.ok(self.tr("Fotografía lista. Ahora capture la firma ({0}).").format(KEY_SIGN))
         self.tabs.setCurrentIndex(1)
         self._update_buttons()
+        self.pad_panel.capture_button.setFocus()
 
     def _on_signature(self, signature) -> None:
         self.signature = signature
         self.message.ok(self.tr("Firma lista.") if self.photo_jpeg is None else
-                        self.tr("Fotografía y firma listas: presione «Guardar»."))
+                        self.tr("Fotografía y firma listas: presione «Guardar» ({0}).").format(KEY_SAVE))
         self._update_buttons()
         if self.save_button.isEnabled():
             self.save_button.setFocus()
 
     def save(self) -> None:
         """Guardar: one local transaction (record, sealed biometrics, audit, outbox)."""
-        if self.student is None:
+        if self.student is None or not self.save_button.isEnabled():
             return
         services, matricula = self.services, self.student.matricula
         photo, signature, ok, reason = self.photo_jpeg, self.signature, self.photo_ok, self.override_reason
@@ -211,16 +235,18 @@ class CaptureScreen(Screen):
             self.student = student
             self.photo_jpeg, self.signature = None, None
             self.panel.set_student(student)
+            self.comment_label.clear_message()
             self.shutdown()
             self.tabs.setEnabled(False)
             self.photo_check.setChecked(True)
             self.signature_check.setChecked(True)
             self.save_button.setEnabled(False)
             self._update_print()
-            self.message.ok(self.tr("Los biométricos de {0} se guardaron (estatus «{1}»). Puede generar la "
-                                    "credencial temporal.").format(student.matricula, self.tr(student.status.label)))
-            self.print_button.setFocus()
+            self.message.ok(self.tr("Los biométricos de {0} se guardaron (estatus «{1}»). Imprima la credencial "
+                                    "temporal ({2}) o escanee la siguiente matrícula.")
+                            .format(student.matricula, self.tr(student.status.label), KEY_PRINT))
             self.changed.emit()
+            self.action_done()
 
         self.run(lambda: services.capture(matricula, photo, signature, photo_checks_ok=ok, override_reason=reason),
                  done, self.tr("Guardando biométricos…"), lambda exc: self._update_buttons())
@@ -230,18 +256,14 @@ class CaptureScreen(Screen):
                                      and Command.PRINT_TEMPORARY in self.services.allowed(self.student))
 
     def print_temporary(self) -> None:
-        """Generar credencial temporal (PDF saved and opened)."""
-        if self.student is None:
+        """Imprimir credencial temporal (PDF saved, print preview at 100 %)."""
+        if self.student is None or not self.print_button.isEnabled():
             return
-        services, matricula = self.services, self.student.matricula
 
-        def done(result) -> None:
-            path, student = result
+        def done(path, student) -> None:
             self.student = student
             self.last_pdf = path
-            opened = open_document(path)
-            text = self.tr("Credencial temporal generada: {0}").format(path)
-            self.message.ok(text if opened else text + self.tr(" (ábrala para imprimirla)."))
             self.changed.emit()
+            self.action_done()
 
-        self.run(lambda: generate_and_open(services, matricula), done, self.tr("Generando credencial temporal…"))
+        self.printer.print_credential(self.services, self.student.matricula, self.message, done)

@@ -9,22 +9,21 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QHeaderView, QLabel, QTa
 from station.domain import Command
 
 from ui.dates import format_datetime
-from ui.widgets.common import FULL_FIELDS, ImageBox, MatriculaSearch, Screen, StatusTag, StudentDetails, card
+from ui.screens.base import DeskScreen
+from ui.widgets.controls import card
+from ui.widgets.images import ImageBox
+from ui.widgets.student_fields import FULL_FIELDS, StatusTag, StudentDetails
 
 
-class ConsultScreen(Screen):
+class ConsultScreen(DeskScreen):
     """Search a matrícula and show the whole record (any plantel, read-only)."""
 
     NO_DELIVERY = QT_TRANSLATE_NOOP("ConsultScreen", "No se ha capturado evidencia de entrega al alumno.")
+    example_statuses = ()
 
     def __init__(self, services, parent=None):
         super().__init__(services, self.tr("Consultar alumno"),
                          self.tr("Permite ver la información completa de un alumno, de cualquier plantel."), parent)
-        self.student = None
-        self.search = MatriculaSearch()
-        self.search.search.connect(self.open_matricula)
-        self.body.addWidget(self.search)
-
         data_card, data_layout = card(self.tr("Datos del alumno en Base de Datos"))
         head = QHBoxLayout()
         self.tag = StatusTag()
@@ -70,30 +69,18 @@ class ConsultScreen(Screen):
         for c in self._cards:
             c.hide()
 
-    def focus_first(self) -> None:
-        self.search.focus()
-
-    def open_matricula(self, matricula: str) -> None:
-        """Search ``matricula`` and show its record (worker thread)."""
+    def load(self, matricula: str):
+        """Worker thread: the record, its images and its history."""
         services = self.services
+        student, photo, signature = services.student_with_biometrics(matricula)
+        return (student, photo, signature, services.delivery_signature_png(student), services.audit(student.matricula))
 
-        def load():
-            student, photo, signature = services.student_with_biometrics(matricula)
-            return (student, photo, signature, services.delivery_signature_png(student),
-                    services.audit(student.matricula))
+    def clear_student(self) -> None:
+        for c in self._cards:
+            c.hide()
 
-        def failed(exc):
-            self.search.set_invalid(True)
-            self.student = None
-            for c in self._cards:
-                c.hide()
-
-        self.search_student(matricula, self._show, failed, load=load)
-
-    def _show(self, loaded) -> None:
+    def show_student(self, loaded) -> None:
         student, photo, signature, delivery, events = loaded
-        self.student = student
-        self.search.set_invalid(False)
         for c in self._cards:
             c.show()
         self.name_label.setText(student.full_name)
@@ -111,4 +98,4 @@ class ConsultScreen(Screen):
                 action = e.command
             for c, value in enumerate((format_datetime(e.at), action, status, e.username, e.comment)):
                 self.history.setItem(r, c, QTableWidgetItem(value))
-        self.search.focus()
+        self.action_done()

@@ -6,8 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout
 
-from station.domain import Command
-from ui.widgets.common import MatriculaSearch, MessageLabel, Screen, button, card
+from station.domain import Command, Status
+from ui.screens.base import DeskScreen
+from ui.widgets.controls import button, card, set_shortcut
+from ui.widgets.messages import MessageLabel
 from ui.widgets.student_panel import StudentPanel
 
 FIELDS = (("status", "Estatus"), ("curp", "CURP"), ("matricula", "Matrícula"), ("first_names", "Nombre"),
@@ -15,22 +17,19 @@ FIELDS = (("status", "Estatus"), ("curp", "CURP"), ("matricula", "Matrícula"), 
           ("career", "Carrera"), ("print_order", "Orden de impresión"))
 
 
-class DeliverScreen(Screen):
+class DeliverScreen(DeskScreen):
     """Delivery of the official credential with the student's signature."""
 
     FEE_NOTICE = QT_TRANSLATE_NOOP("DeliverScreen", "El alumno no devolvió la credencial temporal: la entrega debe "
                                                     "tramitarse y pagarse como reposición.")
+    example_statuses = (Status.RECEIVED,)
 
     def __init__(self, services, parent=None):
         super().__init__(services, self.tr("Entregar credencial"),
                          self.tr("Recabe la firma de entrega del alumno. A cambio de la credencial definitiva "
                                  "solicite la credencial temporal."), parent)
-        self.student = None
         self.signature = None
         self.pad_panel = None
-        self.search = MatriculaSearch()
-        self.search.search.connect(self.open_matricula)
-        self.body.addWidget(self.search)
         row = QHBoxLayout()
         self.panel = StudentPanel(self.tr("Datos del alumno"), FIELDS, columns=1)
         row.addWidget(self.panel, 2)
@@ -48,23 +47,18 @@ class DeliverScreen(Screen):
         radios.addWidget(self.returned_no)
         radios.addStretch(1)
         right.addLayout(radios)
-        self.fee_notice = MessageLabel()
+        self.fee_notice = MessageLabel(reserve=False)
         right.addWidget(self.fee_notice)
         self.returned_no.toggled.connect(self._on_returned)
         self.returned_yes.toggled.connect(self._on_returned)
-        buttons = QHBoxLayout()
-        self.save_button = button(self.tr("Guardar"), "primary", self.save)
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        right.addLayout(buttons)
+        self.save_button = button(self.tr("Guardar"), "primary", self.save, "F8")
+        self.actions.addStretch(1)
+        self.actions.addWidget(self.save_button)
         self.right_card = right_card
         row.addWidget(right_card, 3)
         self.body.addLayout(row)
         self.body.addStretch(1)
         self._clear()
-
-    def focus_first(self) -> None:
-        self.search.focus()
 
     def _ensure_pad(self) -> None:
         if self.pad_panel is not None:
@@ -78,7 +72,8 @@ class DeliverScreen(Screen):
             self.message.error(str(exc))
             pad = create_pad("onscreen")
         self.pad_panel = SignaturePanel(pad)
-        self.pad_panel.setMinimumHeight(260)
+        self.pad_panel.setMinimumHeight(220)
+        set_shortcut(self.pad_panel.capture_button, "F7")
         self.pad_panel.signatureCaptured.connect(self._on_signature)
         self.pad_box.addWidget(self.pad_panel)
         self.pad_panel.start()
@@ -88,8 +83,10 @@ class DeliverScreen(Screen):
             self.pad_panel.shutdown()
         super().closeEvent(event)
 
+    def clear_student(self) -> None:
+        self._clear()
+
     def _clear(self) -> None:
-        self.student = None
         self.signature = None
         self.panel.hide()
         self.right_card.hide()
@@ -116,24 +113,16 @@ class DeliverScreen(Screen):
               and self.signature is not None and self.returned.checkedButton() is not None)
         self.save_button.setEnabled(ok)
 
-    def open_matricula(self, matricula: str) -> None:
-        """Search ``matricula``; only a Recibido credential can be delivered."""
-        def failed(exc):
-            self.search.set_invalid(True)
-            self._clear()
-
-        self.search_student(matricula, self._show, failed, self.tr("Buscando alumno…"))
-
-    def _show(self, loaded) -> None:
+    def show_student(self, loaded) -> None:
+        """Only a Recibido credential can be delivered."""
         student, photo, signature = loaded
         self._clear()
-        self.search.set_invalid(False)
-        self.student = student
         self.panel.set_student(student, photo, signature)
         self.panel.show()
         why = self.services.refusal_for(student, Command.DELIVER)
         if why:
             self.message.notice(why)
+            self.action_done()
             return
         self.right_card.show()
         self._ensure_pad()
@@ -142,7 +131,7 @@ class DeliverScreen(Screen):
 
     def save(self) -> None:
         """Guardar the delivery (signature + temporary credential returned or not)."""
-        if self.student is None:
+        if self.student is None or not self.save_button.isEnabled():
             return
         services, matricula, signature = self.services, self.student.matricula, self.signature
         returned = None if self.returned.checkedButton() is None else self.returned_yes.isChecked()
@@ -156,8 +145,9 @@ class DeliverScreen(Screen):
             if returned is False:
                 text += " " + self.tr(self.FEE_NOTICE)
             self.message.ok(text)
+            self.save_button.setEnabled(False)
             self.changed.emit()
-            self.search.focus()
+            self.action_done()
 
         self.save_button.setEnabled(False)
         self.run(lambda: services.deliver(matricula, signature, returned), done, self.tr("Guardando entrega…"),

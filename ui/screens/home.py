@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QHeaderView, QTableWidge
 from station.domain import REPORT_ORDER
 from ui.style import STATUS_COLORS
 from ui.widgets.chart import BarChart
-from ui.widgets.common import Screen, button, card
+from ui.screens.base import Screen
+from ui.widgets.controls import button, card
 
 
 class HomeScreen(Screen):

@@ -3,11 +3,12 @@ and «Requiere retoma» when the photo must be taken again (the retake then goes
 through «Toma de biométricos»)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPlainTextEdit
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtWidgets import QCheckBox, QLabel, QPlainTextEdit
 
-from station.domain import Command
-from ui.widgets.common import MatriculaSearch, Screen, button, card, mark_invalid
+from station.domain import Command, Status
+from ui.screens.base import DeskScreen
+from ui.widgets.controls import button, card, mark_invalid
 from ui.widgets.student_panel import StudentPanel
 
 FIELDS = (("status", "Estatus"), ("curp", "CURP"), ("matricula", "Matrícula"), ("first_names", "Nombre"),
@@ -15,19 +16,16 @@ FIELDS = (("status", "Estatus"), ("curp", "CURP"), ("matricula", "Matrícula"), 
           ("career", "Carrera"), ("print_order", "Orden en que se incluye"))
 
 
-class RejectScreen(Screen):
+class RejectScreen(DeskScreen):
     """Control de rechazo de impresión."""
 
-    navigate = Signal(str, str)
+    example_statuses = (Status.RECEIVED,)
+    searching_text = QT_TRANSLATE_NOOP("DeskScreen", "Buscando credencial…")
 
     def __init__(self, services, parent=None):
         super().__init__(services, self.tr("Control de rechazo de impresión"),
                          self.tr("Identifique las credenciales rechazadas o no entregadas de una orden ya recibida por "
                                  "el plantel y documente la razón."), parent)
-        self.student = None
-        self.search = MatriculaSearch()
-        self.search.search.connect(self.open_matricula)
-        self.body.addWidget(self.search)
         self.panel = StudentPanel(self.tr("Consulta de credencial"), FIELDS, columns=2)
         self.body.addWidget(self.panel)
         form_card, form = card(self.tr("Proceder a documentar y registrar estatus"))
@@ -40,48 +38,37 @@ class RejectScreen(Screen):
         self.retake_check = QCheckBox(self.tr("Requiere retoma (la fotografía impresa es deficiente: se retoman "
                                               "los biométricos antes de reimprimir)"))
         form.addWidget(self.retake_check)
-        row = QHBoxLayout()
-        self.reject_button = button(self.tr("Rechazar"), "danger", self.reject)
+        self.reject_button = button(self.tr("Rechazar"), "danger", self.reject, "F8")
         self.cancel_button = button(self.tr("Cancelar"), slot=self.cancel)
         self.capture_button = button(self.tr("Ir a toma de biométricos"),
                                      slot=lambda: self.navigate.emit("capture", self.student.matricula))
         self.capture_button.hide()
-        row.addStretch(1)
-        row.addWidget(self.capture_button)
-        row.addWidget(self.cancel_button)
-        row.addWidget(self.reject_button)
-        form.addLayout(row)
+        self.actions.addStretch(1)
+        self.actions.addWidget(self.capture_button)
+        self.actions.addWidget(self.cancel_button)
+        self.actions.addWidget(self.reject_button)
         self.form_card = form_card
         self.body.addWidget(form_card)
         self.body.addStretch(1)
         self.cancel()
 
-    def focus_first(self) -> None:
-        self.search.focus()
-
     def cancel(self) -> None:
         """Clear the screen (nothing saved)."""
         self.student = None
+        self.clear_student()
+        self.search.focus()
+
+    def clear_student(self) -> None:
         self.panel.hide()
         self.form_card.hide()
         self.comment.clear()
         self.retake_check.setChecked(False)
-        self.search.focus()
+        self.reject_button.setEnabled(False)
+        self.cancel_button.setEnabled(False)
 
-    def open_matricula(self, matricula: str) -> None:
-        """Search ``matricula``."""
-        def failed(exc):
-            self.search.set_invalid(True)
-            self.student = None
-            self.panel.hide()
-            self.form_card.hide()
-
-        self.search_student(matricula, self._show, failed, self.tr("Buscando credencial…"))
-
-    def _show(self, loaded) -> None:
+    def show_student(self, loaded) -> None:
         student, photo, signature = loaded
-        self.search.set_invalid(False)
-        self.student = student
+        self.cancel_button.setEnabled(True)
         self.panel.set_student(student, photo, signature)
         self.panel.show()
         self.form_card.show()
@@ -94,12 +81,13 @@ class RejectScreen(Screen):
         self.retake_check.setEnabled(allowed)
         if not allowed:
             self.message.notice(self.services.refusal_for(student, Command.REJECT_REPRINT))
+            self.action_done()
         else:
             self.comment.setFocus()
 
     def reject(self) -> None:
         """Rechazar (reprint, or retake when «Requiere retoma» is checked)."""
-        if self.student is None:
+        if self.student is None or not self.reject_button.isEnabled():
             return
         services, matricula = self.services, self.student.matricula
         comment, retake = self.comment.toPlainText(), self.retake_check.isChecked()
@@ -116,6 +104,7 @@ class RejectScreen(Screen):
             else:
                 self.message.ok(self.tr("La credencial quedó «Rechazada»: se solicitará su reimpresión."))
             self.changed.emit()
+            self.action_done()
 
         def failed(exc) -> None:
             if getattr(exc, "field", None) == "comment":

@@ -3,24 +3,25 @@ central server, compare SAE with the credentialing record side by side, and
 «Importar» / «Actualizar» — or read the reason it is not allowed."""
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem
 
-from ui.widgets.common import MatriculaSearch, Screen, button, card
+from ui.screens.base import DeskScreen
+from ui.widgets.controls import button, card, repolish
 
 
-class SaeImportScreen(Screen):
-    """Import or update a student from SAE (online only)."""
+class SaeImportScreen(DeskScreen):
+    """Import or update a student from SAE (online only). ``self.student`` holds the
+    server's answer (``dict``)."""
+
+    searching_text = QT_TRANSLATE_NOOP("DeskScreen", "Consultando el SAE…")
 
     def __init__(self, services, parent=None):
         super().__init__(services, self.tr("Importar desde SAE"),
                          self.tr("Importe o actualice la información de un alumno desde el SAE (necesita conexión "
                                  "con el servidor central). Solo alumnos inscritos en su plantel y en los semestres "
                                  "permitidos."), parent)
-        self.answer = None
-        self.search = MatriculaSearch()
-        self.search.search.connect(self.lookup)
-        self.body.addWidget(self.search)
         result_card, layout = card(self.tr("Datos del alumno en SAE"))
         self.table = QTableWidget(0, 3)
         self.table.verticalHeader().hide()
@@ -31,15 +32,15 @@ class SaeImportScreen(Screen):
         self.explain = QLabel()
         self.explain.setWordWrap(True)
         layout.addWidget(self.explain)
-        row = QHBoxLayout()
         self.back_button = button(self.tr("Regresar"), slot=self.reset)
-        self.import_button = button(self.tr("Importar"), "primary", lambda: self.apply("import"))
-        self.update_button = button(self.tr("Actualizar"), "primary", lambda: self.apply("update"))
-        row.addStretch(1)
-        row.addWidget(self.back_button)
-        row.addWidget(self.update_button)
-        row.addWidget(self.import_button)
-        layout.addLayout(row)
+        self.import_button = button(self.tr("Importar"), "primary", lambda: self.apply("import"), "F8")
+        self.update_button = button(self.tr("Actualizar"), "primary", lambda: self.apply("update"), "F8")
+        self.capture_button = button(self.tr("Ir a toma de biométricos"), slot=self._go_capture)
+        self.actions.addStretch(1)
+        self.actions.addWidget(self.back_button)
+        self.actions.addWidget(self.capture_button)
+        self.actions.addWidget(self.update_button)
+        self.actions.addWidget(self.import_button)
         self.result_card = result_card
         self.body.addWidget(result_card)
         note = QLabel(self.tr("IMPORTANTE: la información del SAE es la mandataria. Es posible que se actualice el "
@@ -51,30 +52,43 @@ class SaeImportScreen(Screen):
         self.body.addStretch(1)
         self.reset()
 
-    def focus_first(self) -> None:
-        self.search.focus()
+    @property
+    def answer(self) -> dict | None:
+        """The server's answer for the searched matrícula (``None`` before a search)."""
+        return self.student
 
     def reset(self) -> None:
         """«Regresar»: clear the result."""
-        self.answer = None
-        self.result_card.hide()
+        self.student = None
+        self.clear_student()
+        self.message.clear_message()
         self.search.focus()
+
+    def clear_student(self) -> None:
+        self.result_card.hide()
+        for b in (self.import_button, self.update_button, self.capture_button):
+            b.hide()
+        self.back_button.setEnabled(False)
 
     def lookup(self, matricula: str) -> None:
         """Buscar in SAE."""
-        self.message.clear_message()
+        self.open_matricula(matricula)
 
-        def failed(exc):
-            self.search.set_invalid(getattr(exc, "field", None) == "matricula" or
-                                    getattr(exc, "code", "") in ("not_found", "invalid_field"))
-            self.answer = None
-            self.result_card.hide()
+    def load(self, matricula: str):
+        return self.services.sae_lookup(matricula)
 
-        self.run(lambda: self.services.sae_lookup(matricula), self._show, self.tr("Consultando el SAE…"), failed)
+    def _not_found(self, exc: BaseException) -> None:
+        super()._not_found(exc)
+        self.search.set_invalid(getattr(exc, "field", None) == "matricula" or
+                                getattr(exc, "code", "") in ("not_found", "invalid_field"))
 
-    def _show(self, answer: dict) -> None:
-        self.answer = answer
-        self.search.set_invalid(False)
+    def _go_capture(self) -> None:
+        if self.answer:
+            self.navigate.emit("capture", self.answer["matricula"])
+
+    def show_student(self, answer: dict) -> None:
+        self.back_button.setEnabled(True)
+        self.capture_button.hide()
         exists = answer.get("exists")
         comparison = answer.get("comparison") or []
         if exists:
@@ -108,13 +122,19 @@ class SaeImportScreen(Screen):
             self.explain.setObjectName("")
             self.explain.setText(self.tr("El alumno no existe en la Base de Datos del sistema. Haga clic en "
                                          "«Importar» para agregarlo."))
-        else:
+        elif any(line.get("differs") for line in comparison):
             self.explain.setObjectName("")
             self.explain.setText(self.tr("El alumno ya existe. Las diferencias con el SAE están resaltadas; haga clic "
                                          "en «Actualizar» para tomar los datos del SAE."))
-        self.explain.style().unpolish(self.explain)
-        self.explain.style().polish(self.explain)
+        else:
+            self.explain.setObjectName("")
+            self.explain.setText(self.tr("El alumno ya existe y sus datos coinciden con el SAE."))
+        repolish(self.explain)
         self.result_card.show()
+        for b in (self.import_button, self.update_button):
+            if b.isVisible() and b.isEnabled():
+                b.setFocus()
+                break
 
     def apply(self, action: str) -> None:
         """Importar / Actualizar on the server; the record is cached locally."""
@@ -128,6 +148,11 @@ class SaeImportScreen(Screen):
                             .format(student.matricula, verb, student.full_name, self.tr(student.status.label)))
             self.import_button.hide()
             self.update_button.hide()
+            self.explain.setObjectName("ok")
+            self.explain.setText(self.tr("Datos del SAE aplicados. Continúe con la toma de biométricos."))
+            repolish(self.explain)
+            self.capture_button.show()
+            self.capture_button.setFocus()
             self.changed.emit()
 
         self.run(lambda: self.services.sae_apply(matricula, action), done, self.tr("Aplicando datos del SAE…"))

@@ -9,7 +9,9 @@ from __future__ import annotations
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout
 
-from ui.widgets.common import ImageBox, Screen, button, card
+from ui.screens.base import Screen
+from ui.widgets.controls import button, card
+from ui.widgets.images import ImageBox
 from ui.workers import error_text
 
 # Labels marked for lupdate; translated with self.tr() where shown.

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import (
 
 from station.domain import Role
 from ui.dates import format_datetime
-from ui.widgets.common import Screen, button, card
+from ui.screens.base import Screen
+from ui.widgets.controls import button, card
 
 
 class _Bridge(QObject):

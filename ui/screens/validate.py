@@ -7,14 +7,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QButtonGroup, QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QMessageBox, QPlainTextEdit, QRadioButton, QTableWidget, QTableWidgetItem, QVBoxLayout,
+    QAbstractItemView, QButtonGroup, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QMessageBox, QPlainTextEdit, QRadioButton, QTableWidget, QTableWidgetItem,
 )
 
 from station.domain import Command
-from ui.widgets.common import BASIC_FIELDS, Screen, button, card, mark_invalid
+from ui.screens.base import Screen
+from ui.widgets.controls import button, card, mark_invalid, set_shortcut
+from ui.widgets.date_field import DateField
+from ui.widgets.messages import MessageLabel
+from ui.widgets.student_fields import BASIC_FIELDS
 from ui.widgets.student_panel import StudentPanel
 
 #: Suggestions for «Institución médica» (free text is accepted).
@@ -29,7 +33,13 @@ COLUMNS = (("matricula", QT_TRANSLATE_NOOP("ValidateScreen", "Matrícula")),
            ("first_surname", QT_TRANSLATE_NOOP("ValidateScreen", "Primer apellido")),
            ("second_surname", QT_TRANSLATE_NOOP("ValidateScreen", "Segundo apellido")),
            ("status", QT_TRANSLATE_NOOP("ValidateScreen", "Estatus")))
-EMPTY_DATE = QDate(2000, 1, 1)
+
+
+def default_valid_until(today: date | None = None) -> date:
+    """The vigencia offered before the supervisor types one: 1 August of next
+    year (the end of the school year, as the manual's example «1 de agosto»)."""
+    today = today or date.today()
+    return date(today.year + 1, 8, 1)
 
 
 class ValidateScreen(Screen):
@@ -45,6 +55,9 @@ class ValidateScreen(Screen):
         self.rows = []
         self.order_by, self.descending = "matricula", False
         self.current = None
+        #: Vigencia typed for the last student, offered for the next one of the group.
+        self.last_valid_until: date | None = None
+        self._open_after_reload: int | None = None
 
         filters = QHBoxLayout()
         self.campus_combo = QComboBox()
@@ -54,7 +67,7 @@ class ValidateScreen(Screen):
         self.page_size_combo = QComboBox()
         for n in (5, 10, 25, 50):
             self.page_size_combo.addItem(str(n), n)
-        self.page_size_combo.setCurrentIndex(1)
+        self.page_size_combo.setCurrentIndex(2)
         for text, widget in ((self.tr("Plantel:"), self.campus_combo), (self.tr("Grupo:"), self.group_combo),
                              (self.tr("Mostrar:"), self.page_size_combo)):
             label = QLabel(text)
@@ -76,8 +89,8 @@ class ValidateScreen(Screen):
         self.table.horizontalHeader().setSectionsClickable(True)
         self.table.horizontalHeader().sectionClicked.connect(self._sort)
         self.table.cellDoubleClicked.connect(lambda *_: self.open_selected())
-        self.table.setMinimumHeight(150)
-        table_layout.addWidget(self.table)
+        self.table.setMinimumHeight(120)
+        table_layout.addWidget(self.table, 1)
         pager = QHBoxLayout()
         self.open_button = button(self.tr("Validar alumno"), "primary", self.open_selected)
         self.prev_button = button(self.tr("◀ Anterior"), slot=lambda: self._go(-1))
@@ -89,7 +102,8 @@ class ValidateScreen(Screen):
         pager.addWidget(self.prev_button)
         pager.addWidget(self.next_button)
         table_layout.addLayout(pager)
-        self.body.addWidget(table_card)
+        self.body.addWidget(table_card, 1)
+        self.table_card = table_card
 
         # ---- detail
         self.detail = QHBoxLayout()
@@ -105,13 +119,11 @@ class ValidateScreen(Screen):
         self.health_edit.setMaximumWidth(330)
         self.affiliation_edit = QLineEdit()
         self.affiliation_edit.setMaxLength(32)
-        self.valid_edit = QDateEdit()
-        self.valid_edit.setCalendarPopup(True)
-        self.valid_edit.setDisplayFormat("dd/MM/yyyy")
-        self.valid_edit.setMinimumDate(EMPTY_DATE)
-        self.valid_edit.setSpecialValueText(self.tr("dd/mm/aaaa"))
+        self.valid_edit = DateField()
         self.validated_radio = QRadioButton(self.tr("Validado"))
         self.deferred_radio = QRadioButton(self.tr("Aplazado"))
+        set_shortcut(self.validated_radio, "F6")  # one key each, also from a text field
+        set_shortcut(self.deferred_radio, "F7")
         self.verdict = QButtonGroup(self)
         self.verdict.addButton(self.validated_radio)
         self.verdict.addButton(self.deferred_radio)
@@ -124,33 +136,33 @@ class ValidateScreen(Screen):
         self.comment_edit.setFixedHeight(64)
         form.addRow(self.tr("Institución médica:"), self.health_edit)
         form.addRow(self.tr("Número de afiliación:"), self.affiliation_edit)
-        form.addRow(self.tr("Vigencia:"), self.valid_edit)
+        form.addRow(self.tr("Vigencia (dd/mm/aaaa):"), self.valid_edit)
         form.addRow(self.tr("Evaluación:"), radios)
         form.addRow(self.tr("Comentario:"), self.comment_edit)
+        self.previous_comment = MessageLabel(lines=2, reserve=False)
+        form_layout.addWidget(self.previous_comment)
         form_layout.addLayout(form)
         warn = QLabel(self.tr("Al validar, el registro ya no podrá modificarse."))
         warn.setObjectName("notice")
         warn.setWordWrap(True)
         form_layout.addWidget(warn)
-        buttons = QHBoxLayout()
-        self.save_button = button(self.tr("Guardar"), "primary", self.save)
-        self.cancel_button = button(self.tr("Cancelar"), slot=self.close_detail)
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.save_button)
-        form_layout.addLayout(buttons)
-        form_card.setFixedWidth(420)
-        self.detail.addWidget(form_card)
-        self.detail_box = QVBoxLayout()
+        self.save_button = button(self.tr("Guardar"), "primary", self.save, "F8")
+        self.cancel_button = button(self.tr("Cancelar"), slot=self.close_detail, shortcut="Esc")
+        self.actions.addStretch(1)
+        self.actions.addWidget(self.cancel_button)
+        self.actions.addWidget(self.save_button)
+        form_card.setMinimumWidth(330)
+        form_card.setMaximumWidth(440)
+        self.detail.addWidget(form_card, 1)
         self.body.addLayout(self.detail)
-        self.body.addStretch(1)
         self._detail_widgets = (self.panel, form_card)
         self.close_detail()
 
         for w in (self.affiliation_edit,):
             w.textEdited.connect(lambda *_, w=w: mark_invalid(w, False))
         self.comment_edit.textChanged.connect(lambda: mark_invalid(self.comment_edit, False))
-        self.valid_edit.dateChanged.connect(lambda *_: mark_invalid(self.valid_edit, False))
+        self.valid_edit.textEdited.connect(lambda *_: mark_invalid(self.valid_edit, False))
+        self.health_edit.currentTextChanged.connect(lambda *_: mark_invalid(self.health_edit, False))
         self.campus_combo.currentIndexChanged.connect(self._load_groups)
         self.group_combo.currentIndexChanged.connect(lambda *_: self.reload(reset_page=True))
         self.page_size_combo.currentIndexChanged.connect(lambda *_: self.reload(reset_page=True))
@@ -219,13 +231,22 @@ class ValidateScreen(Screen):
             for c, (name, _) in enumerate(COLUMNS):
                 value = self.tr(s.status.label) if name == "status" else getattr(s, name)
                 self.table.setItem(r, c, QTableWidgetItem(value))
-        self.page_label.setText(self.tr("Página {0} de {1} — {2} alumnos pendientes").format(self.page + 1, pages,
-                                                                                             total))
+        pending = (self.tr("1 alumno pendiente") if total == 1 else
+                   self.tr("{0} alumnos pendientes").format(total))
+        self.page_label.setText(self.tr("Página {0} de {1} — {2}").format(self.page + 1, pages, pending))
         self.prev_button.setEnabled(self.page > 0)
         self.next_button.setEnabled(self.page + 1 < pages)
         self.open_button.setEnabled(bool(rows))
         if rows:
             self.table.selectRow(0)
+        follow, self._open_after_reload = self._open_after_reload, None
+        if follow is not None and rows:
+            row = min(follow, len(rows) - 1)
+            self.table.selectRow(row)
+            self.open_student(rows[row].matricula)
+        elif follow is not None:
+            self.message.ok(self.message.text() + " " + self.tr("No quedan alumnos pendientes en este grupo."))
+            self.table.setFocus()
         column = [n for n, _ in COLUMNS].index(self.order_by)
         self.table.horizontalHeader().setSortIndicator(
             column, Qt.SortOrder.DescendingOrder if self.descending else Qt.SortOrder.AscendingOrder)
@@ -265,13 +286,19 @@ class ValidateScreen(Screen):
 
     def _show_detail(self, loaded) -> None:
         student, photo, signature = loaded
+        keep = self.message.text() if self.message.kind == "ok" else ""
         self.current = student
         self.message.clear_message()
+        if keep:
+            self.message.ok(keep)
         self.panel.set_student(student, photo, signature)
         self.health_edit.setCurrentText(student.health_institution)
         self.affiliation_edit.setText(student.affiliation_number)
-        self.valid_edit.setDate(QDate(student.valid_until.year, student.valid_until.month, student.valid_until.day)
-                                if student.valid_until else EMPTY_DATE)
+        self.valid_edit.set_value(student.valid_until or self.last_valid_until or default_valid_until())
+        if student.comment and student.status.value == "DEFERRED":
+            self.previous_comment.notice(self.tr("Aplazado antes: {0}").format(student.comment))
+        else:
+            self.previous_comment.clear_message()
         self.verdict.setExclusive(False)
         self.validated_radio.setChecked(False)
         self.deferred_radio.setChecked(False)
@@ -283,29 +310,44 @@ class ValidateScreen(Screen):
             w.show()
         allowed = self.services.allowed(student)
         self.save_button.setEnabled(Command.VALIDATE in allowed or Command.DEFER in allowed)
+        self.cancel_button.setEnabled(True)
         why = self.services.refusal_for(student, Command.VALIDATE)
         if why:
             self.message.notice(why)
-        self.validated_radio.setFocus()
-        self.scroll.ensureWidgetVisible(self.save_button)
+        first_empty = next((w for w, empty in ((self.health_edit, not student.health_institution),
+                                               (self.affiliation_edit, not student.affiliation_number))
+                            if empty), None)
+        (first_empty or self.validated_radio).setFocus()
+        self.scroll.ensureWidgetVisible(self.panel)
 
     def close_detail(self) -> None:
         """«Cancelar»: hide the detail, nothing saved."""
         self.current = None
         for w in self._detail_widgets:
             w.hide()
+        self.save_button.setEnabled(False)
+        self.cancel_button.setEnabled(False)
+        self.table.setFocus()
 
-    def _valid_until(self) -> date | None:
-        d = self.valid_edit.date()
-        return None if d == EMPTY_DATE else date(d.year(), d.month(), d.day())
+    def confirmation_box(self) -> QMessageBox:
+        """The «Confirmar validación» question, unopened (Enter answers «Sí»)."""
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Confirmar validación"),
+                          self.tr("Una vez validado, el registro de {0} ya no podrá modificarse y se autoriza la "
+                                  "impresión de su credencial. ¿Desea validarlo?").format(self.current.full_name),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        return box
 
     def _confirm(self) -> bool:
-        answer = QMessageBox.question(
-            self, self.tr("Confirmar validación"),
-            self.tr("Una vez validado, el registro de {0} ya no podrá modificarse y se autoriza la impresión de su "
-                    "credencial. ¿Desea validarlo?").format(self.current.full_name),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
+        return self.confirmation_box().exec() == QMessageBox.StandardButton.Yes
+
+    def _field_error(self, message: str, field: str | None) -> None:
+        self.message.error(message)
+        widget = {"affiliation_number": self.affiliation_edit, "valid_until": self.valid_edit,
+                  "comment": self.comment_edit, "health_institution": self.health_edit}.get(field or "")
+        if widget is not None:
+            mark_invalid(widget, True)
+            widget.setFocus()
 
     def save(self) -> None:
         """Guardar the evaluation (Validado after confirmation, or Aplazado)."""
@@ -316,11 +358,25 @@ class ValidateScreen(Screen):
             self.validated_radio.setFocus()
             return
         services, matricula = self.services, self.current.matricula
+        try:
+            valid_until = self.valid_edit.value()
+        except ValueError as exc:
+            self._field_error(self.tr("Vigencia: {0}").format(exc), "valid_until")
+            return
         fields = dict(health_institution=self.health_edit.currentText(),
-                      affiliation_number=self.affiliation_edit.text(), valid_until=self._valid_until())
+                      affiliation_number=self.affiliation_edit.text(), valid_until=valid_until)
         comment = self.comment_edit.toPlainText()
-        if self.validated_radio.isChecked():
+        validated = self.validated_radio.isChecked()
+        refusal = services.check_evaluation(self.current, validated, comment, **fields)
+        if refusal is not None:  # the fields are checked before the confirmation is asked
+            self._field_error(refusal.message, refusal.field)
+            return
+        self.message.clear_message()
+        if valid_until is not None:
+            self.last_valid_until = valid_until
+        if validated:
             if not self.confirm():
+                self.save_button.setFocus()
                 return
             work = lambda: services.validate(matricula, comment=comment, **fields)  # noqa: E731
         else:
@@ -330,11 +386,7 @@ class ValidateScreen(Screen):
 
     def _refused(self, exc) -> None:
         self.save_button.setEnabled(True)
-        widget = {"affiliation_number": self.affiliation_edit, "valid_until": self.valid_edit,
-                  "comment": self.comment_edit, "health_institution": self.health_edit}.get(getattr(exc, "field", None))
-        if widget is not None:
-            mark_invalid(widget, True)
-            widget.setFocus()
+        self._field_error(self.message.text(), getattr(exc, "field", None))
 
     def _saved(self, student) -> None:
         if student.status.value == "VALIDATED":
@@ -342,6 +394,9 @@ class ValidateScreen(Screen):
                             .format(student.full_name))
         else:
             self.message.ok(self.tr("{0} quedó «Aplazado» con su comentario.").format(student.full_name))
+        row = next((i for i, s in enumerate(self.rows) if s.matricula == student.matricula), 0)
+        still_listed = student.status.value == "DEFERRED"
         self.close_detail()
         self.changed.emit()
+        self._open_after_reload = row + 1 if still_listed else row  # the next pending student opens
         self.reload()

@@ -25,6 +25,7 @@ from drivers.camera.worker import ERROR, LOST
 from station.photo import CHECK_LABELS, CHECK_ORDER, PhotoConfig, VerdictSmoother, analyze
 from station.photo.capture import MIN_OVERRIDE_REASON_CHARS, crop_eyes, finalize_capture, override_reason_ok
 from station.photo.geometry import TOKEN_SIZE, crop_token, token_matrix, crop_corners
+from ui.widgets.images import bgr_to_qimage
 
 GREEN, RED, GREY = QColor("#2e7d32"), QColor("#c62828"), QColor("#9e9e9e")
 
@@ -42,7 +43,7 @@ class _Shared:
         self.new_frame = threading.Condition(self.lock)
         self.frame: np.ndarray | None = None
         self.frame_seq = 0
-        self.preview: np.ndarray | None = None  # RGB, display size
+        self.preview: np.ndarray | None = None  # BGR, display size
         self.preview_seq = 0
         self.preview_scale = 1.0  # display px per source px
         self.display_size = (640, 360)
@@ -64,7 +65,7 @@ class PreviewView(QWidget):
         self.guidance = ""
         self.review = False
         self._drag_from: QPointF | None = None
-        self.setMinimumSize(480, 360)
+        self.setMinimumSize(240, 180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setCursor(Qt.CursorShape.ArrowCursor)
 
@@ -286,10 +287,9 @@ class PhotoCaptureWidget(QWidget):
         scale = min(dw / w, dh / h, 1.0)
         small = cv2.resize(frame, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_LINEAR) \
             if scale < 1.0 else frame
-        rgb = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
         with sh.new_frame:
             sh.frame, sh.frame_seq = frame, info.seq
-            sh.preview, sh.preview_seq, sh.preview_scale = rgb, info.seq, scale
+            sh.preview, sh.preview_seq, sh.preview_scale = small, info.seq, scale
             sh.new_frame.notify_all()
 
     def _analysis_loop(self) -> None:
@@ -340,8 +340,7 @@ class PhotoCaptureWidget(QWidget):
             return
         changed = False
         if preview is not None and pseq != self._shown_seq:
-            h, w = preview.shape[:2]
-            self.view.image = QImage(preview.data, w, h, preview.strides[0], QImage.Format.Format_RGB888).copy()
+            self.view.image = bgr_to_qimage(preview)
             self.view.image_scale = scale
             self._shown_seq = pseq
             self.frames_shown += 1
@@ -420,12 +419,13 @@ class PhotoCaptureWidget(QWidget):
         self.view.setCursor(Qt.CursorShape.OpenHandCursor)
         self._render_crop()
         self._update_buttons()
+        # Keyboard flow: the next step has the focus (never the window's menu).
+        (self.accept_button if self.accept_button.isEnabled() else self.reason_edit).setFocus()
 
     def _render_crop(self) -> None:
         frame, analysis = self._captured
         crop = crop_token(frame, crop_eyes(analysis), TOKEN_SIZE, self._zoom, tuple(self._offset))
-        rgb = cv2.cvtColor(crop, cv2.COLOR_BGR2RGB)
-        self.view.image = QImage(rgb.data, rgb.shape[1], rgb.shape[0], rgb.strides[0], QImage.Format.Format_RGB888).copy()
+        self.view.image = bgr_to_qimage(crop)
         self.view.update()
 
     def _on_zoom(self, value: int) -> None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from ui.widgets.common import BASIC_FIELDS, ImageBox, StatusTag, StudentDetails, card
+from ui.widgets.controls import card
+from ui.widgets.images import ImageBox
+from ui.widgets.student_fields import BASIC_FIELDS, StatusTag, StudentDetails
 
 
 class StudentPanel(QWidget):
