@@ -179,13 +179,22 @@ def _check_documents() -> tuple[bool, str]:
 
 
 def _check_keyring() -> tuple[bool, str]:
+    """Test-decrypts the store with the keyring's key; never creates a key (issue 14 §3)."""
     import keyring
 
-    from station.secrets import get_or_create_store_key
+    from station.store.db import StoreOpenError
+    from station.store.keys import load_store_key
 
-    key = get_or_create_store_key(str(_config().store_path))
     backend = type(keyring.get_keyring())
-    return len(key) == 32, f"Llavero {backend.__module__}.{backend.__name__}: clave del almacén disponible."
+    name = f"Llavero {backend.__module__}.{backend.__name__}"
+    path = _config().store_path
+    if not path.exists() or path.stat().st_size == 0:
+        return True, f"{name}: aún no hay almacén local; su clave se creará al primer inicio."
+    try:
+        load_store_key(path, create=False)
+    except StoreOpenError as exc:
+        return False, f"{name}: {exc}"
+    return True, f"{name}: la clave del almacén abre {path} (descifrado de prueba correcto)."
 
 
 def _check_store() -> tuple[bool, str]:
@@ -193,6 +202,8 @@ def _check_store() -> tuple[bool, str]:
     from station.store.db import current_revision
 
     config = _config()
+    if not config.store_path.exists() or config.store_path.stat().st_size == 0:
+        return True, f"Aún no hay almacén local en {config.store_path}; se creará al primer inicio."
     store = LocalStore.open_configured(config)
     try:
         revision = current_revision(store.engine)

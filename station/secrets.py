@@ -2,7 +2,8 @@
 
 Two secrets live there, never in files or logs:
 
-- the 256-bit AES-GCM key that encrypts biometrics in the local store;
+- the 256-bit key of the local store (:mod:`station.store.keys`: found by
+  the store file's identity, never silently replaced);
 - the station's Ed25519 signing key (signs credential QR payloads; its
   public half is registered on the server).
 
@@ -56,20 +57,6 @@ def get_secret(name: str) -> str | None:
 def set_secret(name: str, value: str) -> None:
     """Store ``value`` under ``name``. Raises :class:`SecretStoreError`."""
     _set(name, value)
-
-
-def get_or_create_store_key(store_id: str) -> bytes:
-    """The 32-byte AES key for the local store ``store_id``; created on first use.
-
-    Raises :class:`SecretStoreError` when the keyring is unavailable.
-    """
-    name = f"store-key:{store_id}"
-    encoded = _get(name)
-    if encoded is None:
-        key = os.urandom(32)
-        _set(name, base64.b64encode(key).decode("ascii"))
-        return key
-    return base64.b64decode(encoded)
 
 
 def get_or_create_signing_key(station_id: str) -> Ed25519PrivateKey:

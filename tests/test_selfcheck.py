@@ -137,3 +137,24 @@ def test_a_crashing_check_becomes_a_failed_check(station_env, monkeypatch):
 def test_only_rejects_unknown_names(capsys):
     assert selfcheck.main(["--only", "printer"]) == 2
     assert "printer" in capsys.readouterr().err
+
+
+def test_keyring_check_test_decrypts_and_never_creates_a_key(station_env, capsys):
+    """Issue 14 §3: a store whose key is gone is reported, and no key is made for it."""
+    import keyring
+
+    from station.config import load_config
+    from station.secrets import SERVICE
+    from station.store import LocalStore
+    from station.store.db import file_identity
+    from station.store.keys import key_name
+
+    config = load_config()
+    LocalStore.open_configured(config).close()
+    name = key_name(file_identity(config.store_path))
+    keyring.delete_password(SERVICE, name)
+    code = cli_main(["--self-check"])
+    report = json.loads(capsys.readouterr().out)
+    assert code != 0 and _check(report, "keyring")["ok"] is False
+    assert "Falta en el llavero" in _check(report, "keyring")["detail"]
+    assert keyring.get_password(SERVICE, name) is None

@@ -7,44 +7,16 @@ configuration, keyring). Messages are Spanish; no tracebacks on bad input.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Sequence
 
+from station.domain.cliargs import SpanishArgumentParser
+
 EXIT_OK, EXIT_REFUSED, EXIT_INPUT = 0, 1, 2
 
-_ARGPARSE_ES = {
-    "the following arguments are required": "faltan los argumentos",
-    "unrecognized arguments": "argumentos no reconocidos",
-    "expected one argument": "se esperaba un valor",
-    "invalid choice": "opción no válida",
-    "not allowed with argument": "no se permite junto con",
-    "one of the arguments": "se requiere uno de los argumentos",
-    "is required": "es obligatorio",
-}
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse with Spanish usage/errors (exit code 2)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("add_help", False)
-        super().__init__(*args, **kwargs)
-        self.add_argument("-h", "--help", action="help", help="Muestra esta ayuda y termina.")
-
-    def format_usage(self) -> str:
-        return super().format_usage().replace("usage:", "Uso:", 1)
-
-    def format_help(self) -> str:
-        text = super().format_help().replace("usage:", "Uso:", 1)
-        return text.replace("positional arguments:", "Argumentos:").replace("options:", "Opciones:")
-
-    def error(self, message: str):  # noqa: D401 - argparse API
-        for en, es in _ARGPARSE_ES.items():
-            message = message.replace(en, es)
-        self.exit(EXIT_INPUT, f"{self.format_usage()}Error: {message}\n")
+_Parser = SpanishArgumentParser
 
 
 def _err(message: str) -> None:

@@ -9,9 +9,23 @@ from __future__ import annotations
 import os
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 MAGIC = b"CRE1"
+
+
+def derive_key(key: bytes, purpose: str) -> bytes:
+    """A 32-byte sub-key of the store ``key`` for one ``purpose`` (HKDF-SHA256,
+    RFC 5869, info ``credencializacion:<purpose>``), so one keyring secret
+    never serves two constructions."""
+    return HKDF(hashes.SHA256(), 32, salt=None, info=f"credencializacion:{purpose}".encode()).derive(key)
+
+
+def page_key(key: bytes) -> bytes:
+    """The SQLCipher page key of the store whose keyring key is ``key``."""
+    return derive_key(key, "sqlcipher-pages")
 
 
 class BlobDecryptError(RuntimeError):

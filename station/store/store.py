@@ -19,8 +19,9 @@ from ulid import ULID
 
 from station.domain import Actor, Command, Context, Refusal, Status, Student, apply_command
 from station.domain.report import StatusReport, build_status_report
-from station.store.crypto import BlobCipher
-from station.store.db import make_engine, migrate
+from station.store.crypto import BlobCipher, derive_key, page_key
+from station.store.db import (check_key, export_encrypted, is_plain_sqlite, make_engine, migrate,
+                              secure_data_dir)
 from station.store.schema import AuditRow, BlobRow, CampusRow, OutboxRow, SettingRow, StudentRow
 
 #: Blob kinds and the payload key that carries each one's SHA-256.
@@ -98,31 +99,55 @@ def _outbox(row: OutboxRow) -> OutboxCommand:
 
 
 class LocalStore:
-    """The SQLite cache at ``path``, biometrics sealed with the 32-byte ``key``.
+    """The SQLite cache at ``path``, encrypted with the 32-byte ``key``.
 
-    Opening migrates the file (copying it aside first when it changes, see
-    :func:`station.store.db.migrate`). ``station_id`` is stamped on audit
-    events and outbox commands. Thread-safe: each call uses its own session.
+    Three keys are derived from ``key`` (HKDF-SHA256, see
+    :func:`station.store.crypto.derive_key`): the SQLCipher page key (whole
+    file), and the key that authenticates offline sign-in records
+    (:attr:`record_key`); biometrics are additionally sealed with ``key``
+    itself (AES-GCM per blob, bound to hash and kind). The folder is made
+    user-only. Opening refuses a key that does not open the file
+    (:class:`station.store.db.StoreKeyError`), encrypts a clear file of an
+    older version with ``key``, and migrates (copying the file aside first
+    when it changes, see :func:`station.store.db.migrate`). ``station_id`` is
+    stamped on audit events and outbox commands. Thread-safe: each call uses
+    its own session.
     """
 
     def __init__(self, path: Path | str, key: bytes, station_id: str):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        secure_data_dir(self.path.parent)
         self.station_id = station_id
         self._cipher = BlobCipher(key)
-        self.engine = make_engine(self.path)
-        self.migration_backup = migrate(self.engine, self.path)
+        self.record_key = derive_key(key, "offline-signin-records")
+        db_key = page_key(key)
+        if is_plain_sqlite(self.path):
+            encrypted = self.path.with_name(self.path.name + ".cifrando")
+            export_encrypted(self.path, encrypted, db_key)
+            encrypted.replace(self.path)
+            for suffix in ("-wal", "-shm"):
+                self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+        check_key(self.path, db_key)
+        self.engine = make_engine(self.path, db_key)
+        self.migration_backup = migrate(self.engine, self.path, key=db_key)
+        if self.path.exists():
+            self.path.chmod(0o600)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @classmethod
     def open_configured(cls, config) -> "LocalStore":
-        """Open the store of a :class:`station.config.Config`, its key from the OS keyring.
+        """Open the store of a :class:`station.config.Config`, its key from the OS
+        keyring (:func:`station.store.keys.load_store_key`: created only for a
+        new store, never replaced).
 
-        Raises :class:`station.secrets.SecretStoreError` when the keyring is unavailable.
+        Raises :class:`station.store.db.StoreKeyError` (key missing or wrong,
+        Spanish, says what to do), :class:`station.store.db.StoreOpenError`
+        (locked, damaged or unwritable) and
+        :class:`station.secrets.SecretStoreError` (no keyring).
         """
-        from station.secrets import get_or_create_store_key
+        from station.store.keys import load_store_key
 
-        key = get_or_create_store_key(str(config.store_path))
+        key = load_store_key(config.store_path)
         return cls(config.store_path, key, config.station_id or "sin-registrar")
 
     def close(self) -> None:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from station.api import ApiError
 from station.domain import Status, Student
-from station.store import LocalStore, OutboxCommand
+from station.store import BlobDecryptError, LocalStore, OutboxCommand
 from station.store.schema import BlobRow, CampusRow, OutboxRow, SettingRow, StudentRow
 from station.store.store import student_values
 from station.sync.backoff import Backoff
@@ -163,6 +163,8 @@ class SyncEngine:
         self.campuses = sorted(campuses or [])
         self.page_size = page_size
         self.errors: list[dict] = []
+        #: blob SHA-256 → Spanish reason, for local blobs that failed to decrypt this round
+        self.broken_blobs: dict[str, str] = {}
 
     # --- plumbing -------------------------------------------------------
 
@@ -223,7 +225,11 @@ class SyncEngine:
         self._mark_uploaded([sha for sha in todo if sha not in missing])
         sent, batch = 0, []
         for sha in [sha for sha in todo if sha in missing]:
-            data = self.store.get_blob(sha)
+            try:
+                data = self.store.get_blob(sha)
+            except BlobDecryptError as exc:  # one damaged blob must not stop the others (issue 14 §3)
+                self.broken_blobs[sha] = str(exc)
+                continue
             kind = rows[sha][0]
             self.call(lambda: self.transport.put_blob(sha, data, kind))
             sent += 1
@@ -286,7 +292,13 @@ class SyncEngine:
         accepted = refused = 0
         self._progress(0, len(ops), "commands")
         for done, op in enumerate(ops, start=1):
-            answer = self.push_one(op)
+            broken = [self.broken_blobs[sha] for sha in op.blob_sha256s if sha in self.broken_blobs]
+            if broken:
+                answer = PushAnswer(False, None, "blob_undecryptable",
+                                    "No se envió: un dato biométrico guardado en esta estación no se pudo "
+                                    f"descifrar ({broken[0]}). Vuelva a capturar al alumno.", None)
+            else:
+                answer = self.push_one(op)
             self.record_answer(op, answer)
             if answer.accepted:
                 accepted += 1

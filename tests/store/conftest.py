@@ -6,8 +6,15 @@ import pytest
 from station.domain.demo import generate_students, make_campuses
 from station.domain import Actor, Role
 from station.store import LocalStore
+from station.store.crypto import page_key
+from station.store.db import connect_raw
 
 KEY = bytes(range(32))
+
+
+def raw_connect(path, key=None):
+    """A DB-API connection on an encrypted store file (what a tool with the key sees)."""
+    return connect_raw(path, page_key(key or KEY))
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import os
 import random
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ import pytest
 from station.domain.demo import generate_students, make_campuses
 from station.store import LocalStore
 
-from .conftest import KEY
+from .conftest import KEY, raw_connect
 
 CHILD = Path(__file__).with_name("capture_child.py")
 RUNS = 20
@@ -59,7 +58,7 @@ def test_sigkill_during_captures_loses_nothing(tmp_path, seeded_db):
         shutil.copy(seeded_db, db)
         committed = _kill_at_random_moment(db, rng)
 
-        raw = sqlite3.connect(db)
+        raw = raw_connect(db)
         assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         captured = {m for (m,) in raw.execute("select matricula from students where status='CAPTURED'")}
         outbox = {m for (m,) in raw.execute("select matricula from outbox where command='capture'")}

@@ -1,12 +1,12 @@
 """Alembic migrations: from an empty file, and from the previous revision with data."""
-import sqlite3
 
 from alembic.command import downgrade
 
 from station.store import LocalStore, head_revision
+from station.store.crypto import page_key
 from station.store.db import _alembic_config, current_revision, make_engine, migrate
 
-from .conftest import KEY
+from .conftest import KEY, raw_connect
 
 
 def test_empty_database_reaches_head(tmp_path):
@@ -18,9 +18,9 @@ def test_empty_database_reaches_head(tmp_path):
 
 def test_upgrade_from_previous_revision_keeps_data_and_copies_file(tmp_path):
     path = tmp_path / "b.sqlite3"
-    engine = make_engine(path)
+    engine = make_engine(path, page_key(KEY))
     migrate(engine, path, revision="0001")
-    db = sqlite3.connect(path)
+    db = raw_connect(path)
     db.execute(
         "insert into students (matricula, curp, first_names, first_surname, second_surname, prematricula, folio,"
         " campus_code, campus_name, group_code, career, institutional_email, health_institution,"
@@ -36,7 +36,7 @@ def test_upgrade_from_previous_revision_keeps_data_and_copies_file(tmp_path):
     student = store.get_student("180010051-1")
     assert student.first_surname == "ALBARRÁN" and student.status.value == "CAPTURED"
     assert store.migration_backup is not None and store.migration_backup.exists()
-    copy = sqlite3.connect(store.migration_backup)
+    copy = raw_connect(store.migration_backup)
     assert copy.execute("select version_num from alembic_version").fetchone()[0] == "0001"
     assert copy.execute("select count(*) from students").fetchone()[0] == 1
     copy.close()

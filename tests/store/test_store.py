@@ -1,12 +1,11 @@
 """Local store: one transaction per desk action, biometrics encrypted at rest."""
-import sqlite3
 
 import pytest
 
 from station.domain import Refusal, Status
-from station.store import BlobDecryptError, LocalStore
+from station.store import BlobDecryptError, LocalStore, StoreKeyError
 
-from .conftest import KEY, fake_jpeg, fake_png
+from .conftest import KEY, raw_connect, fake_jpeg, fake_png
 
 
 def capture(store, actor, matricula, **payload):
@@ -54,7 +53,7 @@ def test_file_holds_no_plain_biometrics(store, operator, tmp_path):
     assert b"\xff\xd8\xff\xe0" not in raw          # JPEG magic
     assert b"\x89PNG\r\n\x1a\n" not in raw         # PNG magic
     assert b'{"strokes"' not in raw                # signature strokes JSON
-    db = sqlite3.connect(tmp_path / "estacion.sqlite3")
+    db = raw_connect(tmp_path / "estacion.sqlite3")
     sealed = [row[0] for row in db.execute("select sealed from blobs")]
     db.close()
     assert len(sealed) == 15 and all(blob[:4] == b"CRE1" for blob in sealed)  # 5 captures x 3 blobs
@@ -62,19 +61,34 @@ def test_file_holds_no_plain_biometrics(store, operator, tmp_path):
 
 def test_wrong_key_fails_loudly(store, operator, tmp_path):
     matricula = store.find_students(limit=1)[0].matricula
-    photo_sha = capture(store, operator, matricula).photo_sha256
+    capture(store, operator, matricula)
     store.close()
-    other = LocalStore(tmp_path / "estacion.sqlite3", bytes(32), "EST-001-01")
+    before = (tmp_path / "estacion.sqlite3").read_bytes()
+    with pytest.raises(StoreKeyError) as info:
+        LocalStore(tmp_path / "estacion.sqlite3", bytes(32), "EST-001-01")
+    assert "clave" in str(info.value) and "credencializacion store-key import" in str(info.value)
+    assert (tmp_path / "estacion.sqlite3").read_bytes() == before
+
+
+def test_blob_sealed_under_another_key_is_refused(store, operator, tmp_path):
+    from station.store.crypto import BlobCipher
+
+    matricula = store.find_students(limit=1)[0].matricula
+    photo_sha = capture(store, operator, matricula).photo_sha256
+    db = raw_connect(tmp_path / "estacion.sqlite3")
+    db.execute("update blobs set sealed=? where sha256=?",
+               (BlobCipher(bytes(32)).seal(b"x", f"photo:{photo_sha}".encode()), photo_sha))
+    db.commit()
+    db.close()
     with pytest.raises(BlobDecryptError) as info:
-        other.get_blob(photo_sha)
+        store.get_blob(photo_sha)
     assert "clave" in str(info.value)
-    other.close()
 
 
 def test_swapped_ciphertext_is_refused(store, operator, tmp_path):
     first, second = (s.matricula for s in store.find_students(limit=2))
     a, b = capture(store, operator, first), capture(store, operator, second)
-    db = sqlite3.connect(tmp_path / "estacion.sqlite3")
+    db = raw_connect(tmp_path / "estacion.sqlite3")
     sealed_b = db.execute("select sealed from blobs where sha256=?", (b.photo_sha256,)).fetchone()[0]
     db.execute("update blobs set sealed=? where sha256=?", (sealed_b, a.photo_sha256))
     db.commit()
