@@ -314,9 +314,13 @@ class PowerCutVfs:
 _INSTALLED: PowerCutVfs | None = None
 
 
-def install() -> PowerCutVfs:
+def install(library: str | None = None) -> PowerCutVfs:
     """Register the shim as the default VFS of this process's SQLite (idempotent).
 
+    ``library``: path of the shared object that holds the SQLite in use —
+    default the system ``libsqlite3`` of the ``sqlite3`` module (the SQLite
+    server); the station store passes the SQLCipher extension module
+    (``sqlcipher3._sqlite3``), whose bundled SQLite exports the same API.
     Raises ``RuntimeError`` when the ``sqlite3`` module does not use the
     shared ``libsqlite3`` (a statically linked build).
     """
@@ -325,12 +329,12 @@ def install() -> PowerCutVfs:
         return _INSTALLED
     import sqlite3
 
-    name = ctypes.util.find_library("sqlite3")
+    name = library or ctypes.util.find_library("sqlite3")
     if not name:
         raise RuntimeError("libsqlite3 no encontrada")
     lib = ctypes.CDLL(name)
     lib.sqlite3_libversion.restype = ctypes.c_char_p
-    if lib.sqlite3_libversion().decode() != sqlite3.sqlite_version:
+    if library is None and lib.sqlite3_libversion().decode() != sqlite3.sqlite_version:
         raise RuntimeError("el módulo sqlite3 no usa la libsqlite3 compartida")
     shim = PowerCutVfs(lib)
     lib.sqlite3_vfs_register.argtypes = [ctypes.POINTER(Vfs), ctypes.c_int]

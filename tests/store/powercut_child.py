@@ -9,7 +9,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tests import powercut  # noqa: E402
 
-powercut.install()
+import sqlcipher3._sqlite3  # noqa: E402  the station store's SQLite (SQLCipher, bundled in the wheel)
+
+powercut.install(sqlcipher3._sqlite3.__file__)
 
 import station.store.db  # noqa: E402
 from tests.store import capture_child  # noqa: E402

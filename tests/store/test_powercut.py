@@ -12,7 +12,6 @@ import os
 import random
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ import pytest
 from station.domain.demo import generate_students, make_campuses
 from station.store import LocalStore
 
-from .conftest import KEY
+from .conftest import KEY, raw_connect
 
 CHILD = Path(__file__).with_name("powercut_child.py")
 CAPTURES = 60
@@ -56,7 +55,7 @@ def cut_after(db: Path, synchronous: str, commits: int) -> list[str]:
 
 
 def on_disk(db: Path) -> tuple[str, set[str], set[str], set[str]]:
-    raw = sqlite3.connect(db)
+    raw = raw_connect(db)
     try:
         check = raw.execute("PRAGMA integrity_check").fetchone()[0]
         captured = {m for (m,) in raw.execute("select matricula from students where status='CAPTURED'")}
