@@ -35,7 +35,7 @@ def config(tmp_path):
 @pytest.fixture
 def captured(config, operator):
     """A configured store with 20 students and one queued capture; closed."""
-    from station.demo import generate_students, make_campuses
+    from station.domain.demo import generate_students, make_campuses
 
     store = LocalStore.open_configured(config)
     store.upsert_students(generate_students(20, make_campuses(1), seed=3))
@@ -104,7 +104,7 @@ def test_file_is_unreadable_without_the_key(config, captured):
 
 def test_store_of_an_older_version_is_encrypted_with_its_old_key(config, operator):
     """A clear file whose key was filed under its absolute path (older versions)."""
-    from station.demo import generate_students, make_campuses
+    from station.domain.demo import generate_students, make_campuses
 
     path = config.store_path
     path.parent.mkdir(parents=True)
