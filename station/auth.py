@@ -17,7 +17,19 @@ Rules:
   deleted, so a password changed or an account disabled on the server stops
   working offline too;
 - five wrong offline passwords in a row lock offline sign-in of that user for
-  five minutes.
+  five minutes;
+- the window is capped at :data:`station.config.MAX_OFFLINE_LOGIN_DAYS` (14);
+- each offline record carries an HMAC-SHA256 (RFC 2104) made with a key
+  derived from the store key in the OS keyring
+  (:attr:`station.store.LocalStore.record_key`), bound to its settings slot:
+  a record edited, copied to another user or written by hand is refused
+  (``offline_tampered``) — editing the database grants nothing;
+- the latest time the station has seen (sign-ins and sync rounds) is kept as
+  an authenticated high-water mark; a desk clock more than
+  :data:`CLOCK_TOLERANCE` behind it refuses offline sign-in
+  (``offline_clock``), so turning the clock back does not reopen the window;
+- the sync round removes the records of users the server reports disabled
+  (:func:`drop_disabled_users`).
 
 The last online session token is kept in the OS keyring (never in the
 store) so the background sync and ``credencializacion sync`` can upload
@@ -26,6 +38,7 @@ while the token is valid.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -42,6 +55,72 @@ FALLBACK_CAUSES = frozenset({"dns", "tls", "refused", "timeout", "network", "ser
 MAX_OFFLINE_FAILURES = 5
 LOCKOUT = timedelta(minutes=5)
 SESSION_SECRET = "sync-session"
+#: How far behind the last time seen the desk clock may be before offline sign-in is refused.
+CLOCK_TOLERANCE = timedelta(minutes=10)
+HIGH_WATER_KEY = "auth.clock_high_water"
+OFFLINE_PREFIX = "auth.offline."
+
+
+def _mac(store, slot: str, record: dict) -> str:
+    body = json.dumps({k: v for k, v in record.items() if k != "mac"}, sort_keys=True, separators=(",", ":"))
+    return hmac.new(store.record_key, f"{slot}|{body}".encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def read_sealed(store, slot: str) -> dict | None:
+    """The authenticated setting ``slot`` (a dict), ``None`` when absent.
+
+    Raises :class:`AuthError` (``offline_tampered``) when its HMAC is
+    missing or wrong.
+    """
+    record = store.get_setting(slot)
+    if record is None:
+        return None
+    if not isinstance(record, dict) or not hmac.compare_digest(str(record.get("mac", "")), _mac(store, slot, record)):
+        raise AuthError("offline_tampered", "Los datos de inicio de sesión sin conexión de esta estación fueron "
+                                            "alterados y no se aceptan; conéctese al servidor para iniciar sesión.")
+    return record
+
+
+def write_sealed(store, slot: str, record: dict | None) -> None:
+    """Store ``record`` under ``slot`` with its HMAC (``None`` deletes)."""
+    store.set_setting(slot, None if record is None else {**record, "mac": _mac(store, slot, record)})
+
+
+def note_time(store, now: datetime) -> None:
+    """Raise the authenticated clock high-water mark to ``now`` (never lowers it).
+    A tampered mark is replaced by ``now`` (the check that reads it refuses first)."""
+    try:
+        current = read_sealed(store, HIGH_WATER_KEY)
+    except AuthError:
+        current = None
+    if current is None or datetime.fromisoformat(current["at"]) < now:
+        write_sealed(store, HIGH_WATER_KEY, {"at": now.isoformat()})
+
+
+def drop_disabled_users(store, active: dict[str, bool]) -> list[str]:
+    """Remove the offline records of users the server reports inactive.
+
+    ``active`` maps username → active flag (as sent by the server for the
+    usernames asked about); a username missing from the map is treated as
+    unknown to the server and removed too. Returns the usernames removed.
+    """
+    removed = []
+    for username in offline_usernames(store):
+        if not active.get(username, False):
+            store.set_setting(_key(username), None)
+            removed.append(username)
+    return removed
+
+
+def offline_usernames(store) -> list[str]:
+    """Usernames with a (well-formed) offline record on this station."""
+    from sqlalchemy import select
+
+    from station.store.schema import SettingRow
+
+    with store.session() as s:
+        rows = s.scalars(select(SettingRow).where(SettingRow.key.startswith(OFFLINE_PREFIX))).all()
+        return sorted(str(r.value["username"]) for r in rows if isinstance(r.value, dict) and r.value.get("username"))
 
 
 class AuthError(Exception):
@@ -82,7 +161,7 @@ class SignedIn:
 
 
 def _key(username: str) -> str:
-    return "auth.offline." + hashlib.sha256(username.encode("utf-8")).hexdigest()[:40]
+    return OFFLINE_PREFIX + hashlib.sha256(username.encode("utf-8")).hexdigest()[:40]
 
 
 def _fail_key(username: str) -> str:
@@ -141,13 +220,17 @@ class OfflineAuth:
 
     def sign_in_offline(self, username: str, password: str, cause: ApiError | None = None) -> SignedIn:
         """Check ``password`` against the stored verifier (see module doc); raises :class:`AuthError`."""
-        days = int(getattr(self.config, "offline_login_days", 0) or 0)
+        days = self._days()
         why = f" (sin conexión: {cause.message})" if cause else ""
         if days <= 0:
             raise AuthError("offline_disabled", "El servidor central no está disponible y esta estación no permite "
                                                 f"iniciar sesión sin conexión{why}.", cause)
-        record = self.store.get_setting(_key(username))
-        if not isinstance(record, dict):
+        try:
+            record = read_sealed(self.store, _key(username))
+            high_water = read_sealed(self.store, HIGH_WATER_KEY)
+        except AuthError as exc:
+            raise AuthError(exc.code, exc.message + why, cause) from None
+        if record is None:
             raise AuthError("offline_unknown_user",
                             "El servidor central no está disponible y este usuario nunca ha iniciado sesión en "
                             f"línea en esta estación; se necesita conexión la primera vez{why}.", cause)
@@ -160,6 +243,12 @@ class OfflineAuth:
                                                   f"{max(1, round((until - now).total_seconds() / 60))} minuto(s).",
                                 cause)
         online_at = datetime.fromisoformat(record["online_at"])
+        latest = max([online_at] + ([datetime.fromisoformat(high_water["at"])] if high_water else []))
+        if now < latest - CLOCK_TOLERANCE:
+            raise AuthError("offline_clock",
+                            f"La fecha y hora de este equipo ({now.astimezone():%d/%m/%Y %H:%M}) son anteriores a las "
+                            f"ya registradas en esta estación ({latest.astimezone():%d/%m/%Y %H:%M}). Corrija el reloj "
+                            f"del equipo o conéctese al servidor para iniciar sesión{why}.", cause)
         expires = online_at + timedelta(days=days)
         if now > expires:
             raise AuthError("offline_expired",
@@ -173,17 +262,20 @@ class OfflineAuth:
             raise AuthError("invalid_credentials", "Usuario o contraseña incorrectos.", cause) from None
         if failures:
             self.store.set_setting(_fail_key(username), None)
+        note_time(self.store, now)
         return SignedIn(record["username"], Role(record["role"]), frozenset(record.get("campuses") or ()),
                         record.get("display_name") or "", False, getattr(self.config, "station_id", "") or "",
                         None, expires, cause)
 
     def remember(self, username: str, password: str, signed: SignedIn) -> None:
-        """Store the verifier, role and planteles of an online sign-in (time = now)."""
-        self.store.set_setting(_key(username), {
+        """Store the verifier, role and planteles of an online sign-in (time = now), authenticated."""
+        now = self.clock()
+        write_sealed(self.store, _key(username), {
             "username": signed.username, "verifier": self.hasher.hash(password), "role": signed.role.value,
             "campuses": sorted(signed.campuses), "display_name": signed.display_name,
-            "online_at": self.clock().isoformat()})
+            "online_at": now.isoformat()})
         self.store.set_setting(_fail_key(username), None)
+        note_time(self.store, now)
 
     def forget(self, username: str) -> None:
         """Remove the offline permission of ``username``."""
@@ -196,13 +288,26 @@ class OfflineAuth:
 
     # --- internals ------------------------------------------------------
 
+    def _days(self) -> int:
+        from station.config import MAX_OFFLINE_LOGIN_DAYS
+
+        try:
+            days = int(getattr(self.config, "offline_login_days", 0) or 0)
+        except (TypeError, ValueError, OverflowError):
+            return 0
+        return max(0, min(days, MAX_OFFLINE_LOGIN_DAYS))
+
     def _offline_until(self, now: datetime) -> datetime | None:
-        days = int(getattr(self.config, "offline_login_days", 0) or 0)
+        days = self._days()
         return now + timedelta(days=days) if days > 0 else None
 
     def _forget_if_matches(self, username: str, password: str) -> None:
-        record = self.store.get_setting(_key(username))
-        if not isinstance(record, dict):
+        try:
+            record = read_sealed(self.store, _key(username))
+        except AuthError:
+            record = None
+            self.forget(username)
+        if record is None:
             return
         try:
             self.hasher.verify(record["verifier"], password)

@@ -13,7 +13,7 @@ TOML keys (all optional)::
     campuses = ["001"]
     camera = "0"            # index, or a file/video/image path
     pad = "topaz"           # topaz | sigweb | onscreen
-    offline_login_days = 7
+    offline_login_days = 7  # 0 (off) … 14 (MAX_OFFLINE_LOGIN_DAYS)
     data_dir = "…"          # where the SQLite cache lives
 """
 from __future__ import annotations
@@ -27,6 +27,8 @@ import platformdirs
 import tomli_w
 
 APP_NAME = "credencializacion"
+#: Upper bound of ``offline_login_days`` (issue 14 §4): a desk never signs in offline longer than this.
+MAX_OFFLINE_LOGIN_DAYS = 14
 ENV_PREFIX = "CREDENCIALIZACION_"
 
 
@@ -92,14 +94,23 @@ def _coerce(name: str, value, source: str):
                 raise TypeError
             return [str(v) for v in value]
         if name == "offline_login_days":
-            days = int(value)
-            if days < 0:
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
                 raise ValueError
+            days = int(str(value).strip()) if isinstance(value, str) else int(value)
+            if not 0 <= days <= MAX_OFFLINE_LOGIN_DAYS:
+                raise ConfigError(f"El valor de «{name}» en {source} debe ser un número entero de días entre 0 y "
+                                  f"{MAX_OFFLINE_LOGIN_DAYS}: {value!r}.")
             return days
         if name == "data_dir":
-            return Path(str(value)).expanduser()
+            if not isinstance(value, str) or not value.strip() or "\x00" in value:
+                raise ValueError
+            return Path(value).expanduser()
+        if not isinstance(value, (str, int)) or isinstance(value, bool) or "\x00" in str(value):
+            raise ValueError
         return str(value)
-    except (TypeError, ValueError):
+    except ConfigError:
+        raise
+    except (TypeError, ValueError, OverflowError):
         raise ConfigError(f"El valor de «{name}» en {source} no es válido: {value!r}.") from None
 
 
@@ -116,8 +127,10 @@ def load_config(path: Path | None = None, environ: dict | None = None) -> Config
     if path.exists():
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError) as exc:
             raise ConfigError(f"El archivo de configuración {path} está dañado: {exc}") from None
+        except OSError as exc:
+            raise ConfigError(f"No se pudo leer el archivo de configuración {path}: {exc.strerror or exc}.") from None
         for key, value in data.items():
             if key in _TYPES:
                 values[key] = _coerce(key, value, str(path))
