@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from station.domain import Command, Role, Status
+from station.domain import SAE_FIELDS, STUDENT_FIELDS, Command, Role, Status
 
 Username = Field(min_length=1, max_length=80)
 
@@ -60,38 +60,25 @@ class OkResponse(BaseModel):
     ok: bool = True
 
 
-class StudentOut(BaseModel):
-    """A student record (:meth:`station.domain.Student.to_dict`) with its server ``change_seq``."""
+def _record_fields(names) -> dict[str, Any]:
+    """Pydantic fields of the student field table's ``names``: type, Spanish label as description and
+    the column length as ``maxLength`` in the schema (documented, not enforced on output: a response is
+    never refused for data the database already holds)."""
+    out = {}
+    for f in STUDENT_FIELDS:
+        if f.name in names:
+            extra = {"maxLength": f.max_length} if f.max_length and f.type is str else None
+            out[f.name] = (f.annotation, Field(description=f.label, json_schema_extra=extra))
+    return out
 
-    matricula: str
-    curp: str
-    first_names: str
-    first_surname: str
-    second_surname: str
-    prematricula: str
-    folio: str
-    campus_code: str
-    campus_name: str
-    group_code: str
-    career: str
-    semester: int | None
-    institutional_email: str
-    health_institution: str
-    affiliation_number: str
-    status: Status
-    valid_until: date | None
-    comment: str
-    print_order: int | None
-    reprint_count: int
-    biometrics_at: datetime | None
-    status_updated_at: datetime | None
-    delivered_at: datetime | None
-    sae_updated_at: datetime | None
-    photo_sha256: str | None
-    signature_sha256: str | None
-    delivery_signature_sha256: str | None
-    temporary_returned: bool | None
-    change_seq: int
+
+StudentOut = create_model(
+    "StudentOut",
+    __doc__="A student record (:meth:`station.domain.Student.to_dict`, fields of "
+            ":data:`station.domain.STUDENT_FIELDS`) with its server ``change_seq``.",
+    **_record_fields({f.name for f in STUDENT_FIELDS}),
+    change_seq=(int, Field(description="Número de cambio del servidor")),
+)
 
 
 class StudentPage(BaseModel):
@@ -184,25 +171,13 @@ class Reason(BaseModel):
     message: str
 
 
-class SaeRecordOut(BaseModel):
-    """A student as the SAE reports it (manual §7 "Datos del alumno en SAE")."""
-
-    matricula: str
-    curp: str
-    folio: str
-    prematricula: str
-    first_names: str
-    first_surname: str
-    second_surname: str
-    campus_code: str
-    campus_name: str
-    group_code: str
-    career: str
-    institutional_email: str
-    health_institution: str
-    affiliation_number: str
-    enrolled: bool
-    semester: int | None
+SaeRecordOut = create_model(
+    "SaeRecordOut",
+    __doc__="A student as the SAE reports it (manual §7 \"Datos del alumno en SAE\"): the SAE fields of "
+            ":data:`station.domain.STUDENT_FIELDS` and whether SAE says the student is ``enrolled``.",
+    **_record_fields({"matricula", *SAE_FIELDS}),
+    enrolled=(bool, Field(description="Inscrito según SAE")),
+)
 
 
 class SaeLookup(BaseModel):

@@ -52,7 +52,7 @@ class Campus(Base):
 
     __tablename__ = "campuses"
     code: Mapped[str] = mapped_column(String(16), primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(200))
 
 
 class User(Base):
@@ -122,12 +122,12 @@ class StudentRow(Base):
     prematricula: Mapped[str] = mapped_column(String(16), default="")
     folio: Mapped[str] = mapped_column(String(32), default="")
     campus_code: Mapped[str] = mapped_column(String(16), index=True)
-    campus_name: Mapped[str] = mapped_column(String(120), default="")
+    campus_name: Mapped[str] = mapped_column(String(200), default="")
     group_code: Mapped[str] = mapped_column(String(40), default="")
-    career: Mapped[str] = mapped_column(String(160), default="")
+    career: Mapped[str] = mapped_column(String(200), default="")
     semester: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    institutional_email: Mapped[str] = mapped_column(String(160), default="")
-    health_institution: Mapped[str] = mapped_column(String(160), default="")
+    institutional_email: Mapped[str] = mapped_column(String(200), default="")
+    health_institution: Mapped[str] = mapped_column(String(200), default="")
     affiliation_number: Mapped[str] = mapped_column(String(32), default="")
     status: Mapped[str] = mapped_column(String(16), index=True)
     valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -206,11 +206,11 @@ class SaeRecord(Base):
     first_surname: Mapped[str] = mapped_column(String(120))
     second_surname: Mapped[str] = mapped_column(String(120), default="")
     campus_code: Mapped[str] = mapped_column(String(16))
-    campus_name: Mapped[str] = mapped_column(String(120), default="")
+    campus_name: Mapped[str] = mapped_column(String(200), default="")
     group_code: Mapped[str] = mapped_column(String(40), default="")
-    career: Mapped[str] = mapped_column(String(160), default="")
-    institutional_email: Mapped[str] = mapped_column(String(160), default="")
-    health_institution: Mapped[str] = mapped_column(String(160), default="")
+    career: Mapped[str] = mapped_column(String(200), default="")
+    institutional_email: Mapped[str] = mapped_column(String(200), default="")
+    health_institution: Mapped[str] = mapped_column(String(200), default="")
     affiliation_number: Mapped[str] = mapped_column(String(32), default="")
     enrolled: Mapped[bool] = mapped_column(Boolean)
     semester: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -30,8 +30,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from station.domain import (
-    Actor, Command, Context, FieldError, Refusal, Student, apply_command, validate_curp, validate_email,
-    validate_matricula, validate_name,
+    SAE_FIELDS, STUDENT_FIELDS, Actor, Command, Context, FieldError, Refusal, Student, apply_command, validate_curp,
+    validate_email, validate_matricula, validate_name,
 )
 
 from server.db.models import Campus, SaeRecord, StudentRow
@@ -63,10 +63,7 @@ class SaeData:
     def domain_fields(self) -> dict:
         """The ``payload["fields"]`` of the SAE import/update commands (empty optional values left out,
         so an SAE blank never erases data captured at the desk)."""
-        out = {k: getattr(self, k) for k in (
-            "curp", "prematricula", "folio", "first_names", "first_surname", "second_surname", "campus_code",
-            "campus_name", "group_code", "career", "semester", "institutional_email", "health_institution",
-            "affiliation_number")}
+        out = {k: getattr(self, k) for k in SAE_FIELDS}
         for key in ("institutional_email", "health_institution", "affiliation_number", "folio"):
             if not out[key]:
                 del out[key]
@@ -117,35 +114,29 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-#: normalized header → field; manual §7 names first, common variants after.
+#: SAE column → pseudo-field of the parser where it is not a student field: the Plantel column holds a
+#: plantel code or name that resolves to ``campus_code``/``campus_name``; Estatus decides ``enrolled``.
+_COLUMN_KEY = {"campus_code": "campus"}
+#: normalized header → field: the SAE columns of the field table (manual §7), then common variants.
 HEADER_ALIASES: dict[str, str] = {
-    "curp": "curp", "matricula": "matricula", "folio": "folio", "prematricula": "prematricula",
-    "nombre": "first_names", "nombres": "first_names", "nombre s": "first_names",
-    "primer apellido": "first_surname", "apellido paterno": "first_surname",
-    "segundo apellido": "second_surname", "apellido materno": "second_surname",
-    "plantel": "campus", "grupo": "group_code", "carrera": "career",
-    "correo institucional": "institutional_email", "correo": "institutional_email",
-    "institucion medica": "health_institution",
-    "numero de afiliacion": "affiliation_number", "numero afiliacion": "affiliation_number",
+    **{_norm(f.sae_column): _COLUMN_KEY.get(f.name, f.name) for f in STUDENT_FIELDS if f.sae_column},
+    "nombres": "first_names", "nombre s": "first_names", "apellido paterno": "first_surname",
+    "apellido materno": "second_surname", "correo": "institutional_email", "numero afiliacion": "affiliation_number",
     "no afiliacion": "affiliation_number", "num afiliacion": "affiliation_number",
-    "estatus": "status", "status": "status", "semestre": "semester",
+    "estatus": "status", "status": "status",
 }
-#: Required columns with their Spanish header (manual §7 + Estatus, Semestre).
+#: Required columns with their Spanish header (the field table's SAE columns but the optional Número de
+#: afiliación, plus Estatus).
 REQUIRED_COLUMNS: dict[str, str] = {
-    "curp": "CURP", "matricula": "Matricula", "folio": "Folio", "prematricula": "Prematricula",
-    "first_names": "Nombre", "first_surname": "Primer apellido", "second_surname": "Segundo apellido",
-    "campus": "Plantel", "group_code": "Grupo", "career": "Carrera",
-    "institutional_email": "Correo institucional", "health_institution": "Institución médica",
-    "status": "Estatus", "semester": "Semestre",
+    **{_COLUMN_KEY.get(f.name, f.name): f.sae_column for f in STUDENT_FIELDS
+       if f.sae_column and f.name != "affiliation_number"},
+    "status": "Estatus",
 }
-_MAX_LEN = {"folio": 32, "prematricula": 16, "group_code": 40, "career": 160, "institutional_email": 160,
-            "health_institution": 160, "affiliation_number": 32, "first_names": 120, "first_surname": 120,
-            "second_surname": 120}
-_LABELS = {"curp": "CURP", "matricula": "matrícula", "folio": "folio", "prematricula": "prematrícula",
-           "first_names": "nombre", "first_surname": "primer apellido", "second_surname": "segundo apellido",
-           "campus": "plantel", "group_code": "grupo", "career": "carrera",
-           "institutional_email": "correo institucional", "health_institution": "institución médica",
-           "affiliation_number": "número de afiliación", "status": "estatus", "semester": "semestre"}
+#: Length limits of the text columns (the field table's); matrícula and CURP are checked by their validators.
+_MAX_LEN = {f.name: f.max_length for f in STUDENT_FIELDS
+            if f.sae_column and f.max_length and f.name not in ("matricula", "curp", "campus_code")}
+#: Column key → label inside a message («El campo … es demasiado largo»).
+_LABELS = {**{f.name: f.label_lower for f in STUDENT_FIELDS if f.sae_column}, "campus": "plantel", "status": "estatus"}
 
 
 @dataclass

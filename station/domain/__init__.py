@@ -3,7 +3,8 @@
 See DESIGN.md §3. Import the public names from here.
 """
 from station.domain.statuses import REPORT_ORDER, Role, Status
-from station.domain.student import REQUIRED_FOR_VALIDATION, SAE_FIELDS, Student
+from station.domain.fields import REQUIRED_FOR_VALIDATION, SAE_FIELDS, STUDENT_FIELDS, StudentField
+from station.domain.student import Student
 from station.domain.transitions import (
     TRANSITIONS,
     Actor,
@@ -27,7 +28,7 @@ from station.domain.validators import (
 )
 
 __all__ = [
-    "REPORT_ORDER", "Role", "Status", "REQUIRED_FOR_VALIDATION", "SAE_FIELDS", "Student", "TRANSITIONS",
+    "REPORT_ORDER", "Role", "Status", "REQUIRED_FOR_VALIDATION", "SAE_FIELDS", "STUDENT_FIELDS", "StudentField", "Student", "TRANSITIONS",
     "Actor", "Command", "Context", "Refusal", "Transition", "TransitionRefused", "allowed_commands",
     "apply_command", "apply_or_raise", "FieldError", "matricula_check_digit", "validate_affiliation_number",
     "validate_curp", "validate_email", "validate_matricula", "validate_name",

@@ -117,39 +117,3 @@ class Student:
                     value = datetime.fromisoformat(value)
             kwargs[key] = value
         return cls(**kwargs)
-
-
-#: Fields that must be filled before a supervisor can mark the record Validado
-#: (manual §10 "Todos los alumnos deben contar con TODA la información").
-REQUIRED_FOR_VALIDATION: tuple[tuple[str, str], ...] = (
-    ("curp", "CURP"),
-    ("first_names", "nombre"),
-    ("first_surname", "primer apellido"),
-    ("campus_code", "plantel"),
-    ("group_code", "grupo"),
-    ("career", "carrera"),
-    ("institutional_email", "correo institucional"),
-    ("health_institution", "institución médica"),
-    ("affiliation_number", "número de afiliación"),
-    ("valid_until", "vigencia"),
-    ("photo_sha256", "fotografía"),
-    ("signature_sha256", "firma"),
-)
-
-#: Fields a SAE import/update may set (manual §7 "Datos del alumno en SAE").
-SAE_FIELDS: tuple[str, ...] = (
-    "curp",
-    "prematricula",
-    "folio",
-    "first_names",
-    "first_surname",
-    "second_surname",
-    "campus_code",
-    "campus_name",
-    "group_code",
-    "career",
-    "semester",
-    "institutional_email",
-    "health_institution",
-    "affiliation_number",
-)

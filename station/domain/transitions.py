@@ -17,7 +17,8 @@ from enum import Enum
 from typing import Any, Callable, Mapping
 
 from station.domain.statuses import CAMPUS_SCOPED_ROLES, Role, Status
-from station.domain.student import REQUIRED_FOR_VALIDATION, SAE_FIELDS, Student
+from station.domain.fields import REQUIRED_FOR_VALIDATION, SAE_FIELDS, too_long
+from station.domain.student import Student
 from station.domain.validators import (
     FieldError,
     validate_affiliation_number,
@@ -259,6 +260,8 @@ _COMPLETION_VALIDATORS = {
 def _completion_fields(student, payload, ctx) -> Refusal | None:
     for key in ("health_institution", "affiliation_number"):
         value = payload.get(key)
+        if value is not None and (reason := too_long(key, str(value).strip())):
+            return Refusal("invalid_field", reason, key)
         if value is not None and str(value).strip() and key in _COMPLETION_VALIDATORS:
             try:
                 _COMPLETION_VALIDATORS[key](str(value))

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from station.domain.fields import FIELDS_BY_NAME, label
 from station.domain.report import StatusReport
 from station.domain.statuses import REPORT_ORDER
 from station.domain.student import Student
@@ -27,32 +28,23 @@ _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F5F3F")
 _BOLD = Font(bold=True)
 
-#: (header, getter) for each column of the student list, in order.
-STUDENT_COLUMNS: tuple[tuple[str, Any], ...] = (
-    ("Matrícula", lambda s: s.matricula),
-    ("Prematrícula", lambda s: s.prematricula),
-    ("Folio", lambda s: s.folio),
-    ("CURP", lambda s: s.curp),
-    ("Primer apellido", lambda s: s.first_surname),
-    ("Segundo apellido", lambda s: s.second_surname),
-    ("Nombre", lambda s: s.first_names),
-    ("Plantel", lambda s: s.campus_name),
-    ("Clave plantel", lambda s: s.campus_code),
-    ("Grupo", lambda s: s.group_code),
-    ("Carrera", lambda s: s.career),
-    ("Semestre", lambda s: s.semester),
-    ("Correo institucional", lambda s: s.institutional_email),
-    ("Institución médica", lambda s: s.health_institution),
-    ("Número de afiliación", lambda s: s.affiliation_number),
-    ("Estatus", lambda s: s.status.label),
-    ("Vigencia", lambda s: s.valid_until),
-    ("Orden de impresión", lambda s: s.print_order),
-    ("Reimpresiones", lambda s: s.reprint_count),
-    ("Toma de biométricos", lambda s: s.biometrics_at),
-    ("Actualización de estatus", lambda s: s.status_updated_at),
-    ("Entrega", lambda s: s.delivered_at),
-    ("Comentario", lambda s: s.comment),
+#: Fields of the student list, in column order; headers are the field table's labels.
+STUDENT_LIST_FIELDS: tuple[str, ...] = (
+    "matricula", "prematricula", "folio", "curp", "first_surname", "second_surname", "first_names", "campus_name",
+    "campus_code", "group_code", "career", "semester", "institutional_email", "health_institution",
+    "affiliation_number", "status", "valid_until", "print_order", "reprint_count", "biometrics_at",
+    "status_updated_at", "delivered_at", "comment",
 )
+
+
+def _getter(name: str) -> Any:
+    if name == "status":
+        return lambda s: s.status.label
+    return lambda s: getattr(s, name)
+
+
+#: (header, getter) for each column of the student list, in order.
+STUDENT_COLUMNS: tuple[tuple[str, Any], ...] = tuple((label(name), _getter(name)) for name in STUDENT_LIST_FIELDS)
 
 
 def _cell_value(value: Any) -> Any:
@@ -103,11 +95,11 @@ def student_list_xlsx(students: Iterable[Student], campus_name: str) -> bytes:
         for i, v in enumerate(row):
             if v is not None:
                 widths[i] = max(widths[i], len(str(v)) if not isinstance(v, (date, datetime)) else 12)
-    for col, (header, _) in enumerate(STUDENT_COLUMNS, start=1):
-        if header in ("Vigencia",):
+    for col, name in enumerate(STUDENT_LIST_FIELDS, start=1):
+        if FIELDS_BY_NAME[name].type is date:
             for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
                 cell.number_format = "yyyy-mm-dd"
-        elif header in ("Toma de biométricos", "Actualización de estatus", "Entrega"):
+        elif FIELDS_BY_NAME[name].type is datetime:
             for (cell,) in ws.iter_rows(min_row=2, min_col=col, max_col=col):
                 cell.number_format = "yyyy-mm-dd hh:mm"
     _style_header(ws, len(headers))

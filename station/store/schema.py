@@ -57,7 +57,7 @@ class StudentRow(Base):
     folio: Mapped[str] = mapped_column(String(32), default="")
     campus_code: Mapped[str] = mapped_column(String(16), default="")
     campus_name: Mapped[str] = mapped_column(String(200), default="")
-    group_code: Mapped[str] = mapped_column(String(32), default="")
+    group_code: Mapped[str] = mapped_column(String(40), default="")
     career: Mapped[str] = mapped_column(String(200), default="")
     semester: Mapped[int | None] = mapped_column(Integer, nullable=True)
     institutional_email: Mapped[str] = mapped_column(String(200), default="")

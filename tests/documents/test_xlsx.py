@@ -35,7 +35,7 @@ def test_student_list_writes_vigencia_as_a_date_and_survives_an_empty_group():
     student = next(generate_students(1)).replace(valid_until=date(2027, 8, 1))
     ws = _open(student_list_xlsx([student], "Toluca"))
     header = [c.value for c in ws[1]]
-    assert ws.cell(row=2, column=header.index("Vigencia") + 1).value.date() == date(2027, 8, 1)
+    assert ws.cell(row=2, column=header.index("Vigencia credencial") + 1).value.date() == date(2027, 8, 1)
     empty = _open(student_list_xlsx([], "Plantel: [raro]/?"))
     assert empty.max_row == 1 and ":" not in empty.title
 

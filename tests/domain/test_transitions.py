@@ -165,6 +165,17 @@ def test_validate_refuses_past_valid_until_and_bad_affiliation():
     assert isinstance(garbage, Refusal) and garbage.field == "valid_until"
 
 
+def test_validate_refuses_a_health_institution_longer_than_its_column():
+    """The field table's 200 characters: PostgreSQL would refuse the row (a 500) instead of a Spanish 4xx."""
+    payload = {"valid_until": "2027-08-01", "health_institution": "I" * 201}
+    long = apply_command(student(S.CAPTURED), Command.VALIDATE, actor(SUP), payload, CTX)
+    assert isinstance(long, Refusal) and long.code == "invalid_field" and long.field == "health_institution"
+    assert "200 caracteres" in long.message
+    fits = apply_command(student(S.CAPTURED), Command.VALIDATE, actor(SUP), {**payload, "health_institution": "I" * 200},
+                         CTX)
+    assert isinstance(fits, Student)
+
+
 def test_capture_needs_both_biometrics_and_a_reason_to_override_checks():
     only_photo = apply_command(student(S.ENROLLED), Command.CAPTURE, actor(OP), {"photo_sha256": "a" * 64}, CTX)
     assert isinstance(only_photo, Refusal) and "la firma" in only_photo.message
