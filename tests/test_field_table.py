@@ -139,7 +139,7 @@ def test_xlsx_headers_are_the_table_labels():
 
 def test_screen_labels_are_the_table_labels():
     from ui.screens.validate import COLUMNS
-    from ui.widgets.common import BASIC_FIELDS, FULL_FIELDS
+    from ui.widgets.student_fields import BASIC_FIELDS, FULL_FIELDS
 
     for name, text in (*BASIC_FIELDS, *FULL_FIELDS, *COLUMNS):
         assert text == FIELDS_BY_NAME[name].label, (name, text)
