@@ -31,7 +31,8 @@ def build_station(config, *, store=None, api=None, signing_key=None, remember_se
     if api is None and config.server_url:
         api = ServerApi(config.server_url)
     return DeskServices(config, store, api, sync=build_sync(config, store, api), signing_key=signing_key,
-                        authenticator=build_authenticator(config, store, api, remember_session=remember_session))
+                        authenticator=build_authenticator(config, store, api, remember_session=remember_session,
+                                                          signing_key=signing_key))
 
 
 def build_sync(config, store, api):
@@ -44,16 +45,19 @@ def build_sync(config, store, api):
     return SyncService(store, lambda: api if api.token else None, config)
 
 
-def build_authenticator(config, store, api, remember_session: bool = True):
+def build_authenticator(config, store, api, remember_session: bool = True, signing_key=None):
     """Online-then-offline sign-in (``station.auth.OfflineAuth``) sharing the
     station's ``api`` client, so the token of an online sign-in serves sync too.
     ``None`` without a configured server (nothing to sign in against).
-    ``remember_session`` False keeps the session token out of the OS keyring (demo)."""
+    ``remember_session`` False keeps the session token out of the OS keyring (demo);
+    ``signing_key``: the station's Ed25519 key proving the station at sign-in
+    (default: the keyring's)."""
     if api is None:
         return None
     from station.auth import OfflineAuth
 
-    return OfflineAuth(store, config, api_factory=lambda _url: api, remember_session=remember_session)
+    return OfflineAuth(store, config, api_factory=lambda _url: api, remember_session=remember_session,
+                       signing_key=signing_key)
 
 
 def prepare_configured_station():

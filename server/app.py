@@ -94,6 +94,9 @@ def create_app(db_url: str, settings: ServerSettings | None = None, migrate: boo
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.settings = settings or ServerSettings()
+    from server.keys import load_master_keys
+
+    app.state.keys = load_master_keys(app.state.settings.master_key_file)
     app.state.sae = sae_adapter or DatabaseSaeAdapter()
     install_error_handlers(app)
     app.add_middleware(RejectNulMiddleware)

@@ -3,9 +3,11 @@
 - Passwords: argon2id (``argon2-cffi``); parameters from :class:`ServerSettings`.
 - Tokens: 256-bit random, sent as ``Authorization: Bearer <token>``; only the
   SHA-256 is stored; each has an expiry and can be revoked (logout, admin).
-- Rate limiting: failed sign-ins are stored (so every worker sees them) and
-  counted per (user, address), per user and per address within
-  ``login_window``; over a limit → 429 ``too_many_attempts``.
+- Rate limiting (:func:`reserve_attempt`): every attempt is counted before
+  the password is checked, atomically per (user, address); past a few
+  failures a growing delay applies (429 ``too_many_attempts`` with
+  ``Retry-After``), never a hard block, and a station that proved its key
+  counts under its own id, so failures from other machines never delay it.
 - :func:`principal_dependency` authenticates each request: 401
   ``unauthenticated`` (no token), ``invalid_token``, ``token_expired``,
   ``token_revoked``, ``user_disabled``.
@@ -15,12 +17,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from fastapi import Request
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from station.domain import Actor, Role
@@ -81,60 +83,94 @@ class Principal:
 
 
 def _limit_error(retry_after: int) -> ApiError:
-    minutes = max(1, round(retry_after / 60))
+    if retry_after < 90:
+        wait = f"{retry_after} segundo(s)"
+    else:
+        wait = f"{max(1, round(retry_after / 60))} minuto(s)"
     return ApiError(429, "too_many_attempts",
-                    f"Demasiados intentos fallidos de inicio de sesión. Espere {minutes} minuto(s) e intente de nuevo.",
+                    f"Demasiados intentos fallidos de inicio de sesión. Espere {wait} e intente de nuevo.",
                     headers={"Retry-After": str(retry_after)})
 
 
-def check_rate_limit(session: Session, username: str, address: str, settings: ServerSettings, now: datetime) -> None:
-    """Raise 429 ``too_many_attempts`` when a limit of failed sign-ins is reached."""
-    since = now - settings.login_window
-    base = select(func.count()).select_from(LoginFailure).where(LoginFailure.at > since)
-    pair = session.scalar(base.where(LoginFailure.username == username, LoginFailure.address == address))
-    user = session.scalar(base.where(LoginFailure.username == username))
-    addr = session.scalar(base.where(LoginFailure.address == address))
-    if (pair >= settings.login_limit_pair or user >= settings.login_limit_user
-            or addr >= settings.login_limit_address):
-        oldest = session.scalar(select(func.min(LoginFailure.at)).where(
-            LoginFailure.at > since, (LoginFailure.username == username) | (LoginFailure.address == address)))
-        retry = int(((oldest or now) + settings.login_window - now).total_seconds()) + 1
-        raise _limit_error(max(1, retry))
+def required_wait(failures: int, free: int, cap_s: int) -> int:
+    """Seconds to wait after the last failure when ``failures`` happened: 0 for the
+    first ``free`` ones, then 2, 4, 8 … seconds, at most ``cap_s`` (a delay, never a block)."""
+    if failures < free:
+        return 0
+    return int(min(cap_s, 2 ** (failures - free + 1)))
 
 
-def record_failure(session: Session, username: str, address: str, now: datetime) -> None:
-    """Store one failed sign-in."""
-    session.add(LoginFailure(username=username[:80], address=address[:64], at=now))
+def _lock_key(session: Session, key: str) -> None:
+    """Serialize attempts of one counting key (PostgreSQL advisory lock until commit;
+    SQLite's ``BEGIN IMMEDIATE`` already serializes every writer)."""
+    if session.get_bind().dialect.name == "postgresql":
+        digest = int.from_bytes(hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()[:8], "big", signed=True)
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": digest})
 
 
-def login(session: Session, username: str, password: str, address: str, station_id: str,
-          settings: ServerSettings) -> tuple[str, Token, User]:
-    """Check the credentials and issue a token.
+def reserve_attempt(session: Session, username: str, address: str, settings: ServerSettings, now: datetime,
+                    per_address: bool = True) -> int:
+    """Count this sign-in attempt *before* the password is checked (atomic per key).
 
-    Returns ``(token, token_row, user)``. Raises 429 ``too_many_attempts``
-    (rate limit), 401 ``invalid_credentials`` (unknown user, wrong password
-    or disabled account — one message, no user enumeration), 400
-    ``unknown_station`` when ``station_id`` is given but not registered.
-    The caller commits; failures are recorded by :func:`record_failure`.
+    ``address`` is the client address, or ``station:<id>`` for a station that
+    proved its key (so failures from elsewhere never delay it). Failures of the
+    (user, address) pair and — unless ``per_address`` is False — of the
+    address as a whole impose a growing delay (:func:`required_wait`); inside
+    the delay 429 ``too_many_attempts`` with ``Retry-After``. Otherwise a
+    failure row is written (removed again by a successful sign-in) and its id
+    returned.
     """
-    now = utcnow()
-    check_rate_limit(session, username, address, settings, now)
+    _lock_key(session, f"{username}\x00{address}")
+    since = now - settings.login_window
+    pair = select(func.count(), func.max(LoginFailure.at)).where(
+        LoginFailure.at > since, LoginFailure.username == username, LoginFailure.address == address)
+    count, last = session.execute(pair).one()
+    wait = required_wait(int(count or 0), settings.login_limit_pair, settings.login_delay_cap_s)
+    if per_address and wait == 0:
+        acount, alast = session.execute(select(func.count(), func.max(LoginFailure.at)).where(
+            LoginFailure.at > since, LoginFailure.address == address)).one()
+        wait = required_wait(int(acount or 0), settings.login_limit_address, settings.login_delay_cap_s)
+        last = alast if wait else last
+    if wait and last is not None:
+        if last.tzinfo is None:
+            last = last.replace(tzinfo=now.tzinfo)
+        remaining = (last + timedelta(seconds=wait) - now).total_seconds()
+        if remaining > 0:
+            raise _limit_error(max(1, int(remaining + 0.999)))
+    row = LoginFailure(username=username[:80], address=address[:64], at=now)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def load_credentials(session: Session, username: str) -> tuple[int | None, str | None, bool]:
+    """``(user_id, password_hash, active)`` of ``username`` (``None``s when unknown)."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
+        return None, None, False
+    return user.id, user.password_hash, bool(user.active)
+
+
+def check_password(stored_hash: str | None, password: str, settings: ServerSettings) -> bool:
+    """Verify ``password`` (against a dummy hash of the same cost when the user is unknown,
+    so timing does not reveal which usernames exist). Call outside any transaction."""
+    if stored_hash is None:
         key = (settings.argon2_time_cost, settings.argon2_memory_kib, settings.argon2_parallelism)
         if key not in _DUMMY_HASHES:
             _DUMMY_HASHES[key] = hash_password("x", settings)
         verify_password(_DUMMY_HASHES[key], password)
-        ok = False
-    else:
-        ok = verify_password(user.password_hash, password) and user.active
-    if not ok:
+        return False
+    return verify_password(stored_hash, password)
+
+
+def issue_token(session: Session, user_id: int, username: str, address: str, station_id: str,
+                settings: ServerSettings, now: datetime) -> tuple[str, Token, User]:
+    """Create a bearer token for an already verified user (optionally bound to a proven
+    station) and clear that (user, address)'s failures. 401 ``invalid_credentials``
+    when the user was disabled meanwhile."""
+    user = session.get(User, user_id)
+    if user is None or not user.active:
         raise ApiError(401, "invalid_credentials", "Usuario o contraseña incorrectos.")
-    if station_id:
-        station = session.get(Station, station_id)
-        if station is None or station.revoked_at is not None:
-            raise ApiError(400, "unknown_station",
-                           f"La estación «{station_id}» no está registrada en el servidor.", "station_id")
     token = secrets.token_urlsafe(32)
     row = Token(token_hash=token_digest(token), user_id=user.id, station_id=station_id, address=address[:64],
                 created_at=now, expires_at=now + settings.token_ttl)
@@ -167,6 +203,11 @@ def authenticate(session: Session, token: str) -> Principal:
     if row.expires_at <= utcnow():
         raise ApiError(401, "token_expired", "La sesión expiró. Inicie sesión de nuevo.",
                        headers={"WWW-Authenticate": "Bearer"})
+    if row.station_id:
+        station = session.get(Station, row.station_id)
+        if station is None or station.revoked_at is not None:
+            raise ApiError(401, "token_revoked", "La estación de esta sesión fue revocada. Inicie sesión de nuevo.",
+                           headers={"WWW-Authenticate": "Bearer"})
     user = session.get(User, row.user_id)
     if user is None or not user.active:
         raise ApiError(401, "user_disabled", "La cuenta de usuario está desactivada.",

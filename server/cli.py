@@ -7,6 +7,7 @@ Sub-commands::
     create-user [--db URL] USERNAME --role ROLE [--campus 001 ...] [--name TEXT] [--password-stdin]
     import-sae  [--db URL] FILE
     print-order [--db URL] create --campus 001 [--campus 002 ...] | advance N [--to PRINTING|RECEIVED] | list
+    station     [--db URL] revoke STATION_ID
     demo-data   [--db URL] [--students N] [--campuses N] [--password-stdin | --password P]
 
 ``--db`` defaults to ``$CREDENCIALIZACION_SERVER_DB`` or an SQLite file in
@@ -98,6 +99,10 @@ def _parser() -> argparse.ArgumentParser:
     poa.add_argument("number", type=int)
     poa.add_argument("--to", choices=["PRINTING", "RECEIVED"], default=None)
     po_sub.add_parser("list")
+    st = with_db(sub.add_parser("station", help="Estaciones registradas."))
+    st_sub = st.add_subparsers(dest="action", required=True)
+    st_rev = st_sub.add_parser("revoke", help="Revoca una estación: sus sesiones terminan de inmediato.")
+    st_rev.add_argument("station_id")
     demo = with_db(sub.add_parser("demo-data", help="Carga datos de demostración."))
     demo.add_argument("--students", type=int, default=500)
     demo.add_argument("--campuses", type=int, default=3)
@@ -158,7 +163,7 @@ def _dispatch(args, url: str) -> int:
         settings = ServerSettings()
         if args.semesters:
             settings = ServerSettings(allowed_semesters=tuple(int(s) for s in args.semesters.split(",") if s.strip()))
-        uvicorn.run(create_app(url, settings=settings), host=args.host, port=args.port, proxy_headers=True)
+        uvicorn.run(create_app(url, settings=settings), host=args.host, port=args.port, proxy_headers=False)
         return 0
     upgrade(url)
     if args.command == "create-user":
@@ -207,6 +212,12 @@ def _dispatch(args, url: str) -> int:
                     print(f"{order.number}\t{order.status}\t{order.student_count}\t{','.join(order.campuses or [])}"
                           f"\t{order.created_at:%Y-%m-%d %H:%M}\t{order.created_by}")
             engine.dispose()
+        return 0
+    if args.command == "station":
+        from server.services.admin import revoke_station
+
+        ended = _run_tx(url, lambda s: revoke_station(s, _cli_actor(), args.station_id))
+        print(f"Estación «{args.station_id}» revocada; {ended} sesión(es) terminada(s).")
         return 0
     if args.command == "demo-data":
         from server.services.demo import load_demo

@@ -23,12 +23,16 @@ class Health(BaseModel):
 
 
 class LoginRequest(BaseModel):
-    """``POST /auth/login``. ``station_id`` (optional) ties the session to a registered station."""
+    """``POST /auth/login``. ``station_id`` (optional) ties the session to a registered
+    station that proves its key: ``challenge`` from ``POST /auth/challenge`` and
+    ``signature`` (base64 Ed25519 over :func:`station.domain.proofs.login_proof_message`)."""
 
     model_config = ConfigDict(extra="forbid")
     username: str = Field(min_length=1, max_length=80)
     password: str = Field(min_length=1, max_length=1024)
     station_id: str = Field(default="", max_length=64)
+    challenge: str = Field(default="", max_length=64)
+    signature: str = Field(default="", max_length=128)
 
 
 class UserOut(BaseModel):
@@ -124,6 +128,7 @@ class StationIn(BaseModel):
     station_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
     public_key: str = Field(min_length=1, max_length=64)
     description: str = Field(default="", max_length=200)
+    campuses: list[str] = Field(default_factory=list, max_length=50)
 
 
 class StationOut(BaseModel):
@@ -134,6 +139,7 @@ class StationOut(BaseModel):
     description: str
     registered_by: str
     registered_at: datetime
+    campuses: list[str] = Field(default_factory=list)
 
 
 class StationKeys(BaseModel):

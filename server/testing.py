@@ -51,7 +51,7 @@ def run_server_in_thread(db_url: str, port: int = 0, settings: ServerSettings | 
     app = app or create_app(db_url, settings=settings or FAST_TEST_SETTINGS, migrate=migrate)
     port = port or free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off",
-                            access_log=False)
+                            proxy_headers=False, access_log=False)
     server = uvicorn.Server(config)
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
     thread = threading.Thread(target=server.run, name=f"server-{port}", daemon=True)

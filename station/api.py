@@ -4,7 +4,8 @@ DESIGN.md §4: the users of comparable systems complain of misleading "no
 internet" errors; here every failure becomes an :class:`ApiError` whose
 ``cause`` is one of ``dns``, ``tls``, ``refused``, ``timeout``,
 ``network``, ``unauthorized`` (401), ``forbidden`` (403), ``not_found``
-(404), ``conflict`` (409), ``invalid`` (other 4xx), ``server`` (5xx) or
+(404), ``conflict`` (409), ``busy`` (429 or 503: try later, honour
+``Retry-After``), ``invalid`` (other 4xx), ``server`` (other 5xx) or
 ``bad_response`` (not the JSON we expect), and whose ``message`` is Spanish.
 No Qt; safe to call from worker threads (one ``requests.Session`` per client).
 """
@@ -40,7 +41,7 @@ class ApiError(Exception):
     @property
     def is_transient(self) -> bool:
         """True for failures worth retrying later (network, timeouts, 5xx)."""
-        return self.cause in {"dns", "refused", "timeout", "network", "server", "bad_response"}
+        return self.cause in {"dns", "refused", "timeout", "network", "server", "busy", "bad_response"}
 
 
 def _chain(exc: BaseException):
@@ -79,7 +80,7 @@ def classify_network_error(exc: BaseException, url: str) -> ApiError:
     return ApiError("network", f"Se perdió la conexión con {host}: {type(exc).__name__}.")
 
 
-_STATUS_CAUSE = {401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict"}
+_STATUS_CAUSE = {401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict", 429: "busy", 503: "busy"}
 
 
 def error_from_response(response: requests.Response) -> ApiError:
@@ -99,6 +100,7 @@ def error_from_response(response: requests.Response) -> ApiError:
         "forbidden": "Su usuario no tiene permiso para esta acción.",
         "not_found": "El servidor no encontró lo solicitado.",
         "conflict": "El servidor rechazó el cambio porque el registro cambió mientras tanto.",
+        "busy": "El servidor está ocupado; intente de nuevo en unos momentos.",
         "server": f"El servidor central tuvo un error interno (HTTP {status}); se reintentará más tarde.",
         "invalid": f"El servidor rechazó la solicitud (HTTP {status}).",
     }
@@ -155,13 +157,32 @@ class ServerApi:
         """``GET /health``."""
         return self.request("GET", "/health", timeout=(3.05, 5.0))
 
-    def login(self, username: str, password: str, station_id: str = "") -> dict:
+    def login(self, username: str, password: str, station_id: str = "", signing_key=None) -> dict:
         """``POST /auth/login`` → ``{token, expires_at, user: {username, role, campuses, display_name}}``;
-        keeps the token for later calls. ``station_id`` (optional) binds the token to a
-        registered station, which lets it upload the commands other users queued there."""
+        keeps the token for later calls.
+
+        With ``station_id`` and the station's Ed25519 ``signing_key`` the
+        session is bound to the station: the client first asks ``POST
+        /auth/challenge`` and sends the signature of
+        :func:`station.domain.proofs.login_proof_message` (DESIGN.md §10), which
+        lets it upload commands other users queued at this station.
+        ``station_id`` without a key raises ``ValueError``.
+        """
         body = {"username": username, "password": password}
         if station_id:
-            body["station_id"] = station_id
+            if signing_key is None:
+                raise ValueError("Se necesita la llave de la estación para ligar la sesión a la estación.")
+            import base64
+
+            from station.domain.proofs import login_proof_message
+
+            answer = self.request("POST", "/auth/challenge", json={"station_id": station_id})
+            challenge = answer.get("challenge") if isinstance(answer, dict) else None
+            if not isinstance(challenge, str):
+                raise ApiError("bad_response", "El servidor respondió al reto de la estación sin los datos esperados.")
+            signature = signing_key.sign(login_proof_message(station_id, challenge, username))
+            body.update(station_id=station_id, challenge=challenge,
+                        signature=base64.b64encode(signature).decode("ascii"))
         answer = self.request("POST", "/auth/login", json=body)
         if not isinstance(answer, dict) or "token" not in answer or "user" not in answer:
             raise ApiError("bad_response", "El servidor respondió al inicio de sesión sin los datos esperados.")
@@ -245,6 +266,10 @@ class ServerApi:
         if not isinstance(answer, dict) or not isinstance(answer.get("items"), list) or "next" not in answer:
             raise ApiError("bad_response", "El servidor respondió a la consulta de cambios sin los datos esperados.")
         return answer
+
+    def revoke_station(self, station_id: str) -> dict:
+        """``POST /stations/{station_id}/revoke`` (admin token): the station's sessions end at once."""
+        return self.request("POST", f"/stations/{quote(station_id, safe='')}/revoke")
 
     def register_station(self, station_id: str, public_key_b64: str, description: str = "") -> dict:
         """``POST /stations`` (admin token) → ``{station_id, public_key, description, registered_by,

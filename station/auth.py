@@ -10,8 +10,14 @@ is unreachable, with exactly that role and planteles.
 Rules:
 
 - the server is asked first; only a failure that means "cannot reach a
-  working server" (DNS, TLS, refused, timeout, network, 5xx, unreadable
-  answer) falls back to the verifier;
+  working server" (DNS, TLS, refused, timeout, network, 5xx, 429/503 "try
+  later", unreadable answer) falls back to the verifier;
+- online sign-in proves the station's Ed25519 key (challenge signed with
+  the key from the keyring), binding the session to the station; an offline
+  sign-in is *attested*: the station signs
+  :func:`station.domain.proofs.offline_attestation_message` and keeps the
+  attestation, which the sync sends with that user's commands
+  (:func:`attestation_for`) so the server can tell who acted;
 - the server's 401 ``invalid_credentials`` is final (no offline fallback),
   and when the stored verifier matches that rejected password it is
   deleted, so a password changed or an account disabled on the server stops
@@ -51,7 +57,7 @@ from station.api import ApiError, ServerApi
 from station.domain import Actor, Role
 
 #: Failures after which the station signs in offline (the server cannot be used right now).
-FALLBACK_CAUSES = frozenset({"dns", "tls", "refused", "timeout", "network", "server", "bad_response"})
+FALLBACK_CAUSES = frozenset({"dns", "tls", "refused", "timeout", "network", "server", "busy", "bad_response"})
 MAX_OFFLINE_FAILURES = 5
 LOCKOUT = timedelta(minutes=5)
 SESSION_SECRET = "sync-session"
@@ -168,6 +174,26 @@ def _fail_key(username: str) -> str:
     return "auth.offline_fail." + hashlib.sha256(username.encode("utf-8")).hexdigest()[:40]
 
 
+def _attest_key(username: str) -> str:
+    return "auth.attest." + hashlib.sha256(username.encode("utf-8")).hexdigest()[:40]
+
+
+def attestation_for(store, username: str, created_at: datetime) -> dict | None:
+    """The station's attestation of the offline sign-in under which ``username``
+    created a command at ``created_at`` (the latest not after it), or ``None``."""
+    best = None
+    if created_at.tzinfo is None:
+        created_at = created_at.replace(tzinfo=timezone.utc)
+    for item in store.get_setting(_attest_key(username)) or []:
+        try:
+            at = datetime.fromisoformat(item["signed_in_at"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if at <= created_at + timedelta(minutes=5) and (best is None or at > best[0]):
+            best = (at, item)
+    return dict(best[1]) if best else None
+
+
 class OfflineAuth:
     """Sign-in for one station.
 
@@ -177,18 +203,33 @@ class OfflineAuth:
     the HTTP client (tests inject one); ``hasher``: argon2id parameters for
     new verifiers (default t=2, 19 MiB, p=1 — OWASP's minimum, about 50 ms);
     ``clock``: UTC now; ``remember_session``: keep the online token in the OS
-    keyring for the sync (default ``True``).
+    keyring for the sync (default ``True``); ``signing_key``: the station's
+    Ed25519 private key (default: from the keyring for ``config.station_id``;
+    without one the session is not bound to the station).
     """
 
     def __init__(self, store, config, api_factory: Callable[[str], ServerApi] | None = None,
                  hasher: PasswordHasher | None = None, clock: Callable[[], datetime] | None = None,
-                 remember_session: bool = True):
+                 remember_session: bool = True, signing_key=None):
         self.store = store
         self.config = config
         self.api_factory = api_factory or (lambda url: ServerApi(url))
         self.hasher = hasher or PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.remember_session = remember_session
+        self._signing_key = signing_key
+
+    def signing_key(self):
+        """The station's Ed25519 key, or ``None`` (no station id, or no keyring)."""
+        station_id = getattr(self.config, "station_id", "") or ""
+        if self._signing_key is None and station_id:
+            from station.secrets import SecretStoreError, get_or_create_signing_key
+
+            try:
+                self._signing_key = get_or_create_signing_key(station_id)
+            except SecretStoreError:
+                return None
+        return self._signing_key
 
     # --- public -------------------------------------------------------
 
@@ -202,7 +243,9 @@ class OfflineAuth:
         """
         try:
             api = self.api_factory(self.config.server_url)
-            answer = api.login(username, password, getattr(self.config, "station_id", "") or "")
+            key = self.signing_key()
+            answer = api.login(username, password, (getattr(self.config, "station_id", "") or "") if key else "",
+                               key)
         except ApiError as exc:
             if exc.cause in FALLBACK_CAUSES:
                 return self.sign_in_offline(username, password, exc)
@@ -263,6 +306,7 @@ class OfflineAuth:
         if failures:
             self.store.set_setting(_fail_key(username), None)
         note_time(self.store, now)
+        self._attest(record["username"], now)
         return SignedIn(record["username"], Role(record["role"]), frozenset(record.get("campuses") or ()),
                         record.get("display_name") or "", False, getattr(self.config, "station_id", "") or "",
                         None, expires, cause)
@@ -276,6 +320,21 @@ class OfflineAuth:
             "online_at": now.isoformat()})
         self.store.set_setting(_fail_key(username), None)
         note_time(self.store, now)
+
+    def _attest(self, username: str, now: datetime) -> None:
+        """Sign and keep the attestation of this offline sign-in (last 20 per user)."""
+        station_id = getattr(self.config, "station_id", "") or ""
+        key = self.signing_key() if station_id else None
+        if key is None:
+            return
+        import base64
+
+        from station.domain.proofs import offline_attestation_message
+
+        at = now.astimezone(timezone.utc).isoformat()
+        signature = base64.b64encode(key.sign(offline_attestation_message(station_id, username, at))).decode("ascii")
+        kept = list(self.store.get_setting(_attest_key(username)) or [])[-19:]
+        self.store.set_setting(_attest_key(username), kept + [{"signed_in_at": at, "signature": signature}])
 
     def forget(self, username: str) -> None:
         """Remove the offline permission of ``username``."""

@@ -53,11 +53,23 @@ def post_station(body: StationIn, request: Request, principal: Principal = Princ
     require_roles(principal, Role.ADMIN)
 
     def work(session):
-        row = svc.register_station(session, principal.actor, body.station_id, body.public_key, body.description)
+        row = svc.register_station(session, principal.actor, body.station_id, body.public_key, body.description,
+                                   body.campuses)
         return StationOut(station_id=row.station_id, public_key=row.public_key, description=row.description,
-                          registered_by=row.registered_by, registered_at=row.registered_at)
+                          registered_by=row.registered_by, registered_at=row.registered_at,
+                          campuses=list(row.campuses or []))
 
     return transaction(request, work)
+
+
+@router.post("/stations/{station_id}/revoke", response_model=OkResponse, responses=errors(401, 403, 404, 422))
+def post_revoke_station(request: Request, station_id: str = Path(min_length=1, max_length=64),
+                        principal: Principal = PrincipalDep):
+    """Revoke a station (admin only): its sessions end at once and it can no longer sign in
+    bound to the station until re-registered. 404 ``station_not_found``."""
+    require_roles(principal, Role.ADMIN)
+    transaction(request, lambda s: svc.revoke_station(s, principal.actor, station_id))
+    return OkResponse()
 
 
 @router.get("/stations/keys", response_model=StationKeys, responses=errors(*AUTH_ERRORS))

@@ -1,46 +1,127 @@
-"""``/auth/*``: sign in, sign out, who am I (issue 3 §3)."""
+"""``/auth/*``: station challenge, sign in, sign out, who am I (issue 3 §3; DESIGN.md §10).
+
+Sign-in runs in three short steps so the expensive argon2 check never holds
+a database transaction or connection: (1) count the attempt and read the
+user's hash (:func:`server.auth.reserve_attempt`), (2) verify the password
+outside any transaction, at most ``hash_concurrency`` at once per process
+(503 ``server_busy`` beyond ``hash_wait_s``), (3) issue the token.
+"""
 from __future__ import annotations
 
+import asyncio
+import ipaddress
+
 from fastapi import APIRouter, Request
-from sqlalchemy import update
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import delete, update
+from starlette.concurrency import run_in_threadpool
 
 from server.api.common import AUTH_ERRORS, PrincipalDep, errors, settings, transaction
-from server.auth import Principal, login, record_failure
-from server.db.models import Token
+from server.auth import Principal, check_password, issue_token, load_credentials, reserve_attempt
+from server.db.models import LoginFailure, Token
 from server.errors import ApiError
 from server.schemas import LoginRequest, LoginResponse, MeResponse, OkResponse, UserOut
 from server.services.students import utcnow
+from server.station_proof import CHALLENGE_TTL_S, issue_challenge, prove_station
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
+class ChallengeRequest(BaseModel):
+    """``POST /auth/challenge``: the station asking for a sign-in challenge."""
+
+    model_config = ConfigDict(extra="forbid")
+    station_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+
+
+class ChallengeResponse(BaseModel):
+    """A challenge to sign with :func:`station.domain.proofs.login_proof_message`, valid ``ttl_s`` seconds."""
+
+    challenge: str
+    ttl_s: int
+
+
 def client_address(request: Request) -> str:
-    """Peer address of the request (behind a proxy, run uvicorn with ``--proxy-headers``)."""
-    return request.client.host if request.client else ""
+    """Peer address; the last ``X-Forwarded-For`` hop only when the peer is one of
+    ``ServerSettings.trusted_proxies`` (a client cannot choose its own address)."""
+    peer = request.client.host if request.client else ""
+    if peer and peer in settings(request).trusted_proxies:
+        forwarded = request.headers.get("x-forwarded-for", "")
+        hop = forwarded.split(",")[-1].strip() if forwarded else ""
+        try:
+            return str(ipaddress.ip_address(hop))
+        except ValueError:
+            return peer
+    return peer
 
 
-@router.post("/login", response_model=LoginResponse, responses=errors(400, 401, 422, 429))
-def post_login(body: LoginRequest, request: Request) -> LoginResponse:
+def _hash_gate(request: Request) -> asyncio.Semaphore:
+    """The per-process limit on concurrent password checks (waiting costs no thread)."""
+    gate = getattr(request.app.state, "hash_gate", None)
+    if gate is None:
+        gate = request.app.state.hash_gate = asyncio.Semaphore(max(1, settings(request).hash_concurrency))
+    return gate
+
+
+def challenge_secret(request: Request) -> bytes:
+    """HMAC key of sign-in challenges (derived from the master key)."""
+    return request.app.state.keys.derive("login-challenge")
+
+
+@router.post("/challenge", response_model=ChallengeResponse, responses=errors(413, 422))
+def post_challenge(body: ChallengeRequest, request: Request) -> ChallengeResponse:
+    """A one-use challenge for ``station_id`` (nothing is stored; any id gets one, so ids
+    cannot be probed). The station signs it and sends the signature to ``/auth/login``."""
+    return ChallengeResponse(challenge=issue_challenge(challenge_secret(request), body.station_id),
+                             ttl_s=CHALLENGE_TTL_S)
+
+
+@router.post("/login", response_model=LoginResponse, responses=errors(401, 413, 422, 429, 503))
+async def post_login(body: LoginRequest, request: Request) -> LoginResponse:
     """Sign in with username and password → bearer token.
 
-    401 ``invalid_credentials``; 429 ``too_many_attempts`` (per user and
-    address, with ``Retry-After``); 400 ``unknown_station``.
+    With ``station_id`` the station must also send ``challenge`` and
+    ``signature`` (401 ``station_proof_required`` / ``station_proof_invalid``);
+    the token is then bound to that station. 401 ``invalid_credentials``;
+    429 ``too_many_attempts`` (growing delay, ``Retry-After``); 503
+    ``server_busy`` (too many sign-ins at once, ``Retry-After``).
     """
-    address = client_address(request)
     cfg = settings(request)
+    address = client_address(request)
+    now = utcnow()
+    counted_as = address
+    if body.station_id:
+        await run_in_threadpool(transaction, request, lambda s: prove_station(
+            s, challenge_secret(request), body.station_id, body.username, body.challenge, body.signature, now), True)
+        counted_as = f"station:{body.station_id}"
+
+    def reserve(session):
+        failure_id = reserve_attempt(session, body.username, counted_as, cfg, now, per_address=not body.station_id)
+        return failure_id, load_credentials(session, body.username)
+
+    failure_id, (user_id, stored_hash, active) = await run_in_threadpool(transaction, request, reserve)
+    gate = _hash_gate(request)
+    try:
+        await asyncio.wait_for(gate.acquire(), timeout=cfg.hash_wait_s)
+    except asyncio.TimeoutError:
+        await run_in_threadpool(transaction, request,
+                                lambda s: s.execute(delete(LoginFailure).where(LoginFailure.id == failure_id)))
+        raise ApiError(503, "server_busy", "El servidor está atendiendo muchos inicios de sesión; intente de nuevo "
+                                           "en unos segundos.", headers={"Retry-After": "5"}) from None
+    try:
+        ok = await run_in_threadpool(check_password, stored_hash, body.password, cfg)
+    finally:
+        gate.release()
+    if not ok or not active or user_id is None:
+        raise ApiError(401, "invalid_credentials", "Usuario o contraseña incorrectos.")
 
     def work(session):
-        token, row, user = login(session, body.username, body.password, address, body.station_id, cfg)
+        token, row, user = issue_token(session, user_id, body.username, counted_as, body.station_id, cfg, utcnow())
         return LoginResponse(token=token, expires_at=row.expires_at,
                              user=UserOut(username=user.username, role=user.role, campuses=list(user.campuses or []),
                                           display_name=user.display_name))
 
-    try:
-        return transaction(request, work)
-    except ApiError as exc:
-        if exc.code == "invalid_credentials":
-            transaction(request, lambda s: record_failure(s, body.username, address, utcnow()))
-        raise
+    return await run_in_threadpool(transaction, request, work)
 
 
 @router.post("/logout", response_model=OkResponse, responses=errors(*AUTH_ERRORS))

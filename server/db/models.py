@@ -107,6 +107,17 @@ class Station(Base):
     registered_by: Mapped[str] = mapped_column(String(80))
     registered_at: Mapped[datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    #: Planteles this station serves (empty: any plantel of the users signing in).
+    campuses: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class UsedChallenge(Base):
+    """A sign-in challenge already answered (one use only; rows older than the
+    challenge lifetime are purged)."""
+
+    __tablename__ = "used_challenges"
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    used_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
 class StudentRow(Base):
@@ -151,7 +162,7 @@ class StudentRow(Base):
 
 
 class AuditEvent(Base):
-    """Who did what, from which station, when, from→to, with which comment
+    """Who did what (author ``username``, ``sender`` session user), from which station, when, from→to, with which comment
     (DESIGN §3 "Every transition writes an audit event"). ``entity`` is
     ``student``, ``print_order``, ``user``, ``station`` or ``sae_file``."""
 
@@ -161,6 +172,8 @@ class AuditEvent(Base):
     username: Mapped[str] = mapped_column(String(80))
     role: Mapped[str] = mapped_column(String(20))
     station_id: Mapped[str] = mapped_column(String(64), default="")
+    #: The signed-in user whose session sent the change (``username`` is its author).
+    sender: Mapped[str] = mapped_column(String(80), default="")
     entity: Mapped[str] = mapped_column(String(20))
     entity_id: Mapped[str] = mapped_column(String(64))
     command: Mapped[str] = mapped_column(String(40))

@@ -20,8 +20,8 @@ def audit(session: Session, actor: Actor, entity: str, entity_id: str, command: 
           from_status: str | None = None, to_status: str | None = None, details: dict | None = None) -> None:
     """Append an audit event that is not a student transition."""
     session.add(AuditEvent(at=utcnow(), username=actor.username, role=actor.role.value, station_id=actor.station_id,
-                           entity=entity, entity_id=str(entity_id), command=command, from_status=from_status,
-                           to_status=to_status, comment=comment, details=details or {}))
+                           sender=actor.username, entity=entity, entity_id=str(entity_id), command=command,
+                           from_status=from_status, to_status=to_status, comment=comment, details=details or {}))
 
 
 def upsert_campuses(session: Session, campuses: Iterable[tuple[str, str]]) -> None:
@@ -68,23 +68,53 @@ def disable_user(session: Session, actor: Actor, username: str) -> None:
     audit(session, actor, "user", username, "disable_user")
 
 
-def register_station(session: Session, actor: Actor, station_id: str, public_key: str, description: str) -> Station:
-    """Register (or re-key) a station. 422 ``invalid_public_key`` unless ``public_key`` is a
-    base64 raw Ed25519 key (32 bytes)."""
+def register_station(session: Session, actor: Actor, station_id: str, public_key: str, description: str,
+                     campuses: Iterable[str] = ()) -> Station:
+    """Register (or re-key) a station serving ``campuses`` (empty: any). 422
+    ``invalid_public_key`` unless ``public_key`` is a base64 raw Ed25519 key
+    (32 bytes); 422 ``unknown_campus``. Re-keying ends the station's sessions."""
     try:
         load_public_key_b64(public_key)
     except ValueError:
         raise ApiError(422, "invalid_public_key",
                        "La clave pública debe ser una clave Ed25519 de 32 bytes en base64.", "public_key") from None
+    campuses = sorted(set(campuses))
+    known = set(session.scalars(select(Campus.code).where(Campus.code.in_(campuses)))) if campuses else set()
+    unknown = [c for c in campuses if c not in known]
+    if unknown:
+        raise ApiError(422, "unknown_campus", f"Plantel desconocido: {', '.join(unknown)}.", "campuses")
     row = session.get(Station, station_id)
     if row is None:
         row = Station(station_id=station_id)
         session.add(row)
+    elif row.public_key != public_key:
+        end_station_sessions(session, station_id)
+    row.campuses = campuses
     row.public_key = public_key
     row.description = description
     row.registered_by = actor.username
     row.registered_at = utcnow()
     row.revoked_at = None
-    audit(session, actor, "station", station_id, "register_station", details={"public_key": public_key})
+    audit(session, actor, "station", station_id, "register_station",
+          details={"public_key": public_key, "campuses": campuses})
     session.flush()
     return row
+
+
+def end_station_sessions(session: Session, station_id: str) -> int:
+    """Revoke every live token bound to ``station_id``; returns how many."""
+    result = session.execute(update(Token).where(Token.station_id == station_id, Token.revoked_at.is_(None))
+                             .values(revoked_at=utcnow()))
+    return int(result.rowcount or 0)
+
+
+def revoke_station(session: Session, actor: Actor, station_id: str) -> int:
+    """Revoke a station: it can no longer prove its key and its sessions end at once.
+    Returns the number of sessions ended. 404 ``station_not_found``."""
+    row = session.get(Station, station_id)
+    if row is None:
+        raise ApiError(404, "station_not_found", f"La estación «{station_id}» no está registrada.", "station_id")
+    row.revoked_at = row.revoked_at or utcnow()
+    ended = end_station_sessions(session, station_id)
+    audit(session, actor, "station", station_id, "revoke_station", details={"sessions_ended": ended})
+    return ended

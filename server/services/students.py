@@ -124,8 +124,11 @@ def _audit_details(payload: Mapping[str, Any]) -> dict[str, Any]:
 
 def apply_locked(session: Session, row: StudentRow | None, matricula: str, command: Command | str, actor: Actor,
                  payload: Mapping[str, Any] | None, now: datetime, expected_status: Status | None = None,
-                 ) -> tuple[Student, StudentRow, AuditEvent] | Refusal:
+                 sender: str = "") -> tuple[Student, StudentRow, AuditEvent] | Refusal:
     """Apply ``command`` to an already locked ``row`` (``None`` = no record yet).
+
+    ``actor`` is the author; ``sender`` the signed-in user whose session sent
+    it (default: the author); both are audited with ``actor.station_id``.
 
     Returns the new student, its row (added to the session) and the audit
     event, both still without ``change_seq`` — call :func:`stamp_changes`.
@@ -158,7 +161,8 @@ def apply_locked(session: Session, row: StudentRow | None, matricula: str, comma
     write_student(row, result)
     row.updated_at = now
     event = AuditEvent(
-        at=now, username=actor.username, role=actor.role.value, station_id=actor.station_id, entity="student",
+        at=now, username=actor.username, role=actor.role.value, station_id=actor.station_id,
+        sender=sender or actor.username, entity="student",
         entity_id=matricula, command=command.value, from_status=student.status.value if student else None,
         to_status=result.status.value, comment=_audit_comment(payload), details=_audit_details(payload),
     )
@@ -182,7 +186,7 @@ def stamp_changes(session: Session, changed: list[tuple[StudentRow, AuditEvent]]
 
 def apply_student_command(session: Session, matricula: str, command: Command | str, actor: Actor,
                           payload: Mapping[str, Any] | None, now: datetime | None = None,
-                          expected_status: Status | None = None) -> Student | Refusal:
+                          expected_status: Status | None = None, sender: str = "") -> Student | Refusal:
     """Apply one domain command to one student inside the caller's transaction.
 
     Shapes: ``payload`` is the command's payload of the shared transition
@@ -191,11 +195,12 @@ def apply_student_command(session: Session, matricula: str, command: Command | s
     domain's :class:`Refusal`; the API maps ``forbidden_role`` /
     ``forbidden_campus`` to 403, ``not_found`` to 404, others to 409.
     ``expected_status`` (optional, for sync) refuses with
-    ``status_changed`` when the stored status differs.
+    ``status_changed`` when the stored status differs. ``sender``: the
+    session user who sent it when not the author (audited).
     """
     now = now or utcnow()
     row = lock_student(session, matricula)
-    outcome = apply_locked(session, row, matricula, command, actor, payload, now, expected_status)
+    outcome = apply_locked(session, row, matricula, command, actor, payload, now, expected_status, sender)
     if isinstance(outcome, Refusal):
         return outcome
     student, row, event = outcome

@@ -37,8 +37,10 @@ class SyncOperation(Base):
 
 
 class SyncBlob(Base):
-    """A biometric blob: ``sha256`` (hex, of ``data``), ``kind`` as the station
-    named it (``photo``, ``signature``…), ``size`` in bytes, who uploaded it."""
+    """A biometric blob: ``sha256`` (hex, of the plaintext), ``kind``
+    (``photo``, ``signature``…), ``size`` in bytes, who uploaded it. ``data``
+    is ciphertext (:mod:`server.keys` envelope: ``wrapped_key`` sealed by the
+    master key ``key_id``)."""
 
     __tablename__ = "sync_blobs"
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -46,4 +48,19 @@ class SyncBlob(Base):
     size: Mapped[int] = mapped_column(Integer)
     data: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    key_id: Mapped[str] = mapped_column(String(32), default="")
+    wrapped_key: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+
+class BlobBinding(Base):
+    """A blob bound to the student it was uploaded for, by whom, from which station.
+    Commands may reference a blob only through a binding to their student."""
+
+    __tablename__ = "blob_bindings"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    matricula: Mapped[str] = mapped_column(String(16), primary_key=True, index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    uploaded_by: Mapped[str] = mapped_column(String(80))
+    station_id: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

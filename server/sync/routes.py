@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
@@ -30,11 +30,13 @@ from starlette.concurrency import run_in_threadpool
 
 from station.domain import Actor, Command, Refusal, Role, Status
 
-from server.api.common import PrincipalDep, errors, factory, transaction
+from server.api.common import PrincipalDep, errors, factory, settings, transaction
 from server.api.students import OTHER_ENDPOINT, PAYLOAD_KEYS, checked_matricula
 from server.auth import Principal
-from server.db.models import Counter, StudentRow, User
+from server.db.models import Counter, Station, StudentRow, Token, User
 from server.errors import ApiError
+from server.settings import ServerSettings
+from server.station_proof import verify_offline_attestation
 from server.services.students import apply_student_command, lock_student, student_from_row, utcnow
 from server.sync.models import SyncBlob, SyncOperation
 
@@ -143,6 +145,8 @@ class SyncCommandRequest(BaseModel):
     blob_sha256s: list[str] = Field(default_factory=list, max_length=10)
     username: str = Field(min_length=1, max_length=80)
     created_at: datetime | None = None
+    #: The station's signed statement of the author's offline sign-in: ``{signed_in_at, signature}``.
+    attestation: dict[str, str] | None = None
 
 
 def body_digest(body: SyncCommandRequest) -> str:
@@ -169,29 +173,84 @@ def check_sync_payload(payload: dict[str, Any]) -> Refusal | None:
     return None
 
 
-def resolve_actor(session: Session, principal: Principal, body: SyncCommandRequest) -> Actor | ApiError:
-    """Who the command is applied as.
+#: Clock difference tolerated between a station and the server (seconds).
+CLOCK_SKEW = timedelta(minutes=5)
+#: Longest an offline sign-in may keep authoring commands (one work day).
+OFFLINE_SESSION = timedelta(hours=16)
 
-    The author (``username``) is the signed-in user, or — when the token is
-    bound to the command's station — another active user of the server,
-    with *their* current role and planteles (the server enforces them).
-    Otherwise 403 ``forbidden_delegation`` (not stored: a proper session may
-    send the same key later).
+
+def _delegation_error(message: str) -> ApiError:
+    return ApiError(403, "forbidden_delegation", message, "username")
+
+
+def signed_in_at_station(session: Session, user: User, station: Station, created_at: datetime | None,
+                         attestation: dict | None, offline_days: int) -> bool:
+    """Did ``user`` sign in at ``station`` when the command was created?
+
+    Online: a session of that user bound to that (proven) station covering
+    ``created_at`` (± :data:`CLOCK_SKEW`). Offline: the station's signed
+    attestation of the offline sign-in (:func:`server.station_proof.verify_offline_attestation`)
+    at most :data:`OFFLINE_SESSION` before ``created_at``, and an online sign-in of
+    the user at that station within ``offline_days`` before it (the station only
+    allows offline sign-in to users it has seen online).
     """
-    if principal.station_id and principal.station_id != body.station_id:
-        return ApiError(403, "forbidden_station",
-                        f"Esta sesión pertenece a la estación «{principal.station_id}», no a «{body.station_id}».")
+    if created_at is None:
+        return False
+    if created_at.tzinfo is None:
+        created_at = created_at.replace(tzinfo=timezone.utc)
+    tokens = list(session.execute(select(Token.created_at, Token.expires_at, Token.revoked_at).where(
+        Token.user_id == user.id, Token.station_id == station.station_id,
+        Token.created_at <= created_at + CLOCK_SKEW)))
+    for started, expires, revoked in tokens:
+        end = min(expires, revoked) if revoked is not None else expires
+        if created_at - CLOCK_SKEW <= end:
+            return True
+    signed_in = verify_offline_attestation(station, user.username, attestation)
+    if signed_in is None or not signed_in - CLOCK_SKEW <= created_at <= signed_in + OFFLINE_SESSION:
+        return False
+    return any(signed_in - timedelta(days=offline_days) <= started <= signed_in + CLOCK_SKEW
+               for started, _expires, _revoked in tokens)
+
+
+def resolve_actor(session: Session, principal: Principal, body: "SyncCommandRequest",
+                  settings: ServerSettings) -> Actor:
+    """Who the command is applied as (DESIGN.md §10 "the server decides who acted").
+
+    The station is the session's (a body naming another → 403
+    ``forbidden_station``). The author (``username``) is the session user, or
+    — only for a session bound to a station that proved its key — another
+    active user who signed in at that same station (:func:`signed_in_at_station`),
+    with *their* current role and planteles. Otherwise 403
+    ``forbidden_delegation`` (nothing written, not stored).
+    """
+    station_id = principal.station_id
+    if station_id and station_id != body.station_id:
+        raise ApiError(403, "forbidden_station",
+                       f"Esta sesión pertenece a la estación «{station_id}», no a «{body.station_id}».", "station_id")
     if body.username == principal.username:
-        return Actor(principal.username, principal.role, principal.campuses, body.station_id)
-    if not principal.station_id:
-        return ApiError(403, "forbidden_delegation",
-                        f"La acción fue registrada por «{body.username}»; inicie sesión con ese usuario o con una "
-                        "sesión ligada a la estación para enviarla.")
+        return Actor(principal.username, principal.role, principal.campuses, station_id)
+    if not station_id:
+        raise _delegation_error(f"La acción fue registrada por «{body.username}»; solo la puede enviar ese usuario "
+                                "o una sesión ligada a la estación donde inició sesión.")
     user = session.scalar(select(User).where(User.username == body.username))
-    if user is None or not user.active:
-        return ApiError(403, "forbidden_delegation",
-                        f"El usuario «{body.username}» que registró la acción no existe o está desactivado.")
-    return Actor(user.username, Role(user.role), frozenset(user.campuses or ()), body.station_id)
+    station = session.get(Station, station_id)
+    if user is None or not user.active or station is None:
+        raise _delegation_error(f"El usuario «{body.username}» que registró la acción no existe o está desactivado.")
+    if not signed_in_at_station(session, user, station, body.created_at, body.attestation,
+                                settings.offline_login_days_max):
+        raise _delegation_error(f"«{body.username}» no inició sesión en la estación «{station_id}» cuando se "
+                                "registró la acción; no se aplicó.")
+    return Actor(user.username, Role(user.role), frozenset(user.campuses or ()), station_id)
+
+
+def check_station_campus(session: Session, station_id: str, campus_code: str) -> None:
+    """403 ``forbidden_station_campus`` when the station serves other planteles only."""
+    if not station_id or not campus_code:
+        return
+    station = session.get(Station, station_id)
+    if station is not None and station.campuses and campus_code not in station.campuses:
+        raise ApiError(403, "forbidden_station_campus",
+                       f"La estación «{station_id}» no atiende el plantel {campus_code}; la acción no se aplicó.")
 
 
 def _stored(op: SyncOperation, digest: str) -> tuple[int, dict]:
@@ -218,6 +277,7 @@ def sync_command(body: SyncCommandRequest, request: Request, principal: Principa
                        "Idempotency-Key")
     matricula = checked_matricula(body.matricula)
     digest = body_digest(body)
+    cfg = settings(request)
 
     def refused(refusal: Refusal, record: dict | None) -> tuple[int, dict]:
         error = {"code": refusal.code, "message": refusal.message}
@@ -230,9 +290,7 @@ def sync_command(body: SyncCommandRequest, request: Request, principal: Principa
         done = session.get(SyncOperation, body.op_id)
         if done is not None:
             return _stored(done, digest)
-        actor = resolve_actor(session, principal, body)
-        if isinstance(actor, ApiError):
-            raise actor
+        actor = resolve_actor(session, principal, body, cfg)
         hashes = set(body.blob_sha256s) | {v for k, v in body.payload.items()
                                            if k.endswith("_sha256") and isinstance(v, str)}
         if hashes:
@@ -244,6 +302,7 @@ def sync_command(body: SyncCommandRequest, request: Request, principal: Principa
         done = session.get(SyncOperation, body.op_id)
         if done is not None:
             return _stored(done, digest)
+        check_station_campus(session, actor.station_id, row.campus_code if row is not None else "")
         refusal = check_sync_payload(body.payload)
         if refusal is None and body.command in OTHER_ENDPOINT:
             refusal = Refusal("command_not_allowed_here",
@@ -252,7 +311,7 @@ def sync_command(body: SyncCommandRequest, request: Request, principal: Principa
         if refusal is None:
             payload = {**body.payload, "op_id": body.op_id, "station_seq": body.seq}
             result = apply_student_command(session, matricula, body.command, actor, payload,
-                                           expected_status=body.expected_status)
+                                           expected_status=body.expected_status, sender=principal.username)
             if isinstance(result, Refusal):
                 refusal = result
         if refusal is not None:

@@ -63,8 +63,16 @@ def main(argv: list[str] | None = None) -> int:
                 return fail(2, "config", "Falta la contraseña (use --contrasena-stdin o "
                                          "CREDENCIALIZACION_SYNC_PASSWORD).")
             api = ServerApi(url)
+            key = None
+            if config.station_id:
+                from station.secrets import get_or_create_signing_key
+
+                try:
+                    key = get_or_create_signing_key(config.station_id)
+                except SecretStoreError as exc:
+                    return fail(2, "local", str(exc))
             try:
-                api.login(args.usuario, password, config.station_id or "")
+                api.login(args.usuario, password, config.station_id if key else "", key)
             except ApiError as exc:
                 return fail(1, exc.cause, exc.message)
         else:

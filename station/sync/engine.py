@@ -253,6 +253,11 @@ class SyncEngine:
         Raises :class:`RoundAborted` or a non-refusal :class:`ApiError` (401…).
         """
         body = wire_op(op)
+        from station.auth import attestation_for
+
+        attestation = attestation_for(self.store, op.username, op.created_at)
+        if attestation:
+            body["attestation"] = attestation
         reuploads = 0
         while True:
             try:

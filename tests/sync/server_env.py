@@ -29,9 +29,13 @@ def pg_or_skip():
         pytest.skip(f"PostgreSQL no disponible: {exc}")
 
 
-def new_public_key() -> str:
-    key = Ed25519PrivateKey.generate().public_key()
+def public_b64(private: Ed25519PrivateKey) -> str:
+    key = private.public_key()
     return base64.b64encode(key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)).decode()
+
+
+def new_public_key() -> str:
+    return public_b64(Ed25519PrivateKey.generate())
 
 
 @dataclass
@@ -44,6 +48,7 @@ class SyncServer:
     _factory: object = None
     _engine: object = None
     tokens: dict = field(default_factory=dict)
+    keys: dict = field(default_factory=dict)
 
     def db(self):
         from server.db.engine import make_engine, make_session_factory
@@ -56,12 +61,14 @@ class SyncServer:
     def register_station(self, station_id: str) -> None:
         from server.services.admin import register_station
 
+        key = self.keys.setdefault(station_id, Ed25519PrivateKey.generate())
         with self.db() as s, s.begin():
-            register_station(s, Actor("admin", Role.ADMIN), station_id, new_public_key(), "prueba de sync")
+            register_station(s, Actor("admin", Role.ADMIN), station_id, public_b64(key), "prueba de sync")
 
     def api(self, username: str, station_id: str = "") -> ServerApi:
+        """A client signed in as ``username``; with ``station_id`` the station proves its key."""
         api = ServerApi(self.base)
-        api.login(username, PASSWORD, station_id)
+        api.login(username, PASSWORD, station_id, self.keys.get(station_id) if station_id else None)
         return api
 
     def applied(self) -> Counter:

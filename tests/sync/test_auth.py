@@ -26,7 +26,7 @@ class FakeApi:
     def __init__(self, url):
         self.url = url
 
-    def login(self, username, password, station_id=""):
+    def login(self, username, password, station_id="", signing_key=None):
         if FakeApi.mode == "ok":
             if password != "buena-1234":
                 raise ApiError("unauthorized", "Usuario o contraseña incorrectos.", 401, "invalid_credentials")

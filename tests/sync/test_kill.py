@@ -68,6 +68,7 @@ def test_sigkill_server_and_station_mid_push_converge(tmp_path):
     srv.base = base
     server = start_server_process(url, port)
     token = srv.api("supervisor", "EST-001-01").token
+    srv.api("operador", "EST-001-01")  # the operator signed in at this station (who-acted rule)
     store_path = tmp_path / "estacion.sqlite3"
     store = LocalStore(store_path, KEY, "EST-001-01")
     SyncEngine(store, HttpTransport(srv.api("supervisor", "EST-001-01")), campuses=["001"]).pull()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timezone
 import os
 import threading
 from pathlib import Path
@@ -46,7 +47,7 @@ def find(srv, status, campus="001", n=1, _used=set()):
 def op_body(matricula, command="capture", payload=None, expected="ENROLLED", username="operador", seq=1):
     return {"op_id": str(ULID()), "station_id": "EST-001-01", "seq": seq, "command": command,
             "matricula": matricula, "expected_status": expected, "payload": payload or {}, "blob_sha256s": [],
-            "username": username, "created_at": "2026-11-21T10:00:00+00:00"}
+            "username": username, "created_at": datetime.now(timezone.utc).isoformat()}
 
 
 def upload(api, n=2):
@@ -129,6 +130,10 @@ def test_delegation_needs_a_station_bound_token(srv):
         srv.api("supervisor").sync_command(body)
     assert err.value.status == 403 and err.value.code == "forbidden_delegation"
     bound = srv.api("supervisor", "EST-001-01")
+    with pytest.raises(ApiError) as err:  # the operator never signed in at EST-001-01
+        bound.sync_command(body)
+    assert err.value.status == 403 and err.value.code == "forbidden_delegation"
+    srv.api("operador", "EST-001-01")
     answer = bound.sync_command(body)
     assert answer["outcome"] == "accepted"
     # the author's own role and planteles apply: an operator cannot validate, even via a supervisor's session

@@ -88,6 +88,8 @@ def real_server(tmp_path_factory):
     flag = folder / "kill-after-commit"
     process = ServerProcess(url, free_port(), "--kill-after-commit", str(flag)).start()
     srv.base = process.base
+    for i in (1, 2, 3):
+        srv.api("operador", f"EST-001-{i:02d}")  # the operator signed in at each station (who-acted rule)
     _SERVER.clear()
     _SERVER.update(srv=srv, process=process, flag=flag)
     yield srv
