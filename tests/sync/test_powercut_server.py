@@ -46,8 +46,8 @@ def push_until_cut(url: str, synchronous: str, tmp_path: Path, acknowledged_targ
     server.start()
     try:
         session = requests.Session()
-        token = session.post(f"{server.base}/auth/login", json={"username": "operador", "password": PASSWORD,
-                                                                "station_id": "EST-001-01"}).json()["token"]
+        token = session.post(f"{server.base}/auth/login",  # own commands: no station binding needed
+                             json={"username": "operador", "password": PASSWORD}).json()["token"]
         session.headers["Authorization"] = f"Bearer {token}"
         shas = {}
         for kind in ("photo", "signature"):
