@@ -3,15 +3,15 @@
 - ``POST /blobs/missing``, ``PUT|GET /blobs/{sha256}``: content-addressed
   biometrics; ``PUT`` re-hashes (422 ``blob_hash_mismatch``) and is idempotent.
 - ``POST /sync/commands`` (``Idempotency-Key``): one station command in ONE
-  database transaction through :func:`apply_student_command` (the shared
-  transition table); the answer is stored in ``sync_operations`` and
-  replayed for a repeated key; the same key with another body → 422
-  ``idempotency_key_reused``.
+  database transaction through :func:`apply_locked` (the shared
+  transition table), numbered last by :func:`stamp_command`; the answer is
+  stored in ``sync_operations`` and replayed for a repeated key; the same
+  key with another body → 422 ``idempotency_key_reused``.
 - ``GET /sync/changes?since=&limit=&campus=``: records ordered by
   ``change_seq``. Change numbers are taken from the ``counters`` row, locked
-  until commit, so they become visible in increasing order; the feed only
-  returns rows up to the counter value it read first, so a row committed
-  "late" can never be skipped.
+  until commit (taken last, see :mod:`server.sync.stamping`), so they become
+  visible in increasing order; the feed only returns rows up to the counter
+  value it read first, so a row committed "late" can never be skipped.
 """
 from __future__ import annotations
 
@@ -37,8 +37,9 @@ from server.db.models import Counter, Station, StudentRow, Token, User
 from server.errors import ApiError
 from server.settings import ServerSettings
 from server.station_proof import verify_offline_attestation
-from server.services.students import apply_student_command, lock_student, student_from_row, utcnow
+from server.services.students import apply_locked, lock_student, student_from_row, utcnow
 from server.sync.models import SyncBlob, SyncOperation
+from server.sync.stamping import stamp_command
 
 router = APIRouter(tags=["sync"])
 
@@ -308,20 +309,27 @@ def sync_command(body: SyncCommandRequest, request: Request, principal: Principa
             refusal = Refusal("command_not_allowed_here",
                               f"«{body.command.label}» se realiza en línea con {OTHER_ENDPOINT[body.command]}.",
                               "command")
+        changed = None
         if refusal is None:
             payload = {**body.payload, "op_id": body.op_id, "station_seq": body.seq}
-            result = apply_student_command(session, matricula, body.command, actor, payload,
-                                           expected_status=body.expected_status, sender=principal.username)
-            if isinstance(result, Refusal):
-                refusal = result
+            outcome = apply_locked(session, row, matricula, body.command, actor, payload, utcnow(),
+                                   expected_status=body.expected_status, sender=principal.username)
+            if isinstance(outcome, Refusal):
+                refusal = outcome
+            else:
+                changed = outcome
         if refusal is not None:
             status, answer = refused(refusal, record_dict(row))
         else:
+            student, row, event = changed
             status, answer = 200, {"op_id": body.op_id, "outcome": "accepted",
-                                   "student": {**result.to_dict(), "change_seq": result.extra["change_seq"]}}
-        session.add(SyncOperation(op_id=body.op_id, station_id=body.station_id, seq=body.seq,
-                                  username=body.username, matricula=matricula, command=body.command.value,
-                                  body_sha256=digest, status_code=status, response=answer, created_at=utcnow()))
+                                   "student": {**student.to_dict(), "change_seq": None}}
+        op = SyncOperation(op_id=body.op_id, station_id=body.station_id, seq=body.seq, username=body.username,
+                           matricula=matricula, command=body.command.value, body_sha256=digest,
+                           status_code=status, response=answer, created_at=utcnow())
+        session.add(op)
+        if changed is not None:
+            stamp_command(session, row, event, op)  # last: the counter lock is held only for the commit
         return status, answer
 
     status, answer = transaction(request, work, retry_integrity=True)
