@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from station.domain import Command, Role
 from station.domain.transitions import transitions_for
+from ui.domain_labels import domain_text
 from ui.style import app_icon
 from ui.widgets.controls import button, repolish
 from ui.workers import BUSY
@@ -200,7 +201,7 @@ class MainWindow(QMainWindow):
         session = self.services.session
         if session is not None:
             self.user_label.setText(self.tr("Usuario: {0} ({1})").format(session.display_name,
-                                                                          self.tr(session.actor.role.label)))
+                                                                          domain_text(session.actor.role.label)))
         self.campus_label.setText(self.tr("Plantel: {0}").format(self.services.campus_label()))
 
     def refresh_status(self) -> None:

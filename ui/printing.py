@@ -143,6 +143,7 @@ class CredentialPrinter:
         self.parent = parent
         self.interactive = not (os.environ.get(NO_OPEN_ENV) or os.environ.get("QT_QPA_PLATFORM") == "offscreen")
         self.last_dialog = None
+        self.printer = None
 
     def print_credential(self, services, matricula: str, message, done: Callable) -> None:
         """Run the generation on a worker, then the preview; ``done(path, student)`` on success.
@@ -175,6 +176,7 @@ class CredentialPrinter:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         configure_printer(printer, pdf_path)
         dialog = QPrintPreviewDialog(printer, self.parent)
+        self.printer = printer  # the dialog does not own it: keep it alive as long as the dialog
         dialog.setWindowTitle(_t("Imprimir credencial temporal"))
         dialog.paintRequested.connect(lambda p: paint_pdf(p, pdf_path))
         widget = dialog.findChild(QPrintPreviewWidget)

@@ -89,7 +89,11 @@ def app_icon():
 
 
 def apply_style(app) -> None:
-    """Install the stylesheet, the Fusion style and the icon on a ``QApplication``."""
+    """Install the stylesheet, the Fusion style, the icon and the Spanish
+    translations (:func:`ui.i18n.install_translations`) on a ``QApplication``."""
+    from ui.i18n import install_translations
+
+    install_translations(app)
     app.setStyle("Fusion")
     app.setStyleSheet(STYLESHEET)
     app.setWindowIcon(app_icon())

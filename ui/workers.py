@@ -93,7 +93,13 @@ def _default_error(exc: BaseException) -> None:
 
 
 def error_text(exc: BaseException) -> str:
-    """The Spanish message of an exception from station/ (never a traceback)."""
+    """The Spanish message of an exception from station/ (never a traceback); database
+    and OS errors are said as what the operator can do (:func:`ui.errors.operator_message`)."""
+    from ui.errors import operator_message
+
+    advice = operator_message(exc)
+    if advice:
+        return advice
     message = getattr(exc, "message", None)
     if isinstance(message, str) and message:
         return message

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from station.domain import Command, Status
+from ui.domain_labels import domain_text
 from ui.printing import CredentialPrinter
 from ui.screens.base import DeskScreen
 from ui.widgets.controls import button, set_shortcut
@@ -244,7 +245,7 @@ class CaptureScreen(DeskScreen):
             self._update_print()
             self.message.ok(self.tr("Los biométricos de {0} se guardaron (estatus «{1}»). Imprima la credencial "
                                     "temporal ({2}) o escanee la siguiente matrícula.")
-                            .format(student.matricula, self.tr(student.status.label), KEY_PRINT))
+                            .format(student.matricula, domain_text(student.status.label), KEY_PRINT))
             self.changed.emit()
             self.action_done()
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QHeaderView, QLabel, QTa
 from station.domain import Command
 
 from ui.dates import format_datetime
+from ui.domain_labels import domain_text
 from ui.screens.base import DeskScreen
 from ui.widgets.controls import card
 from ui.widgets.images import ImageBox
@@ -91,9 +92,10 @@ class ConsultScreen(DeskScreen):
         self.delivery.set_bytes(delivery, self.tr(self.NO_DELIVERY))
         self.history.setRowCount(len(events))
         for r, e in enumerate(events):
-            status = f"{e.from_status.label if e.from_status else '—'} → {e.to_status.label if e.to_status else '—'}"
+            status = (f"{domain_text(e.from_status.label) if e.from_status else '—'} → "
+                      f"{domain_text(e.to_status.label) if e.to_status else '—'}")
             try:
-                action = self.tr(Command(e.command).label)
+                action = domain_text(Command(e.command).label)
             except ValueError:
                 action = e.command
             for c, value in enumerate((format_datetime(e.at), action, status, e.username, e.comment)):

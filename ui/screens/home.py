@@ -8,9 +8,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QHeaderView, QTableWidget, QTableWidgetItem
 
 from station.domain import REPORT_ORDER
+from ui.domain_labels import domain_text
+from ui.screens.base import Screen
 from ui.style import STATUS_COLORS
 from ui.widgets.chart import BarChart
-from ui.screens.base import Screen
 from ui.widgets.controls import button, card
 
 
@@ -29,7 +30,7 @@ class HomeScreen(Screen):
         self.body.addWidget(chart_card)
 
         table_card, table_layout = card(self.tr("Reporte de estatus por Plantel"))
-        headers = ["#", self.tr("Plantel"), self.tr("Alumnos")] + [self.tr(s.label) for s in REPORT_ORDER]
+        headers = ["#", self.tr("Plantel"), self.tr("Alumnos")] + [domain_text(s.label) for s in REPORT_ORDER]
         self.table = QTableWidget(0, len(headers))
         self.table.setHorizontalHeaderLabels(headers)
         self.table.verticalHeader().hide()
@@ -90,7 +91,7 @@ class HomeScreen(Screen):
         for r in range(len(rows)):
             self.table.setRowHeight(r, 34)
         totals = report.totals
-        self.chart.set_data([(self.tr(s.label), totals.counts[s], STATUS_COLORS[s.value]) for s in REPORT_ORDER])
+        self.chart.set_data([(domain_text(s.label), totals.counts[s], STATUS_COLORS[s.value]) for s in REPORT_ORDER])
 
     def _ask_save_path(self, title: str, suggested: str, file_filter: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), file_filter)

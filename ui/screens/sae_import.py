@@ -7,6 +7,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem
 
+from ui.domain_labels import domain_text
 from ui.screens.base import DeskScreen
 from ui.widgets.controls import button, card, repolish
 
@@ -145,7 +146,7 @@ class SaeImportScreen(DeskScreen):
         def done(student) -> None:
             verb = self.tr("importado") if action == "import" else self.tr("actualizado")
             self.message.ok(self.tr("Alumno {0} {1}: {2} (estatus «{3}»). Ya puede tomar sus biométricos.")
-                            .format(student.matricula, verb, student.full_name, self.tr(student.status.label)))
+                            .format(student.matricula, verb, student.full_name, domain_text(student.status.label)))
             self.import_button.hide()
             self.update_button.hide()
             self.explain.setObjectName("ok")

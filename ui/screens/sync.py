@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
 
 from station.domain import Role
 from ui.dates import format_datetime
+from ui.domain_labels import domain_text
 from ui.screens.base import Screen
 from ui.widgets.controls import button, card
 
@@ -125,7 +126,7 @@ class SyncScreen(Screen):
         self.incidencias = list(items)
         self.table.setRowCount(len(self.incidencias))
         for r, inc in enumerate(self.incidencias):
-            values = (format_datetime(inc.created_at), inc.matricula, inc.student_name, self.tr(inc.command_label),
+            values = (format_datetime(inc.created_at), inc.matricula, inc.student_name, domain_text(inc.command_label),
                       inc.username, inc.reason)
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)

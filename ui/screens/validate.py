@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from station.domain import Command
+from ui.domain_labels import domain_text
 from ui.screens.base import Screen
 from ui.widgets.controls import button, card, mark_invalid, set_shortcut
 from ui.widgets.date_field import DateField
@@ -229,7 +230,7 @@ class ValidateScreen(Screen):
         self.table.setRowCount(len(rows))
         for r, s in enumerate(rows):
             for c, (name, _) in enumerate(COLUMNS):
-                value = self.tr(s.status.label) if name == "status" else getattr(s, name)
+                value = domain_text(s.status.label) if name == "status" else getattr(s, name)
                 self.table.setItem(r, c, QTableWidgetItem(value))
         pending = (self.tr("1 alumno pendiente") if total == 1 else
                    self.tr("{0} alumnos pendientes").format(total))

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
 from station.domain import Status, Student
 from ui.dates import format_date, format_datetime
+from ui.domain_labels import domain_text
 from ui.style import STATUS_COLORS
 from ui.widgets.controls import tr
 
@@ -27,7 +28,7 @@ class StatusTag(QLabel):
         if status is None:
             self.hide()
             return
-        self.setText(tr(status.label, "Status"))
+        self.setText(domain_text(status.label))
         self.setStyleSheet(f"background: {STATUS_COLORS[status.value]};")
         self.show()
 
@@ -60,7 +61,7 @@ def field_text(student: Student, name: str) -> str:
     """The display text of one field (dates in Spanish, status label, Sí/No)."""
     value = getattr(student, name)
     if name == "status":
-        return tr(value.label, "Status")
+        return domain_text(value.label)
     if name == "campus_name":
         return f"{student.campus_name} ({student.campus_code})" if student.campus_code else student.campus_name
     if name.endswith("_at"):

@@ -1,0 +1,1651 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="es_ES">
+<context>
+    <name></name>
+    <message>
+        <source>Atajo: {0}</source>
+        <translation>Atajo: {0}</translation>
+    </message>
+    <message>
+        <source>dd/mm/aaaa</source>
+        <translation>dd/mm/aaaa</translation>
+    </message>
+    <message>
+        <source>Escriba la fecha completa como dd/mm/aaaa, por ejemplo 01/08/2027.</source>
+        <translation>Escriba la fecha completa como dd/mm/aaaa, por ejemplo 01/08/2027.</translation>
+    </message>
+    <message>
+        <source>«{0}» no es una fecha que exista; escríbala como dd/mm/aaaa.</source>
+        <translation>«{0}» no es una fecha que exista; escríbala como dd/mm/aaaa.</translation>
+    </message>
+    <message>
+        <source>Matrícula:</source>
+        <translation>Matrícula:</translation>
+    </message>
+    <message>
+        <source>Buscar</source>
+        <translation>Buscar</translation>
+    </message>
+    <message>
+        <source>Escriba o escanee la matrícula</source>
+        <translation>Escriba o escanee la matrícula</translation>
+    </message>
+    <message>
+        <source>{0}, p. ej. {1}</source>
+        <translation>{0}, p. ej. {1}</translation>
+    </message>
+    <message>
+        <source>Sin fecha.</source>
+        <extracomment>(field, label) of «Datos del alumno» (manual §8). Every field of «Consultar alumno» (manual §13), in its order.</extracomment>
+        <translation>Sin fecha.</translation>
+    </message>
+    <message>
+        <source>Sí</source>
+        <translation>Sí</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>No</translation>
+    </message>
+</context>
+<context>
+    <name>BarChart</name>
+    <message>
+        <source>Sin datos</source>
+        <translation>Sin datos</translation>
+    </message>
+</context>
+<context>
+    <name>CameraPage</name>
+    <message>
+        <source>Cámara</source>
+        <translation>Cámara</translation>
+    </message>
+    <message>
+        <source>Elija la cámara web del mostrador y revise que la imagen se vea bien.</source>
+        <translation>Elija la cámara web del mostrador y revise que la imagen se vea bien.</translation>
+    </message>
+    <message>
+        <source>Buscar cámaras</source>
+        <translation>Buscar cámaras</translation>
+    </message>
+    <message>
+        <source>Guardar esta cámara aunque ahora no muestre imagen</source>
+        <translation>Guardar esta cámara aunque ahora no muestre imagen</translation>
+    </message>
+    <message>
+        <source>Cámara:</source>
+        <translation>Cámara:</translation>
+    </message>
+    <message>
+        <source>Buscando cámaras…</source>
+        <translation>Buscando cámaras…</translation>
+    </message>
+    <message>
+        <source>no disponible</source>
+        <translation>no disponible</translation>
+    </message>
+    <message>
+        <source>Foto de demostración (sin cámara)</source>
+        <translation>Foto de demostración (sin cámara)</translation>
+    </message>
+    <message>
+        <source>No se pudieron listar las cámaras: {0}</source>
+        <translation>No se pudieron listar las cámaras: {0}</translation>
+    </message>
+    <message>
+        <source>No se encontró ninguna cámara conectada. Conéctela y pulse «Buscar cámaras», o use la foto de demostración.</source>
+        <translation>No se encontró ninguna cámara conectada. Conéctela y pulse «Buscar cámaras», o use la foto de demostración.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cámaras encontradas: %n</source>
+        <translation>
+            <numerusform>Cámaras encontradas: %n</numerusform>
+            <numerusform>Cámaras encontradas: %n</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Abriendo «{0}»…</source>
+        <translation>Abriendo «{0}»…</translation>
+    </message>
+    <message>
+        <source>La cámara muestra imagen. Revise el enfoque y la luz.</source>
+        <translation>La cámara muestra imagen. Revise el enfoque y la luz.</translation>
+    </message>
+</context>
+<context>
+    <name>CampusPage</name>
+    <message>
+        <source>Plantel</source>
+        <translation>Plantel</translation>
+    </message>
+    <message>
+        <source>Marque el plantel (o los planteles) que atiende esta estación.</source>
+        <translation>Marque el plantel (o los planteles) que atiende esta estación.</translation>
+    </message>
+    <message>
+        <source>El servidor no tiene planteles dados de alta; pida a la Dirección Estatal que los registre.</source>
+        <translation>El servidor no tiene planteles dados de alta; pida a la Dirección Estatal que los registre.</translation>
+    </message>
+    <message>
+        <source>Planteles elegidos: {0}</source>
+        <translation>Planteles elegidos: {0}</translation>
+    </message>
+    <message>
+        <source>Marque al menos un plantel.</source>
+        <translation>Marque al menos un plantel.</translation>
+    </message>
+</context>
+<context>
+    <name>CaptureScreen</name>
+    <message>
+        <source>Toma de biométricos</source>
+        <extracomment>One key per step, in the order of the desk&apos;s flow (shown on the buttons).</extracomment>
+        <translation>Toma de biométricos</translation>
+    </message>
+    <message>
+        <source>Tome y recorte la foto y capture la firma del alumno (estatus Enrolado, Capturado, Aplazado o Retoma).</source>
+        <translation>Tome y recorte la foto y capture la firma del alumno (estatus Enrolado, Capturado, Aplazado o Retoma).</translation>
+    </message>
+    <message>
+        <source>Datos del alumno</source>
+        <translation>Datos del alumno</translation>
+    </message>
+    <message>
+        <source>Obtener fotografía</source>
+        <extracomment>The deferral / rejection comment the operator must fix (manual §10–11).</extracomment>
+        <translation>Obtener fotografía</translation>
+    </message>
+    <message>
+        <source>Obtener firma</source>
+        <translation>Obtener firma</translation>
+    </message>
+    <message>
+        <source>Busque al alumno por su matrícula para comenzar.</source>
+        <translation>Busque al alumno por su matrícula para comenzar.</translation>
+    </message>
+    <message>
+        <source>Toma de fotografía</source>
+        <translation>Toma de fotografía</translation>
+    </message>
+    <message>
+        <source>Toma de firma</source>
+        <translation>Toma de firma</translation>
+    </message>
+    <message>
+        <source>Guardar</source>
+        <translation>Guardar</translation>
+    </message>
+    <message>
+        <source>Imprimir credencial temporal</source>
+        <translation>Imprimir credencial temporal</translation>
+    </message>
+    <message>
+        <source>Comentario de la validación: {0}</source>
+        <translation>Comentario de la validación: {0}</translation>
+    </message>
+    <message>
+        <source>Fotografía lista. Ahora capture la firma ({0}).</source>
+        <translation>Fotografía lista. Ahora capture la firma ({0}).</translation>
+    </message>
+    <message>
+        <source>Firma lista.</source>
+        <translation>Firma lista.</translation>
+    </message>
+    <message>
+        <source>Fotografía y firma listas: presione «Guardar» ({0}).</source>
+        <translation>Fotografía y firma listas: presione «Guardar» ({0}).</translation>
+    </message>
+    <message>
+        <source>Los biométricos de {0} se guardaron (estatus «{1}»). Imprima la credencial temporal ({2}) o escanee la siguiente matrícula.</source>
+        <translation>Los biométricos de {0} se guardaron (estatus «{1}»). Imprima la credencial temporal ({2}) o escanee la siguiente matrícula.</translation>
+    </message>
+    <message>
+        <source>Guardando biométricos…</source>
+        <translation>Guardando biométricos…</translation>
+    </message>
+</context>
+<context>
+    <name>ConsultScreen</name>
+    <message>
+        <source>No se ha capturado evidencia de entrega al alumno.</source>
+        <translation>No se ha capturado evidencia de entrega al alumno.</translation>
+    </message>
+    <message>
+        <source>Consultar alumno</source>
+        <translation>Consultar alumno</translation>
+    </message>
+    <message>
+        <source>Permite ver la información completa de un alumno, de cualquier plantel.</source>
+        <translation>Permite ver la información completa de un alumno, de cualquier plantel.</translation>
+    </message>
+    <message>
+        <source>Datos del alumno en Base de Datos</source>
+        <translation>Datos del alumno en Base de Datos</translation>
+    </message>
+    <message>
+        <source>Biométricos</source>
+        <translation>Biométricos</translation>
+    </message>
+    <message>
+        <source>Sin fotografía</source>
+        <translation>Sin fotografía</translation>
+    </message>
+    <message>
+        <source>Sin firma</source>
+        <translation>Sin firma</translation>
+    </message>
+    <message>
+        <source>Fotografía:</source>
+        <translation>Fotografía:</translation>
+    </message>
+    <message>
+        <source>Firma:</source>
+        <translation>Firma:</translation>
+    </message>
+    <message>
+        <source>Firma de entregado al alumno:</source>
+        <translation>Firma de entregado al alumno:</translation>
+    </message>
+    <message>
+        <source>Historial en esta estación</source>
+        <translation>Historial en esta estación</translation>
+    </message>
+    <message>
+        <source>Fecha</source>
+        <translation>Fecha</translation>
+    </message>
+    <message>
+        <source>Acción</source>
+        <translation>Acción</translation>
+    </message>
+    <message>
+        <source>Estatus</source>
+        <translation>Estatus</translation>
+    </message>
+    <message>
+        <source>Usuario</source>
+        <translation>Usuario</translation>
+    </message>
+    <message>
+        <source>Comentario</source>
+        <translation>Comentario</translation>
+    </message>
+</context>
+<context>
+    <name>DeliverScreen</name>
+    <message>
+        <source>El alumno no devolvió la credencial temporal: la entrega debe tramitarse y pagarse como reposición.</source>
+        <translation>El alumno no devolvió la credencial temporal: la entrega debe tramitarse y pagarse como reposición.</translation>
+    </message>
+    <message>
+        <source>Entregar credencial</source>
+        <translation>Entregar credencial</translation>
+    </message>
+    <message>
+        <source>Recabe la firma de entrega del alumno. A cambio de la credencial definitiva solicite la credencial temporal.</source>
+        <translation>Recabe la firma de entrega del alumno. A cambio de la credencial definitiva solicite la credencial temporal.</translation>
+    </message>
+    <message>
+        <source>Datos del alumno</source>
+        <translation>Datos del alumno</translation>
+    </message>
+    <message>
+        <source>Firma de entrega</source>
+        <translation>Firma de entrega</translation>
+    </message>
+    <message>
+        <source>¿El alumno entregó su credencial temporal?</source>
+        <translation>¿El alumno entregó su credencial temporal?</translation>
+    </message>
+    <message>
+        <source>Sí, la devolvió</source>
+        <translation>Sí, la devolvió</translation>
+    </message>
+    <message>
+        <source>No la devolvió</source>
+        <translation>No la devolvió</translation>
+    </message>
+    <message>
+        <source>Guardar</source>
+        <translation>Guardar</translation>
+    </message>
+    <message>
+        <source>Credencial entregada a {0}.</source>
+        <translation>Credencial entregada a {0}.</translation>
+    </message>
+    <message>
+        <source>Guardando entrega…</source>
+        <translation>Guardando entrega…</translation>
+    </message>
+</context>
+<context>
+    <name>DeskScreen</name>
+    <message>
+        <source>Buscando alumno…</source>
+        <translation>Buscando alumno…</translation>
+    </message>
+    <message>
+        <source>Buscando credencial…</source>
+        <translation>Buscando credencial…</translation>
+    </message>
+    <message>
+        <source>Consultando el SAE…</source>
+        <translation>Consultando el SAE…</translation>
+    </message>
+</context>
+<context>
+    <name>Domain</name>
+    <message>
+        <source>Enrolado</source>
+        <extracomment>Context of every domain label in the .ts file.</extracomment>
+        <translation>Enrolado</translation>
+    </message>
+    <message>
+        <source>Capturado</source>
+        <translation>Capturado</translation>
+    </message>
+    <message>
+        <source>Validado</source>
+        <translation>Validado</translation>
+    </message>
+    <message>
+        <source>Aplazado</source>
+        <translation>Aplazado</translation>
+    </message>
+    <message>
+        <source>Solicitado</source>
+        <translation>Solicitado</translation>
+    </message>
+    <message>
+        <source>Imprimiendo</source>
+        <translation>Imprimiendo</translation>
+    </message>
+    <message>
+        <source>Recibido</source>
+        <translation>Recibido</translation>
+    </message>
+    <message>
+        <source>Rechazado</source>
+        <translation>Rechazado</translation>
+    </message>
+    <message>
+        <source>Retoma</source>
+        <translation>Retoma</translation>
+    </message>
+    <message>
+        <source>Entregado</source>
+        <translation>Entregado</translation>
+    </message>
+    <message>
+        <source>Importar desde SAE</source>
+        <translation>Importar desde SAE</translation>
+    </message>
+    <message>
+        <source>Actualizar desde SAE</source>
+        <translation>Actualizar desde SAE</translation>
+    </message>
+    <message>
+        <source>Toma de biométricos</source>
+        <translation>Toma de biométricos</translation>
+    </message>
+    <message>
+        <source>Imprimir credencial temporal</source>
+        <translation>Imprimir credencial temporal</translation>
+    </message>
+    <message>
+        <source>Validar (Validado)</source>
+        <translation>Validar (Validado)</translation>
+    </message>
+    <message>
+        <source>Validar (Aplazado)</source>
+        <translation>Validar (Aplazado)</translation>
+    </message>
+    <message>
+        <source>Crear orden de impresión</source>
+        <translation>Crear orden de impresión</translation>
+    </message>
+    <message>
+        <source>Iniciar impresión</source>
+        <translation>Iniciar impresión</translation>
+    </message>
+    <message>
+        <source>Recibir credenciales</source>
+        <translation>Recibir credenciales</translation>
+    </message>
+    <message>
+        <source>Rechazar (reimpresión)</source>
+        <translation>Rechazar (reimpresión)</translation>
+    </message>
+    <message>
+        <source>Rechazar (requiere retoma)</source>
+        <translation>Rechazar (requiere retoma)</translation>
+    </message>
+    <message>
+        <source>Entregar credencial</source>
+        <translation>Entregar credencial</translation>
+    </message>
+    <message>
+        <source>Capturista</source>
+        <translation>Capturista</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>Dirección Estatal</source>
+        <translation>Dirección Estatal</translation>
+    </message>
+    <message>
+        <source>Administrador</source>
+        <translation>Administrador</translation>
+    </message>
+</context>
+<context>
+    <name>HomeScreen</name>
+    <message>
+        <source>Reporte de estatus por Plantel</source>
+        <translation>Reporte de estatus por Plantel</translation>
+    </message>
+    <message>
+        <source>Cuántos alumnos hay en cada estatus del proceso de credencialización. Haga doble clic en el nombre del plantel para descargar su lista de alumnos en Excel.</source>
+        <translation>Cuántos alumnos hay en cada estatus del proceso de credencialización. Haga doble clic en el nombre del plantel para descargar su lista de alumnos en Excel.</translation>
+    </message>
+    <message>
+        <source>Alumnos por estatus</source>
+        <translation>Alumnos por estatus</translation>
+    </message>
+    <message>
+        <source>Plantel</source>
+        <translation>Plantel</translation>
+    </message>
+    <message>
+        <source>Alumnos</source>
+        <translation>Alumnos</translation>
+    </message>
+    <message>
+        <source>Actualizar</source>
+        <translation>Actualizar</translation>
+    </message>
+    <message>
+        <source>Lista de alumnos (Excel)</source>
+        <translation>Lista de alumnos (Excel)</translation>
+    </message>
+    <message>
+        <source>Descargar a PDF</source>
+        <translation>Descargar a PDF</translation>
+    </message>
+    <message>
+        <source>Descargar a Excel</source>
+        <translation>Descargar a Excel</translation>
+    </message>
+    <message>
+        <source>Calculando el reporte…</source>
+        <extracomment>Asks where to save; tests replace it. (title, suggested name, filter) → path or &quot;&quot;.</extracomment>
+        <translation>Calculando el reporte…</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>Doble clic: lista de alumnos de {0} en Excel</source>
+        <translation>Doble clic: lista de alumnos de {0} en Excel</translation>
+    </message>
+    <message>
+        <source>Documento PDF (*.pdf)</source>
+        <translation>Documento PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Libro de Excel (*.xlsx)</source>
+        <translation>Libro de Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Guardar reporte de estatus</source>
+        <translation>Guardar reporte de estatus</translation>
+    </message>
+    <message>
+        <source>Reporte guardado en {0}.</source>
+        <translation>Reporte guardado en {0}.</translation>
+    </message>
+    <message>
+        <source>Generando el reporte…</source>
+        <translation>Generando el reporte…</translation>
+    </message>
+    <message>
+        <source>No hay planteles en el reporte.</source>
+        <translation>No hay planteles en el reporte.</translation>
+    </message>
+    <message>
+        <source>Guardar lista de alumnos</source>
+        <translation>Guardar lista de alumnos</translation>
+    </message>
+    <message>
+        <source>Lista de alumnos guardada en {0}.</source>
+        <translation>Lista de alumnos guardada en {0}.</translation>
+    </message>
+    <message>
+        <source>Generando la lista de alumnos…</source>
+        <translation>Generando la lista de alumnos…</translation>
+    </message>
+</context>
+<context>
+    <name>LoginWindow</name>
+    <message>
+        <source>Credencialización — Iniciar sesión</source>
+        <translation>Credencialización — Iniciar sesión</translation>
+    </message>
+    <message>
+        <source>Credencialización</source>
+        <translation>Credencialización</translation>
+    </message>
+    <message>
+        <source>Estación de credencialización de alumnos</source>
+        <translation>Estación de credencialización de alumnos</translation>
+    </message>
+    <message>
+        <source>Iniciar sesión</source>
+        <translation>Iniciar sesión</translation>
+    </message>
+    <message>
+        <source>&amp;Usuario</source>
+        <translation>&amp;Usuario</translation>
+    </message>
+    <message>
+        <source>Usuario o correo electrónico</source>
+        <translation>Usuario o correo electrónico</translation>
+    </message>
+    <message>
+        <source>&amp;Contraseña</source>
+        <translation>&amp;Contraseña</translation>
+    </message>
+    <message>
+        <source>Contraseña</source>
+        <translation>Contraseña</translation>
+    </message>
+    <message>
+        <source>Preparando la estación…</source>
+        <translation>Preparando la estación…</translation>
+    </message>
+    <message>
+        <source>Servidor central: {0}</source>
+        <translation>Servidor central: {0}</translation>
+    </message>
+    <message>
+        <source>Sin servidor central configurado.</source>
+        <translation>Sin servidor central configurado.</translation>
+    </message>
+    <message>
+        <source>Escriba su usuario.</source>
+        <translation>Escriba su usuario.</translation>
+    </message>
+    <message>
+        <source>Escriba su contraseña.</source>
+        <translation>Escriba su contraseña.</translation>
+    </message>
+    <message>
+        <source>Iniciando sesión…</source>
+        <translation>Iniciando sesión…</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Credencialización</source>
+        <extracomment>Smallest window: fits 1366×768 at 150 % scaling (910×512 logical) minus a taskbar.</extracomment>
+        <translation>Credencialización</translation>
+    </message>
+    <message>
+        <source>Cerrar sesión</source>
+        <translation>Cerrar sesión</translation>
+    </message>
+    <message>
+        <source>Ctrl+{0}</source>
+        <translation>Ctrl+{0}</translation>
+    </message>
+    <message>
+        <source>Usuario: {0} ({1})</source>
+        <translation>Usuario: {0} ({1})</translation>
+    </message>
+    <message>
+        <source>Plantel: {0}</source>
+        <translation>Plantel: {0}</translation>
+    </message>
+    <message>
+        <source>● En línea</source>
+        <translation>● En línea</translation>
+    </message>
+    <message>
+        <source>● Sin conexión</source>
+        <translation>● Sin conexión</translation>
+    </message>
+    <message>
+        <source>Pendientes de enviar: {0}</source>
+        <translation>Pendientes de enviar: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>PadPage</name>
+    <message>
+        <source>Pad de firma</source>
+        <extracomment>Pad kinds offered, in order (names of :data:`drivers.signature.PAD_KINDS`).</extracomment>
+        <translation>Pad de firma</translation>
+    </message>
+    <message>
+        <source>Elija el pad de firma, firme en él y pulse «Capturar firma» para probarlo.</source>
+        <translation>Elija el pad de firma, firme en él y pulse «Capturar firma» para probarlo.</translation>
+    </message>
+    <message>
+        <source>Pad Topaz USB (directo)</source>
+        <translation>Pad Topaz USB (directo)</translation>
+    </message>
+    <message>
+        <source>Pad Topaz vía SigWeb</source>
+        <translation>Pad Topaz vía SigWeb</translation>
+    </message>
+    <message>
+        <source>Pad en pantalla (mouse, táctil o lápiz)</source>
+        <translation>Pad en pantalla (mouse, táctil o lápiz)</translation>
+    </message>
+    <message>
+        <source>Pad virtual (demostración)</source>
+        <translation>Pad virtual (demostración)</translation>
+    </message>
+    <message>
+        <source>Guardar este pad sin firma de prueba (el pad no está conectado ahora)</source>
+        <translation>Guardar este pad sin firma de prueba (el pad no está conectado ahora)</translation>
+    </message>
+    <message>
+        <source>Pad:</source>
+        <translation>Pad:</translation>
+    </message>
+    <message>
+        <source>Conectando con el pad…</source>
+        <translation>Conectando con el pad…</translation>
+    </message>
+    <message>
+        <source>No se pudo abrir el pad: {0}</source>
+        <translation>No se pudo abrir el pad: {0}</translation>
+    </message>
+    <message>
+        <source>Firme en el pad y pulse «Capturar firma».</source>
+        <translation>Firme en el pad y pulse «Capturar firma».</translation>
+    </message>
+    <message>
+        <source>Conecte el pad (se detecta solo) y firme, elija otro pad, o marque la casilla para guardarlo sin probar.</source>
+        <translation>Conecte el pad (se detecta solo) y firme, elija otro pad, o marque la casilla para guardarlo sin probar.</translation>
+    </message>
+    <message>
+        <source>Firma de prueba capturada ({0} trazos). El pad funciona.</source>
+        <translation>Firma de prueba capturada ({0} trazos). El pad funciona.</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoCaptureWidget</name>
+    <message>
+        <source>Tomar foto</source>
+        <translation>Tomar foto</translation>
+    </message>
+    <message>
+        <source>Volver a tomar</source>
+        <translation>Volver a tomar</translation>
+    </message>
+    <message>
+        <source>Capturar foto</source>
+        <translation>Capturar foto</translation>
+    </message>
+    <message>
+        <source>Zoom</source>
+        <translation>Zoom</translation>
+    </message>
+    <message>
+        <source>Acerque o aleje el recorte; arrastre la foto para moverla.</source>
+        <translation>Acerque o aleje el recorte; arrastre la foto para moverla.</translation>
+    </message>
+    <message>
+        <source>La foto no pasó todas las revisiones. Motivo para aceptarla:</source>
+        <translation>La foto no pasó todas las revisiones. Motivo para aceptarla:</translation>
+    </message>
+    <message numerus="yes">
+        <source>Escriba el motivo (mínimo %n caracteres); quedará en la bitácora.</source>
+        <translation>
+            <numerusform>Escriba el motivo (mínimo %n caracteres); quedará en la bitácora.</numerusform>
+            <numerusform>Escriba el motivo (mínimo %n caracteres); quedará en la bitácora.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Revisión de la foto</source>
+        <translation>Revisión de la foto</translation>
+    </message>
+    <message>
+        <source>Revisando la foto…</source>
+        <translation>Revisando la foto…</translation>
+    </message>
+    <message>
+        <source>Foto guardada.</source>
+        <translation>Foto guardada.</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewView</name>
+    <message>
+        <source>Sin imagen de la cámara</source>
+        <translation>Sin imagen de la cámara</translation>
+    </message>
+</context>
+<context>
+    <name>PrintTemporaryScreen</name>
+    <message>
+        <source>Imprimir credencial temporal</source>
+        <translation>Imprimir credencial temporal</translation>
+    </message>
+    <message>
+        <source>Revise los datos y biométricos del alumno e imprima su credencial temporal.</source>
+        <translation>Revise los datos y biométricos del alumno e imprima su credencial temporal.</translation>
+    </message>
+    <message>
+        <source>Revisión de captura de biométricos</source>
+        <translation>Revisión de captura de biométricos</translation>
+    </message>
+    <message>
+        <source>Regresar a toma de biométricos</source>
+        <translation>Regresar a toma de biométricos</translation>
+    </message>
+    <message>
+        <source>El alumno no tiene fotografía y firma capturadas; primero realice la toma de biométricos.</source>
+        <translation>El alumno no tiene fotografía y firma capturadas; primero realice la toma de biométricos.</translation>
+    </message>
+</context>
+<context>
+    <name>RegisterPage</name>
+    <message>
+        <source>Registro de la estación</source>
+        <translation>Registro de la estación</translation>
+    </message>
+    <message>
+        <source>Un administrador registra esta estación en el servidor. Se crea la llave de firma de la estación y se guarda en el llavero del sistema; la contraseña no se guarda.</source>
+        <translation>Un administrador registra esta estación en el servidor. Se crea la llave de firma de la estación y se guarda en el llavero del sistema; la contraseña no se guarda.</translation>
+    </message>
+    <message>
+        <source>Registrar estación</source>
+        <translation>Registrar estación</translation>
+    </message>
+    <message>
+        <source>Conservar el registro actual de la estación «{0}»</source>
+        <translation>Conservar el registro actual de la estación «{0}»</translation>
+    </message>
+    <message>
+        <source>Clave de la estación:</source>
+        <translation>Clave de la estación:</translation>
+    </message>
+    <message>
+        <source>Usuario administrador:</source>
+        <translation>Usuario administrador:</translation>
+    </message>
+    <message>
+        <source>Contraseña:</source>
+        <translation>Contraseña:</translation>
+    </message>
+    <message>
+        <source>Se conserva el registro; para cambiar de plantel regístrela de nuevo.</source>
+        <translation>Se conserva el registro; para cambiar de plantel regístrela de nuevo.</translation>
+    </message>
+    <message>
+        <source>Clave de la estación: use de 1 a 64 letras sin acentos, números, punto, guion o guion bajo (por ejemplo EST-001-01).</source>
+        <translation>Clave de la estación: use de 1 a 64 letras sin acentos, números, punto, guion o guion bajo (por ejemplo EST-001-01).</translation>
+    </message>
+    <message>
+        <source>Escriba el usuario y la contraseña de un administrador.</source>
+        <translation>Escriba el usuario y la contraseña de un administrador.</translation>
+    </message>
+    <message>
+        <source>Registrando la estación {0}…</source>
+        <translation>Registrando la estación {0}…</translation>
+    </message>
+    <message>
+        <source>No se registró la estación: {0}</source>
+        <translation>No se registró la estación: {0}</translation>
+    </message>
+    <message>
+        <source>Estación {0} registrada por {1}. Llave pública: {2}…</source>
+        <translation>Estación {0} registrada por {1}. Llave pública: {2}…</translation>
+    </message>
+</context>
+<context>
+    <name>RejectScreen</name>
+    <message>
+        <source>Control de rechazo de impresión</source>
+        <translation>Control de rechazo de impresión</translation>
+    </message>
+    <message>
+        <source>Identifique las credenciales rechazadas o no entregadas de una orden ya recibida por el plantel y documente la razón.</source>
+        <translation>Identifique las credenciales rechazadas o no entregadas de una orden ya recibida por el plantel y documente la razón.</translation>
+    </message>
+    <message>
+        <source>Consulta de credencial</source>
+        <translation>Consulta de credencial</translation>
+    </message>
+    <message>
+        <source>Proceder a documentar y registrar estatus</source>
+        <translation>Proceder a documentar y registrar estatus</translation>
+    </message>
+    <message>
+        <source>Comentario:</source>
+        <translation>Comentario:</translation>
+    </message>
+    <message>
+        <source>Por ejemplo: Deficiencia en color y laminado</source>
+        <translation>Por ejemplo: Deficiencia en color y laminado</translation>
+    </message>
+    <message>
+        <source>Requiere retoma (la fotografía impresa es deficiente: se retoman los biométricos antes de reimprimir)</source>
+        <translation>Requiere retoma (la fotografía impresa es deficiente: se retoman los biométricos antes de reimprimir)</translation>
+    </message>
+    <message>
+        <source>Rechazar</source>
+        <translation>Rechazar</translation>
+    </message>
+    <message>
+        <source>Cancelar</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Ir a toma de biométricos</source>
+        <translation>Ir a toma de biométricos</translation>
+    </message>
+    <message>
+        <source>La credencial quedó en «Retoma»: realice la toma de biométricos de nuevo; la reimpresión se solicitará al guardarla.</source>
+        <translation>La credencial quedó en «Retoma»: realice la toma de biométricos de nuevo; la reimpresión se solicitará al guardarla.</translation>
+    </message>
+    <message>
+        <source>La credencial quedó «Rechazada»: se solicitará su reimpresión.</source>
+        <translation>La credencial quedó «Rechazada»: se solicitará su reimpresión.</translation>
+    </message>
+    <message>
+        <source>Guardando rechazo…</source>
+        <translation>Guardando rechazo…</translation>
+    </message>
+</context>
+<context>
+    <name>SaeImportScreen</name>
+    <message>
+        <source>Importar desde SAE</source>
+        <translation>Importar desde SAE</translation>
+    </message>
+    <message>
+        <source>Importe o actualice la información de un alumno desde el SAE (necesita conexión con el servidor central). Solo alumnos inscritos en su plantel y en los semestres permitidos.</source>
+        <translation>Importe o actualice la información de un alumno desde el SAE (necesita conexión con el servidor central). Solo alumnos inscritos en su plantel y en los semestres permitidos.</translation>
+    </message>
+    <message>
+        <source>Datos del alumno en SAE</source>
+        <translation>Datos del alumno en SAE</translation>
+    </message>
+    <message>
+        <source>Regresar</source>
+        <translation>Regresar</translation>
+    </message>
+    <message>
+        <source>Importar</source>
+        <translation>Importar</translation>
+    </message>
+    <message>
+        <source>Actualizar</source>
+        <translation>Actualizar</translation>
+    </message>
+    <message>
+        <source>Ir a toma de biométricos</source>
+        <translation>Ir a toma de biométricos</translation>
+    </message>
+    <message>
+        <source>IMPORTANTE: la información del SAE es la mandataria. Es posible que se actualice el grupo del alumno; en caso de no poder importar o actualizar, el sistema indica la razón.</source>
+        <translation>IMPORTANTE: la información del SAE es la mandataria. Es posible que se actualice el grupo del alumno; en caso de no poder importar o actualizar, el sistema indica la razón.</translation>
+    </message>
+    <message>
+        <source>Campo</source>
+        <translation>Campo</translation>
+    </message>
+    <message>
+        <source>SAE</source>
+        <translation>SAE</translation>
+    </message>
+    <message>
+        <source>Credencialización</source>
+        <translation>Credencialización</translation>
+    </message>
+    <message>
+        <source>Diferente en el SAE</source>
+        <translation>Diferente en el SAE</translation>
+    </message>
+    <message>
+        <source>El alumno no existe en la Base de Datos del sistema. Haga clic en «Importar» para agregarlo.</source>
+        <translation>El alumno no existe en la Base de Datos del sistema. Haga clic en «Importar» para agregarlo.</translation>
+    </message>
+    <message>
+        <source>El alumno ya existe. Las diferencias con el SAE están resaltadas; haga clic en «Actualizar» para tomar los datos del SAE.</source>
+        <translation>El alumno ya existe. Las diferencias con el SAE están resaltadas; haga clic en «Actualizar» para tomar los datos del SAE.</translation>
+    </message>
+    <message>
+        <source>El alumno ya existe y sus datos coinciden con el SAE.</source>
+        <translation>El alumno ya existe y sus datos coinciden con el SAE.</translation>
+    </message>
+    <message>
+        <source>importado</source>
+        <translation>importado</translation>
+    </message>
+    <message>
+        <source>actualizado</source>
+        <translation>actualizado</translation>
+    </message>
+    <message>
+        <source>Alumno {0} {1}: {2} (estatus «{3}»). Ya puede tomar sus biométricos.</source>
+        <translation>Alumno {0} {1}: {2} (estatus «{3}»). Ya puede tomar sus biométricos.</translation>
+    </message>
+    <message>
+        <source>Datos del SAE aplicados. Continúe con la toma de biométricos.</source>
+        <translation>Datos del SAE aplicados. Continúe con la toma de biométricos.</translation>
+    </message>
+    <message>
+        <source>Aplicando datos del SAE…</source>
+        <translation>Aplicando datos del SAE…</translation>
+    </message>
+</context>
+<context>
+    <name>ServerPage</name>
+    <message>
+        <source>Servidor central</source>
+        <translation>Servidor central</translation>
+    </message>
+    <message>
+        <source>Escriba la dirección del servidor de credencialización que le dio la Dirección Estatal y pruebe la conexión.</source>
+        <translation>Escriba la dirección del servidor de credencialización que le dio la Dirección Estatal y pruebe la conexión.</translation>
+    </message>
+    <message>
+        <source>Probar conexión</source>
+        <translation>Probar conexión</translation>
+    </message>
+    <message>
+        <source>Dirección del servidor:</source>
+        <translation>Dirección del servidor:</translation>
+    </message>
+    <message>
+        <source>Dirección del servidor: {0}</source>
+        <translation>Dirección del servidor: {0}</translation>
+    </message>
+    <message>
+        <source>Probando la conexión con {0}…</source>
+        <translation>Probando la conexión con {0}…</translation>
+    </message>
+    <message>
+        <source>No se pudo conectar: {0}</source>
+        <translation>No se pudo conectar: {0}</translation>
+    </message>
+    <message>
+        <source>La dirección responde, pero no es un servidor de credencialización (respuesta inesperada de /health).</source>
+        <translation>La dirección responde, pero no es un servidor de credencialización (respuesta inesperada de /health).</translation>
+    </message>
+    <message>
+        <source>Atención: la conexión no está cifrada (http); en producción use https.</source>
+        <translation>Atención: la conexión no está cifrada (http); en producción use https.</translation>
+    </message>
+    <message>
+        <source>Conexión correcta con {0} (base de datos {1}).</source>
+        <translation>Conexión correcta con {0} (base de datos {1}).</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsScreen</name>
+    <message>
+        <source>Pad Topaz (USB)</source>
+        <translation>Pad Topaz (USB)</translation>
+    </message>
+    <message>
+        <source>Pad Topaz vía SigWeb</source>
+        <translation>Pad Topaz vía SigWeb</translation>
+    </message>
+    <message>
+        <source>Pad en pantalla (mouse, táctil o lápiz)</source>
+        <translation>Pad en pantalla (mouse, táctil o lápiz)</translation>
+    </message>
+    <message>
+        <source>Pad Topaz virtual (demostración)</source>
+        <translation>Pad Topaz virtual (demostración)</translation>
+    </message>
+    <message>
+        <source>Ajustes y dispositivos</source>
+        <translation>Ajustes y dispositivos</translation>
+    </message>
+    <message>
+        <source>Elija y pruebe la cámara y el pad de firma de esta estación.</source>
+        <translation>Elija y pruebe la cámara y el pad de firma de esta estación.</translation>
+    </message>
+    <message>
+        <source>Cámara</source>
+        <translation>Cámara</translation>
+    </message>
+    <message>
+        <source>Cámara:</source>
+        <translation>Cámara:</translation>
+    </message>
+    <message>
+        <source>Buscar cámaras</source>
+        <translation>Buscar cámaras</translation>
+    </message>
+    <message>
+        <source>Probar cámara</source>
+        <translation>Probar cámara</translation>
+    </message>
+    <message>
+        <source>Sin imagen de prueba</source>
+        <translation>Sin imagen de prueba</translation>
+    </message>
+    <message>
+        <source>Pad de firma</source>
+        <translation>Pad de firma</translation>
+    </message>
+    <message>
+        <source>Pad:</source>
+        <translation>Pad:</translation>
+    </message>
+    <message>
+        <source>Probar pad</source>
+        <translation>Probar pad</translation>
+    </message>
+    <message>
+        <source>Guardar ajustes</source>
+        <translation>Guardar ajustes</translation>
+    </message>
+    <message>
+        <source>Asistente de configuración…</source>
+        <translation>Asistente de configuración…</translation>
+    </message>
+    <message>
+        <source>Servidor, registro de la estación, plantel, cámara y pad (requiere un usuario administrador).</source>
+        <translation>Servidor, registro de la estación, plantel, cámara y pad (requiere un usuario administrador).</translation>
+    </message>
+    <message>
+        <source>Configuración guardada; se aplicará al reiniciar la estación.</source>
+        <translation>Configuración guardada; se aplicará al reiniciar la estación.</translation>
+    </message>
+    <message>
+        <source>Foto de demostración (sin cámara)</source>
+        <translation>Foto de demostración (sin cámara)</translation>
+    </message>
+    <message>
+        <source>Archivo: {0}</source>
+        <translation>Archivo: {0}</translation>
+    </message>
+    <message>
+        <source>Cámara {0}</source>
+        <translation>Cámara {0}</translation>
+    </message>
+    <message>
+        <source> (no disponible)</source>
+        <translation> (no disponible)</translation>
+    </message>
+    <message>
+        <source>{0} cámaras encontradas.</source>
+        <translation>{0} cámaras encontradas.</translation>
+    </message>
+    <message>
+        <source>No se encontró ninguna cámara conectada.</source>
+        <translation>No se encontró ninguna cámara conectada.</translation>
+    </message>
+    <message>
+        <source>Buscando cámaras…</source>
+        <translation>Buscando cámaras…</translation>
+    </message>
+    <message>
+        <source>Cámara funcionando: imagen de {0}×{1} px.</source>
+        <translation>Cámara funcionando: imagen de {0}×{1} px.</translation>
+    </message>
+    <message>
+        <source>Probando cámara…</source>
+        <translation>Probando cámara…</translation>
+    </message>
+    <message>
+        <source>Ajustes guardados en {0}. Se usan desde la próxima toma.</source>
+        <translation>Ajustes guardados en {0}. Se usan desde la próxima toma.</translation>
+    </message>
+    <message>
+        <source>Guardando ajustes…</source>
+        <translation>Guardando ajustes…</translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <source>Configuración de la estación de credencialización</source>
+        <translation>Configuración de la estación de credencialización</translation>
+    </message>
+    <message>
+        <source>Siguiente &gt;</source>
+        <translation>Siguiente &gt;</translation>
+    </message>
+    <message>
+        <source>&lt; Atrás</source>
+        <translation>&lt; Atrás</translation>
+    </message>
+    <message>
+        <source>Guardar</source>
+        <translation>Guardar</translation>
+    </message>
+    <message>
+        <source>Cancelar</source>
+        <translation>Cancelar</translation>
+    </message>
+</context>
+<context>
+    <name>SignatureCanvas</name>
+    <message>
+        <source>Recuadro de firma</source>
+        <translation>Recuadro de firma</translation>
+    </message>
+    <message>
+        <source>Firme aquí</source>
+        <translation>Firme aquí</translation>
+    </message>
+</context>
+<context>
+    <name>SignaturePanel</name>
+    <message>
+        <source>Limpiar</source>
+        <translation>Limpiar</translation>
+    </message>
+    <message>
+        <source>Capturar firma</source>
+        <translation>Capturar firma</translation>
+    </message>
+    <message>
+        <source>Firma capturada.</source>
+        <translation>Firma capturada.</translation>
+    </message>
+    <message>
+        <source>Pad Topaz (USB)</source>
+        <translation>Pad Topaz (USB)</translation>
+    </message>
+    <message>
+        <source>Pad Topaz virtual (demostración)</source>
+        <translation>Pad Topaz virtual (demostración)</translation>
+    </message>
+    <message>
+        <source>Pad Topaz vía SigWeb</source>
+        <translation>Pad Topaz vía SigWeb</translation>
+    </message>
+    <message>
+        <source>Pad en pantalla (mouse, táctil o lápiz)</source>
+        <translation>Pad en pantalla (mouse, táctil o lápiz)</translation>
+    </message>
+    <message>
+        <source>Pad en uso: {0}</source>
+        <translation>Pad en uso: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>StudentPanel</name>
+    <message>
+        <source>Sin fotografía</source>
+        <translation>Sin fotografía</translation>
+    </message>
+    <message>
+        <source>Sin firma</source>
+        <translation>Sin firma</translation>
+    </message>
+    <message>
+        <source>Fotografía:</source>
+        <translation>Fotografía:</translation>
+    </message>
+    <message>
+        <source>Firma:</source>
+        <translation>Firma:</translation>
+    </message>
+</context>
+<context>
+    <name>SummaryPage</name>
+    <message>
+        <source>Resumen</source>
+        <translation>Resumen</translation>
+    </message>
+    <message>
+        <source>Revise los datos y pulse «Guardar» para escribir la configuración de la estación.</source>
+        <translation>Revise los datos y pulse «Guardar» para escribir la configuración de la estación.</translation>
+    </message>
+    <message>
+        <source>Servidor</source>
+        <translation>Servidor</translation>
+    </message>
+    <message>
+        <source>Estación</source>
+        <translation>Estación</translation>
+    </message>
+    <message>
+        <source>Llave de firma</source>
+        <translation>Llave de firma</translation>
+    </message>
+    <message>
+        <source>en el llavero del sistema; pública {0}…</source>
+        <translation>en el llavero del sistema; pública {0}…</translation>
+    </message>
+    <message>
+        <source>sin cambios</source>
+        <translation>sin cambios</translation>
+    </message>
+    <message>
+        <source>Plantel</source>
+        <translation>Plantel</translation>
+    </message>
+    <message>
+        <source>Cámara</source>
+        <translation>Cámara</translation>
+    </message>
+    <message>
+        <source>Pad de firma</source>
+        <translation>Pad de firma</translation>
+    </message>
+    <message>
+        <source>Archivo</source>
+        <translation>Archivo</translation>
+    </message>
+    <message>
+        <source>No se pudo guardar la configuración: {0}</source>
+        <translation>No se pudo guardar la configuración: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>SyncScreen</name>
+    <message>
+        <source>Sincronización</source>
+        <translation>Sincronización</translation>
+    </message>
+    <message>
+        <source>Estado del envío de capturas al servidor central y de la descarga de cambios.</source>
+        <translation>Estado del envío de capturas al servidor central y de la descarga de cambios.</translation>
+    </message>
+    <message>
+        <source>Estado</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Conexión:</source>
+        <translation>Conexión:</translation>
+    </message>
+    <message>
+        <source>Pendientes de enviar:</source>
+        <translation>Pendientes de enviar:</translation>
+    </message>
+    <message>
+        <source>Última sincronización correcta:</source>
+        <translation>Última sincronización correcta:</translation>
+    </message>
+    <message>
+        <source>Último error:</source>
+        <translation>Último error:</translation>
+    </message>
+    <message>
+        <source>Ronda actual:</source>
+        <translation>Ronda actual:</translation>
+    </message>
+    <message>
+        <source>Sincronizar ahora</source>
+        <translation>Sincronizar ahora</translation>
+    </message>
+    <message>
+        <source>Incidencias</source>
+        <translation>Incidencias</translation>
+    </message>
+    <message>
+        <source>Acciones que el servidor rechazó. Sus datos se conservan: un supervisor puede «Reintentar» (la acción se vuelve a aplicar sobre el registro actual) o «Descartar».</source>
+        <translation>Acciones que el servidor rechazó. Sus datos se conservan: un supervisor puede «Reintentar» (la acción se vuelve a aplicar sobre el registro actual) o «Descartar».</translation>
+    </message>
+    <message>
+        <source>Fecha</source>
+        <translation>Fecha</translation>
+    </message>
+    <message>
+        <source>Matrícula</source>
+        <translation>Matrícula</translation>
+    </message>
+    <message>
+        <source>Alumno</source>
+        <translation>Alumno</translation>
+    </message>
+    <message>
+        <source>Acción</source>
+        <translation>Acción</translation>
+    </message>
+    <message>
+        <source>Usuario</source>
+        <translation>Usuario</translation>
+    </message>
+    <message>
+        <source>Razón del servidor</source>
+        <translation>Razón del servidor</translation>
+    </message>
+    <message>
+        <source>Reintentar</source>
+        <translation>Reintentar</translation>
+    </message>
+    <message>
+        <source>Descartar</source>
+        <translation>Descartar</translation>
+    </message>
+    <message>
+        <source>Esta estación no tiene sincronización configurada.</source>
+        <translation>Esta estación no tiene sincronización configurada.</translation>
+    </message>
+    <message>
+        <source>Cargando incidencias…</source>
+        <translation>Cargando incidencias…</translation>
+    </message>
+    <message>
+        <source>En línea</source>
+        <translation>En línea</translation>
+    </message>
+    <message>
+        <source>Sin conexión</source>
+        <translation>Sin conexión</translation>
+    </message>
+    <message>
+        <source>Sin intentos todavía</source>
+        <translation>Sin intentos todavía</translation>
+    </message>
+    <message>
+        <source>{0} acciones; {1} incidencias</source>
+        <translation>{0} acciones; {1} incidencias</translation>
+    </message>
+    <message>
+        <source>Nunca</source>
+        <translation>Nunca</translation>
+    </message>
+    <message>
+        <source>Ninguno</source>
+        <translation>Ninguno</translation>
+    </message>
+    <message>
+        <source>En espera</source>
+        <translation>En espera</translation>
+    </message>
+    <message>
+        <source>Sincronización completa: {0} enviadas, {1} recibidas, {2} pendientes.</source>
+        <translation>Sincronización completa: {0} enviadas, {1} recibidas, {2} pendientes.</translation>
+    </message>
+    <message>
+        <source>La sincronización no terminó: {0}</source>
+        <translation>La sincronización no terminó: {0}</translation>
+    </message>
+    <message>
+        <source>Sincronizando…</source>
+        <translation>Sincronizando…</translation>
+    </message>
+    <message>
+        <source>Seleccione una incidencia de la lista.</source>
+        <translation>Seleccione una incidencia de la lista.</translation>
+    </message>
+    <message>
+        <source>Incidencia resuelta.</source>
+        <translation>Incidencia resuelta.</translation>
+    </message>
+    <message>
+        <source>La acción se volvió a poner en la cola de envío.</source>
+        <translation>La acción se volvió a poner en la cola de envío.</translation>
+    </message>
+    <message>
+        <source>Resolviendo incidencia…</source>
+        <translation>Resolviendo incidencia…</translation>
+    </message>
+</context>
+<context>
+    <name>ValidateScreen</name>
+    <message>
+        <source>Matrícula</source>
+        <extracomment>Suggestions for «Institución médica» (free text is accepted). Table columns: (Student field used to sort, header).</extracomment>
+        <translation>Matrícula</translation>
+    </message>
+    <message>
+        <source>Nombre</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>Primer apellido</source>
+        <translation>Primer apellido</translation>
+    </message>
+    <message>
+        <source>Segundo apellido</source>
+        <translation>Segundo apellido</translation>
+    </message>
+    <message>
+        <source>Estatus</source>
+        <translation>Estatus</translation>
+    </message>
+    <message>
+        <source>Validar biométricos y datos para impresión</source>
+        <translation>Validar biométricos y datos para impresión</translation>
+    </message>
+    <message>
+        <source>Elija el plantel y el grupo; revise cada alumno Capturado o Aplazado. Ya validado, el registro no se podrá cambiar: es la autorización para imprimir la credencial.</source>
+        <translation>Elija el plantel y el grupo; revise cada alumno Capturado o Aplazado. Ya validado, el registro no se podrá cambiar: es la autorización para imprimir la credencial.</translation>
+    </message>
+    <message>
+        <source>Plantel:</source>
+        <extracomment>Vigencia typed for the last student, offered for the next one of the group.</extracomment>
+        <translation>Plantel:</translation>
+    </message>
+    <message>
+        <source>Grupo:</source>
+        <translation>Grupo:</translation>
+    </message>
+    <message>
+        <source>Mostrar:</source>
+        <translation>Mostrar:</translation>
+    </message>
+    <message>
+        <source>Alumnos capturados a validar</source>
+        <translation>Alumnos capturados a validar</translation>
+    </message>
+    <message>
+        <source>Validar alumno</source>
+        <translation>Validar alumno</translation>
+    </message>
+    <message>
+        <source>◀ Anterior</source>
+        <translation>◀ Anterior</translation>
+    </message>
+    <message>
+        <source>Siguiente ▶</source>
+        <translation>Siguiente ▶</translation>
+    </message>
+    <message>
+        <source>Biométricos y datos del alumno para impresión</source>
+        <translation>Biométricos y datos del alumno para impresión</translation>
+    </message>
+    <message>
+        <source>Evaluación</source>
+        <translation>Evaluación</translation>
+    </message>
+    <message>
+        <source>Validado</source>
+        <translation>Validado</translation>
+    </message>
+    <message>
+        <source>Aplazado</source>
+        <translation>Aplazado</translation>
+    </message>
+    <message>
+        <source>Obligatorio para «Aplazado»: qué debe corregirse.</source>
+        <translation>Obligatorio para «Aplazado»: qué debe corregirse.</translation>
+    </message>
+    <message>
+        <source>Institución médica:</source>
+        <translation>Institución médica:</translation>
+    </message>
+    <message>
+        <source>Número de afiliación:</source>
+        <translation>Número de afiliación:</translation>
+    </message>
+    <message>
+        <source>Vigencia (dd/mm/aaaa):</source>
+        <translation>Vigencia (dd/mm/aaaa):</translation>
+    </message>
+    <message>
+        <source>Evaluación:</source>
+        <translation>Evaluación:</translation>
+    </message>
+    <message>
+        <source>Comentario:</source>
+        <translation>Comentario:</translation>
+    </message>
+    <message>
+        <source>Al validar, el registro ya no podrá modificarse.</source>
+        <translation>Al validar, el registro ya no podrá modificarse.</translation>
+    </message>
+    <message>
+        <source>Guardar</source>
+        <translation>Guardar</translation>
+    </message>
+    <message>
+        <source>Cancelar</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Todos los grupos</source>
+        <extracomment>Asks before validating; tests may replace it. () → bool.</extracomment>
+        <translation>Todos los grupos</translation>
+    </message>
+    <message>
+        <source>Cargando grupos…</source>
+        <translation>Cargando grupos…</translation>
+    </message>
+    <message>
+        <source>Cargando alumnos…</source>
+        <translation>Cargando alumnos…</translation>
+    </message>
+    <message>
+        <source>1 alumno pendiente</source>
+        <translation>1 alumno pendiente</translation>
+    </message>
+    <message>
+        <source>{0} alumnos pendientes</source>
+        <translation>{0} alumnos pendientes</translation>
+    </message>
+    <message>
+        <source>Página {0} de {1} — {2}</source>
+        <translation>Página {0} de {1} — {2}</translation>
+    </message>
+    <message>
+        <source>No quedan alumnos pendientes en este grupo.</source>
+        <translation>No quedan alumnos pendientes en este grupo.</translation>
+    </message>
+    <message>
+        <source>Abriendo alumno…</source>
+        <translation>Abriendo alumno…</translation>
+    </message>
+    <message>
+        <source>Aplazado antes: {0}</source>
+        <translation>Aplazado antes: {0}</translation>
+    </message>
+    <message>
+        <source>Confirmar validación</source>
+        <translation>Confirmar validación</translation>
+    </message>
+    <message>
+        <source>Una vez validado, el registro de {0} ya no podrá modificarse y se autoriza la impresión de su credencial. ¿Desea validarlo?</source>
+        <translation>Una vez validado, el registro de {0} ya no podrá modificarse y se autoriza la impresión de su credencial. ¿Desea validarlo?</translation>
+    </message>
+    <message>
+        <source>Elija la evaluación: «Validado» o «Aplazado».</source>
+        <translation>Elija la evaluación: «Validado» o «Aplazado».</translation>
+    </message>
+    <message>
+        <source>Vigencia: {0}</source>
+        <translation>Vigencia: {0}</translation>
+    </message>
+    <message>
+        <source>Guardando evaluación…</source>
+        <translation>Guardando evaluación…</translation>
+    </message>
+    <message>
+        <source>{0} quedó «Validado». El registro ya no se puede modificar.</source>
+        <translation>{0} quedó «Validado». El registro ya no se puede modificar.</translation>
+    </message>
+    <message>
+        <source>{0} quedó «Aplazado» con su comentario.</source>
+        <translation>{0} quedó «Aplazado» con su comentario.</translation>
+    </message>
+</context>
+<context>
+    <name>photo</name>
+    <message>
+        <source>Una persona</source>
+        <extracomment>Photo check names (context «photo», as ui.widgets.photo_capture translates them).</extracomment>
+        <translation>Una persona</translation>
+    </message>
+    <message>
+        <source>Distancia</source>
+        <translation>Distancia</translation>
+    </message>
+    <message>
+        <source>Ojos visibles</source>
+        <translation>Ojos visibles</translation>
+    </message>
+    <message>
+        <source>Mirada al frente</source>
+        <translation>Mirada al frente</translation>
+    </message>
+    <message>
+        <source>Cabeza derecha</source>
+        <translation>Cabeza derecha</translation>
+    </message>
+    <message>
+        <source>Encuadre</source>
+        <translation>Encuadre</translation>
+    </message>
+    <message>
+        <source>Cabeza completa</source>
+        <translation>Cabeza completa</translation>
+    </message>
+    <message>
+        <source>Luz</source>
+        <translation>Luz</translation>
+    </message>
+    <message>
+        <source>Luz pareja</source>
+        <translation>Luz pareja</translation>
+    </message>
+    <message>
+        <source>Nitidez</source>
+        <translation>Nitidez</translation>
+    </message>
+    <message>
+        <source>Fondo liso</source>
+        <translation>Fondo liso</translation>
+    </message>
+</context>
+<context>
+    <name>self.login</name>
+    <message>
+        <source>Demostración: usuario «{0}», contraseña «{1}».</source>
+        <translation>Demostración: usuario «{0}», contraseña «{1}».</translation>
+    </message>
+    <message>
+        <source>Preparando la demostración (servidor central embebido)…</source>
+        <translation>Preparando la demostración (servidor central embebido)…</translation>
+    </message>
+    <message>
+        <source>Preparando la demostración…</source>
+        <translation>Preparando la demostración…</translation>
+    </message>
+    <message>
+        <source>No se pudo abrir la estación: {0}</source>
+        <translation>No se pudo abrir la estación: {0}</translation>
+    </message>
+    <message>
+        <source>Abriendo la estación…</source>
+        <translation>Abriendo la estación…</translation>
+    </message>
+    <message>
+        <source>Demostración: usuario «supervisor» u «operador», contraseña «{0}».</source>
+        <translation>Demostración: usuario «supervisor» u «operador», contraseña «{0}».</translation>
+    </message>
+</context>
+</TS>
