@@ -175,11 +175,16 @@
     </message>
     <message>
         <source>Guardar</source>
+        <extracomment>The photo widget&apos;s Tomar / Volver a tomar / Capturar foto join this fixed bar (see _ensure_devices).</extracomment>
         <translation>Guardar</translation>
     </message>
     <message>
-        <source>Imprimir credencial temporal</source>
-        <translation>Imprimir credencial temporal</translation>
+        <source>Imprimir temporal</source>
+        <translation>Imprimir temporal</translation>
+    </message>
+    <message>
+        <source>Imprimir credencial temporal ({0})</source>
+        <translation>Imprimir credencial temporal ({0})</translation>
     </message>
     <message>
         <source>Comentario de la validación: {0}</source>

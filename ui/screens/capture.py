@@ -84,16 +84,24 @@ class CaptureScreen(DeskScreen):
         self.hint.setObjectName("subtitle")
         self.photo_layout.addWidget(self.hint)
 
+        checks = QHBoxLayout()
         self.photo_check = QCheckBox(self.tr("Toma de fotografía"))
         self.signature_check = QCheckBox(self.tr("Toma de firma"))
         for box in (self.photo_check, self.signature_check):
             box.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)  # set by the capture, not by hand
             box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            self.actions.addWidget(box)
+            checks.addWidget(box)
+        checks.addStretch(1)
+        left_layout.insertLayout(0, checks)
+        #: The photo widget's Tomar / Volver a tomar / Capturar foto join this fixed bar (see _ensure_devices).
+        self.flow_box = QWidget()  # disabled with the tabs: no photo is taken while a search runs
+        self.flow_buttons = QHBoxLayout(self.flow_box)
+        self.flow_buttons.setContentsMargins(0, 0, 0, 0)
+        self.actions.addWidget(self.flow_box)
         self.actions.addStretch(1)
         self.save_button = button(self.tr("Guardar"), "primary", self.save, KEY_SAVE)
-        self.print_button = button(self.tr("Imprimir credencial temporal"), slot=self.print_temporary,
-                                   shortcut=KEY_PRINT)
+        self.print_button = button(self.tr("Imprimir temporal"), slot=self.print_temporary, shortcut=KEY_PRINT)
+        self.print_button.setToolTip(self.tr("Imprimir credencial temporal ({0})").format(KEY_PRINT))
         self.actions.addWidget(self.save_button)
         self.actions.addWidget(self.print_button)
         self._set_enabled(False)
@@ -109,6 +117,9 @@ class CaptureScreen(DeskScreen):
             set_shortcut(self.camera_widget.take_button, KEY_TAKE)
             set_shortcut(self.camera_widget.accept_button, KEY_ACCEPT)
             set_shortcut(self.camera_widget.retake_button, KEY_RETAKE)
+            for b in (self.camera_widget.take_button, self.camera_widget.retake_button,
+                      self.camera_widget.accept_button):
+                self.flow_buttons.addWidget(b)  # always on screen, whatever the window's height
             self.hint.hide()
             self.photo_layout.addWidget(self.camera_widget, 1)
         if self.pad_panel is None:
@@ -169,7 +180,13 @@ class CaptureScreen(DeskScreen):
 
     def _set_enabled(self, enabled: bool) -> None:
         self.tabs.setEnabled(enabled)
+        self.flow_box.setEnabled(enabled)
         self._update_buttons()
+
+    def open_matricula(self, matricula: str) -> None:
+        """Search ``matricula``; the photo and signature steps wait for the answer."""
+        self._set_enabled(False)
+        super().open_matricula(matricula)
 
     def _update_buttons(self) -> None:
         self.photo_check.setChecked(self.photo_jpeg is not None)
@@ -239,6 +256,7 @@ class CaptureScreen(DeskScreen):
             self.comment_label.clear_message()
             self.shutdown()
             self.tabs.setEnabled(False)
+            self.flow_box.setEnabled(False)
             self.photo_check.setChecked(True)
             self.signature_check.setChecked(True)
             self.save_button.setEnabled(False)

@@ -72,8 +72,10 @@ class DeliverScreen(DeskScreen):
             self.message.error(str(exc))
             pad = create_pad("onscreen")
         self.pad_panel = SignaturePanel(pad)
-        self.pad_panel.setMinimumHeight(220)
+        self.pad_panel.setMinimumHeight(180)
         set_shortcut(self.pad_panel.capture_button, "F7")
+        self.actions.insertWidget(1, self.pad_panel.clear_button)  # always on screen
+        self.actions.insertWidget(2, self.pad_panel.capture_button)
         self.pad_panel.signatureCaptured.connect(self._on_signature)
         self.pad_box.addWidget(self.pad_panel)
         self.pad_panel.start()
@@ -86,7 +88,13 @@ class DeliverScreen(DeskScreen):
     def clear_student(self) -> None:
         self._clear()
 
+    def _show_pad_buttons(self, shown: bool) -> None:
+        if self.pad_panel is not None:
+            self.pad_panel.clear_button.setVisible(shown)
+            self.pad_panel.capture_button.setVisible(shown)
+
     def _clear(self) -> None:
+        self._show_pad_buttons(False)
         self.signature = None
         self.panel.hide()
         self.right_card.hide()
@@ -125,6 +133,7 @@ class DeliverScreen(DeskScreen):
             self.action_done()
             return
         self.right_card.show()
+        self._show_pad_buttons(True)
         self._ensure_pad()
         self.pad_panel.clear()
         self._update()
@@ -141,6 +150,7 @@ class DeliverScreen(DeskScreen):
             self.panel.details.set_student(student)
             self.panel.tag.set_status(student.status)
             self.right_card.hide()
+            self._show_pad_buttons(False)
             text = self.tr("Credencial entregada a {0}.").format(student.full_name)
             if returned is False:
                 text += " " + self.tr(self.FEE_NOTICE)

@@ -248,6 +248,9 @@ class PhotoCaptureWidget(QWidget):
         self.stop()
         self._stop.clear()
         self._captured = None
+        with self._shared.lock:  # never take (or judge) the previous student's last frame
+            self._shared.frame = self._shared.preview = self._shared.verdict = None
+        self.view.verdict, self.view.guidance = None, ""
         self._smoother = VerdictSmoother()
         self._worker = CameraWorker(source, self._on_frame, self._statusFromWorker.emit)
         self._worker.start()

@@ -1,0 +1,92 @@
+"""Every screen fits the desks' common screens (issue 16): the window can be as
+small as the screen's usable area and no primary button (the coloured ones and
+every button with a one-key shortcut) is outside the window or hidden under a
+scroll area's edge.
+
+Sizes are the window's logical size on each screen after the taskbar and the
+title bar: 1366×768 and 1024×768 at 100 %, 1366×768 at 125 % (1093×614
+logical) and at 150 % (910×512 logical)."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QAbstractButton
+
+from station.domain import Status
+from tests.ui.helpers import WAIT_MS, wait_idle
+
+SIZES = {"1366x768": (1366, 698), "1024x768": (1024, 698), "1366x768@125%": (1093, 558),
+         "1366x768@150%": (910, 465)}
+
+
+def primary_buttons(widget) -> list[QAbstractButton]:
+    """Visible coloured buttons and buttons with a shortcut, in ``widget``."""
+    return [b for b in widget.findChildren(QAbstractButton)
+            if b.isVisible() and (b.objectName() in ("primary", "danger") or not b.shortcut().isEmpty())]
+
+
+def must_be_on_screen(screen, button) -> bool:
+    """Desk-flow buttons (a one-key shortcut, or the fixed action bar) must show without
+    scrolling; other coloured buttons may sit in the scroll area if scrolling reaches them."""
+    return not button.shortcut().isEmpty() or not screen.scroll.isAncestorOf(button)
+
+
+def outside(window, button) -> str:
+    """Why ``button`` is not fully on screen in ``window`` ("" when it is)."""
+    top_left = button.mapTo(window, QPoint(0, 0))
+    rect = QRect(top_left, button.size())
+    if not window.rect().contains(rect):
+        return f"fuera de la ventana {rect.getRect()}"
+    visible = button.visibleRegion().boundingRect()
+    if visible.height() < button.height() - 1 or visible.width() < button.width() - 1:
+        return f"recortado por el área de desplazamiento (visible {visible.getRect()} de {button.rect().getRect()})"
+    return ""
+
+
+def open_each_screen(qtbot, win):
+    """Yield (key, screen) with a representative student shown."""
+    store = win.services.store
+
+    def first(status):
+        return store.find_students("001", statuses=[status], limit=1)[0].matricula
+
+    students = {"capture": Status.ENROLLED, "print": Status.CAPTURED, "reject": Status.RECEIVED,
+                "deliver": Status.RECEIVED, "consult": Status.DELIVERED}
+    for key in win.keys:
+        screen = win.screens[key]
+        if key in students:
+            win.open_screen(key, first(students[key]))
+            qtbot.waitUntil(lambda: screen.student is not None, timeout=WAIT_MS)
+        else:
+            win.open_screen(key)
+        if key == "capture":
+            qtbot.waitUntil(lambda: screen.camera_widget is not None and screen.camera_widget.frames_shown > 0,
+                            timeout=WAIT_MS)
+        if key == "validate":
+            qtbot.waitUntil(lambda: screen.table.rowCount() > 0, timeout=WAIT_MS)
+            screen.open_selected()
+            qtbot.waitUntil(lambda: screen.current is not None, timeout=WAIT_MS)
+        wait_idle(qtbot)
+        yield key, screen
+
+
+@pytest.mark.parametrize("name", list(SIZES))
+def test_every_screen_fits(make_station, qtbot, name):
+    width, height = SIZES[name]
+    win = make_station("supervisor")
+    win.resize(width, height)
+    qtbot.waitUntil(lambda: win.width() <= width and win.height() <= height, timeout=WAIT_MS)
+    problems = []
+    for key, screen in open_each_screen(qtbot, win):
+        qtbot.wait(50)  # layouts settle
+        buttons = primary_buttons(screen)
+        assert buttons or key in ("home", "sync", "settings", "consult"), f"{key}: sin botones principales"
+        for b in buttons:
+            if not must_be_on_screen(screen, b):
+                screen.scroll.ensureWidgetVisible(b)
+                qtbot.wait(20)
+            why = outside(win, b)
+            if why:
+                problems.append(f"{name} {key} «{b.text()}»: {why}")
+    assert win.width() <= width and win.height() <= height, (win.size(), win.minimumSize())
+    assert not problems, "\n".join(problems)
