@@ -149,4 +149,7 @@ def test_required_for_validation_and_sae_fields_come_from_the_table():
     assert [n for n, _ in REQUIRED_FOR_VALIDATION] == [f.name for f in STUDENT_FIELDS if f.required_for_validation]
     assert dict(REQUIRED_FOR_VALIDATION)["curp"] == "CURP"
     assert dict(REQUIRED_FOR_VALIDATION)["health_institution"] == "institución médica"
+    # the words of the refusal message stay those users know (manual §10: "falta vigencia")
+    assert dict(REQUIRED_FOR_VALIDATION)["valid_until"] == "vigencia"
+    assert dict(REQUIRED_FOR_VALIDATION)["campus_code"] == "plantel"
     assert "matricula" not in SAE_FIELDS and "campus_name" in SAE_FIELDS

@@ -39,6 +39,9 @@ class StudentField:
     required_for_validation: bool = False
     sae_column: str | None = None
     personal: bool = False
+    #: The field's name inside a Spanish sentence when it is not the lower-cased label
+    #: ("falta vigencia", not "falta vigencia credencial").
+    phrase: str | None = None
 
     @property
     def annotation(self) -> Any:
@@ -47,7 +50,10 @@ class StudentField:
 
     @property
     def label_lower(self) -> str:
-        """The label inside a sentence: first letter lower-cased unless the word is an acronym (CURP)."""
+        """The name inside a sentence: :attr:`phrase`, else the label with its first letter
+        lower-cased unless the word is an acronym (CURP)."""
+        if self.phrase:
+            return self.phrase
         first = self.label.split(" ", 1)[0]
         return self.label if first.isupper() else self.label[0].lower() + self.label[1:]
 
@@ -64,7 +70,7 @@ STUDENT_FIELDS: tuple[StudentField, ...] = (
     _F("second_surname", str, "Segundo apellido", 120, sae_column="Segundo apellido", personal=True),
     _F("prematricula", str, "Prematrícula", 16, sae_column="Prematricula", personal=True),
     _F("folio", str, "Folio", 32, sae_column="Folio", personal=True),
-    _F("campus_code", str, "Clave plantel", 16, required_for_validation=True, sae_column="Plantel"),
+    _F("campus_code", str, "Clave plantel", 16, required_for_validation=True, sae_column="Plantel", phrase="plantel"),
     _F("campus_name", str, "Plantel", 200),
     _F("group_code", str, "Grupo", 40, required_for_validation=True, sae_column="Grupo"),
     _F("career", str, "Carrera", 200, required_for_validation=True, sae_column="Carrera"),
@@ -76,7 +82,7 @@ STUDENT_FIELDS: tuple[StudentField, ...] = (
     _F("affiliation_number", str, "Número de afiliación", 32, required_for_validation=True,
        sae_column="Número de afiliación", personal=True),
     _F("status", Status, "Estatus", 16),
-    _F("valid_until", date, "Vigencia credencial", nullable=True, required_for_validation=True),
+    _F("valid_until", date, "Vigencia credencial", nullable=True, required_for_validation=True, phrase="vigencia"),
     _F("comment", str, "Comentario"),
     _F("print_order", int, "Orden de impresión", nullable=True),
     _F("reprint_count", int, "Credenciales temporales impresas"),
