@@ -12,7 +12,7 @@ import numpy as np
 
 from station.photo.encode import encode_jpeg
 from station.photo.geometry import TOKEN_SIZE, EyePair, crop_token
-from station.photo.quality import Analysis
+from station.photo.quality import Analysis, evaluate_crop
 
 #: Minimum length of an override reason (characters, after trimming).
 MIN_OVERRIDE_REASON_CHARS = 10
@@ -54,9 +54,14 @@ def finalize_capture(
     """Crop ``frame`` ((H, W, 3) uint8 BGR, the one ``analysis`` was made on) to the
     token geometry with the operator's ``zoom``/``offset`` (token px) and encode it.
 
-    Raises :class:`OverrideReasonRequired` if a check failed and ``reason`` is shorter
-    than :data:`MIN_OVERRIDE_REASON_CHARS`. The reason is dropped when all checks pass.
+    The checks are those of *this* crop: when ``zoom``/``offset`` differ from the ones
+    ``analysis`` judged, the crop is judged again (:func:`evaluate_crop`), so a zoom that cuts
+    the crown is not saved as «checks passed». Raises :class:`OverrideReasonRequired` if a
+    check failed and ``reason`` is shorter than :data:`MIN_OVERRIDE_REASON_CHARS`. The reason
+    is dropped when all checks pass.
     """
+    if analysis.eyes is not None and (zoom, tuple(offset)) != (analysis.zoom, tuple(analysis.offset)):
+        analysis = evaluate_crop(frame, analysis, zoom, offset)
     ok = analysis.accepted
     reason = reason.strip()
     if not ok and not override_reason_ok(reason):

@@ -95,11 +95,18 @@ class CropView:
         k = ANALYSIS_SIZE[0] / TOKEN_SIZE[0]
         small = token_matrix(self._eyes, ANALYSIS_SIZE, self.zoom, (self.offset[0] * k, self.offset[1] * k))
         self._small_matrix = small
-        gray_src = cv2.cvtColor(self._image, cv2.COLOR_BGR2GRAY)
         flags = cv2.INTER_AREA if small[0, 0] ** 2 + small[1, 0] ** 2 < 1 else cv2.INTER_LINEAR
-        gray = cv2.warpAffine(gray_src, small, ANALYSIS_SIZE, flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-        valid = cv2.warpAffine(np.full(gray_src.shape, 255, np.uint8), small, ANALYSIS_SIZE,
-                               flags=cv2.INTER_NEAREST, borderValue=0) > 0
+        # warp the colour frame to the small crop, then convert: 240×320 px instead of the whole frame
+        colour = cv2.warpAffine(self._image, small, ANALYSIS_SIZE, flags=flags, borderMode=cv2.BORDER_CONSTANT,
+                                borderValue=(0, 0, 0))
+        gray = cv2.cvtColor(colour, cv2.COLOR_BGR2GRAY)
+        # which crop pixels come from inside the frame: map them back through the inverse matrix
+        inverse = cv2.invertAffineTransform(small)
+        yy, xx = np.mgrid[0:ANALYSIS_SIZE[1], 0:ANALYSIS_SIZE[0]].astype(np.float32)
+        sx = inverse[0, 0] * xx + inverse[0, 1] * yy + inverse[0, 2]
+        sy = inverse[1, 0] * xx + inverse[1, 1] * yy + inverse[1, 2]
+        h, w = self._image.shape[:2]
+        valid = (sx >= 0) & (sx <= w - 1) & (sy >= 0) & (sy <= h - 1)
         return gray, valid
 
     def _face_frame(self) -> tuple[float, float, float, float]:

@@ -87,8 +87,9 @@ class DlibDetector:
         gray = as_gray(image)
         factor = self.scale_for(gray.shape)
         h, w = gray.shape
+        # bilinear, not area averaging: 1 ms less per frame and the HOG cells (8×8 px) average anyway
         small = cv2.resize(gray, (max(1, round(w * factor)), max(1, round(h * factor))),
-                           interpolation=cv2.INTER_AREA) if factor < 1 else gray
+                           interpolation=cv2.INTER_LINEAR) if factor < 1 else gray
         faces = []
         with self._lock:
             rects, _scores, _kinds = self._detector.run(np.ascontiguousarray(small), 0, self.adjust_threshold)
@@ -112,7 +113,8 @@ class DlibDetector:
         x1, y1 = min(gray.shape[1], int(box.x + box.w + pad)), min(gray.shape[0], int(box.y + box.h + pad))
         roi = gray[y0:y1, x0:x1]
         inner = gray[max(0, int(box.y)):max(0, int(box.y + box.h)), max(0, int(box.x)):max(0, int(box.x + box.w))]
-        lo, hi = np.percentile(inner if inner.size else roi, (1, 99))
+        sample = (inner if inner.size else roi)[::3, ::3]  # every 9th pixel is plenty for two percentiles
+        lo, hi = np.percentile(sample, (1, 99))
         if hi - lo >= 8:
             roi = cv2.convertScaleAbs(roi, alpha=255.0 / (hi - lo), beta=-lo * 255.0 / (hi - lo))
         rect = self._dlib.rectangle(int(round(box.x)) - x0, int(round(box.y)) - y0,

@@ -337,11 +337,12 @@ def _distance(eyes: EyePair, config: PhotoConfig) -> Check:
 
 
 def _yaw(eyes: EyePair, face: Face | None, estimated: bool, config: PhotoConfig) -> Check:
-    if estimated or face is None or face.nose is None:
-        # the Haar fallback has no nose point: yaw cannot be judged, say so without blocking
+    if estimated:
+        return _not_evaluated("yaw", MSG_POSE_UNKNOWN)
+    if face is None or face.nose is None:
+        # the Haar fallback finds no nose: yaw cannot be judged; say so without blocking the photo
         return Check("yaw", True, 0.0, None, "No evaluado: el detector no da la nariz",
-                     (Measure("yaw_deg", None, "≤", config.max_yaw_deg, "°"),)) if not estimated else \
-            _not_evaluated("yaw", MSG_POSE_UNKNOWN)
+                     (Measure("abs_yaw_deg", None, "≤", config.max_yaw_deg, "°"),))
     yaw = yaw_deg(eyes, face.nose)
     ok = abs(yaw) <= config.max_yaw_deg
     return Check("yaw", ok, m.pose_score(yaw, config.max_yaw_deg), yaw, MSG_OK if ok else MSG_YAW,

@@ -38,3 +38,14 @@ def test_no_face_override_crops_the_centre_of_the_frame():
     crop = cv2.imdecode(np.frombuffer(result.jpeg, np.uint8), cv2.IMREAD_GRAYSCALE)
     assert crop.shape == (640, 480)
     assert crop[:, 240].mean() > 200 and crop[:, 20].mean() < 30  # centred, full frame height
+
+
+def test_a_zoom_that_cuts_the_crown_is_not_saved_as_passing():
+    frame, _ = ps.scene()
+    analysis = analyze(frame)
+    assert analysis.accepted
+    with pytest.raises(OverrideReasonRequired):
+        finalize_capture(frame, analysis, zoom=1.6)  # judged on the crop being saved, not the preview's
+    result = finalize_capture(frame, analysis, zoom=1.6, reason="Alumno pidió el acercamiento")
+    assert result.photo_checks_ok is False
+    assert finalize_capture(frame, analysis, zoom=1.1).photo_checks_ok is True
