@@ -37,10 +37,14 @@ def test_live_preview_take_zoom_drag_and_accept(widget, qtbot):
     qtbot.waitUntil(lambda: widget.accept_button.isEnabled(), timeout=5000)
     assert widget.reviewing and not widget.reason_edit.isVisible()
     before = widget.view.image.copy()
-    widget.zoom_slider.setValue(130)
+    widget.zoom_slider.setValue(160)  # so close that the crop cuts the top of the head
     assert widget.view.image != before  # the crop follows the zoom slider
+    assert "parte de arriba de la cabeza" in widget.view.guidance
+    assert widget.reason_edit.isVisible() and not widget.accept_button.isEnabled()
+    widget.zoom_slider.setValue(110)  # back inside: the lights turn green again
+    assert widget.view.guidance == "Foto correcta" and widget.accept_button.isEnabled()
     zoomed = widget.view.image.copy()
-    widget._on_drag(40.0, 0.0)  # drag to the right
+    widget._on_drag(10.0, 0.0)  # drag a little to the right (ISO keeps the eyes within 45–55 % of the width)
     assert widget.view.image != zoomed
     with qtbot.waitSignal(widget.photoAccepted, timeout=5000) as blocker:
         widget.accept_button.click()

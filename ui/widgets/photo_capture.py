@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from drivers.camera import CameraStatus, CameraWorker, FrameInfo, FrameSource
 from drivers.camera.worker import ERROR, LOST
-from station.photo import CHECK_LABELS, CHECK_ORDER, PhotoConfig, VerdictSmoother, analyze
+from station.photo import CHECK_LABELS, CHECK_ORDER, PhotoConfig, VerdictSmoother, analyze, evaluate_crop
 from station.photo.capture import MIN_OVERRIDE_REASON_CHARS, crop_eyes, finalize_capture, override_reason_ok
 from station.photo.geometry import TOKEN_SIZE, crop_token, token_matrix, crop_corners
 from ui.widgets.images import bgr_to_qimage
@@ -427,6 +427,14 @@ class PhotoCaptureWidget(QWidget):
 
     def _render_crop(self) -> None:
         frame, analysis = self._captured
+        if analysis.eyes is not None:
+            # the lights judge the crop that will be saved: zoom and drag re-judge it (no detection, ~2 ms)
+            analysis = evaluate_crop(frame, analysis, self._zoom, tuple(self._offset))
+            self._captured = (frame, analysis)
+            for c in analysis.checks:
+                self._set_light(c.name, c.ok, _t(c.message))
+            self.view.guidance = _t(analysis.message)
+            self._update_buttons()
         crop = crop_token(frame, crop_eyes(analysis), TOKEN_SIZE, self._zoom, tuple(self._offset))
         self.view.image = bgr_to_qimage(crop)
         self.view.update()
