@@ -1,7 +1,7 @@
 """Fixtures of the server tests: the same suite runs on SQLite and PostgreSQL.
 
 ``server`` is session-scoped and parametrized over the two back-ends: each
-gets a seeded database (300 demo students over 3 planteles, users of
+gets a seeded database (600 demo students over 3 planteles, users of
 :data:`server.services.demo.DEMO_USERS` with :data:`PASSWORD`) and a real
 uvicorn server on 127.0.0.1. PostgreSQL runs at 127.0.0.1:5432 (override
 with ``CREDENCIALIZACION_TEST_PG``); each run creates and drops its own
@@ -113,7 +113,7 @@ def server(request, tmp_path_factory):
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('srv') / 'server.sqlite3'}"
     try:
-        seed(url, PASSWORD, students=300, campuses=3)
+        seed(url, PASSWORD, students=600, campuses=3)
         base, stop = run_server_in_thread(url)
         env = ServerEnv(backend, base, url)
         yield env
