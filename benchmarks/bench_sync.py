@@ -43,12 +43,12 @@ PUSH_RUNS = 3
 OPERATOR = Actor("operador", Role.OPERATOR, frozenset({"001"}))
 
 
-def _server(url: str) -> tuple[subprocess.Popen, str]:
+def _server(url: str, workers: int = 1) -> tuple[subprocess.Popen, str]:
     from server.testing import free_port
 
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--db", url, "--port", str(port),
-                             "--no-migrate"], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                             "--no-migrate", "--workers", str(workers)], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -224,7 +224,7 @@ def _pgbench_tps(url: str, token: str, shas: list[str], clients: int = 40, secon
     return float(tps[0].split("=")[1].split()[0])
 
 
-def _server_push(runs: int = 3, stations: int = 40, per_station: int = 15) -> dict[str, float]:
+def _server_push(runs: int = 3, stations: int = 40, per_station: int = 15, workers: int = 2) -> dict[str, float]:
     """40 stations × 15 captures at once to a server process on PostgreSQL, ``runs`` times, each followed by pgbench of the same statements at 40 clients on the same database.
 
     ``server_push_p95_ms`` (median of the runs' p95), ``server_push_vs_db_ratio`` (median of server
@@ -239,7 +239,7 @@ def _server_push(runs: int = 3, stations: int = 40, per_station: int = 15) -> di
     p95s, ratios, rates, tpss = [], [], [], []
     try:
         seed(url, PASSWORD, students=2 * stations * per_station, campuses=1)
-        proc, base = _server(url)
+        proc, base = _server(url, workers)
         try:
             api = ServerApi(base)
             api.login("operador", PASSWORD)
@@ -296,7 +296,7 @@ def _server_push(runs: int = 3, stations: int = 40, per_station: int = 15) -> di
                 tpss.append(tps)
                 ratios.append(rate / tps)
         finally:
-            proc.kill()
+            proc.terminate()  # the parent stops its workers
             proc.wait()
     finally:
         drop_pg_database(url)

@@ -8,6 +8,7 @@ embedded SQLite default pass ``migrate=True``. The OpenAPI document is at
 from __future__ import annotations
 
 import json
+import os
 
 from fastapi import FastAPI, Request
 from sqlalchemy import text
@@ -66,6 +67,23 @@ class RejectNulMiddleware:
 
             return await self.app(scope, replay, send)
         return await self.app(scope, receive, send)
+
+
+SERVE_DB_ENV = "CREDENCIALIZACION_SERVE_DB"
+SERVE_SEMESTERS_ENV = "CREDENCIALIZACION_SERVE_SEMESTERS"
+
+
+def serve_settings(semesters: str) -> ServerSettings:
+    """Settings of ``serve``: defaults, with ``semesters`` ("1,3,5"; empty = default) allowed."""
+    if not semesters.strip():
+        return ServerSettings()
+    return ServerSettings(allowed_semesters=tuple(int(s) for s in semesters.split(",") if s.strip()))
+
+
+def app_from_environment() -> FastAPI:
+    """App factory of each ``serve --workers N`` process: database URL and semesters from
+    ``$CREDENCIALIZACION_SERVE_DB`` / ``$CREDENCIALIZACION_SERVE_SEMESTERS`` (set by the CLI)."""
+    return create_app(os.environ[SERVE_DB_ENV], settings=serve_settings(os.environ.get(SERVE_SEMESTERS_ENV, "")))
 
 
 def create_app(db_url: str, settings: ServerSettings | None = None, migrate: bool = False,

@@ -2,7 +2,7 @@
 
 Sub-commands::
 
-    serve       [--db URL] [--host H] [--port P] [--semesters 1,3,5] [--no-migrate]
+    serve       [--db URL] [--host H] [--port P] [--workers N] [--semesters 1,3,5] [--no-migrate]
     migrate     [--db URL]
     create-user [--db URL] USERNAME --role ROLE [--campus 001 ...] [--name TEXT] [--password-stdin]
     import-sae  [--db URL] FILE
@@ -79,7 +79,8 @@ def _parser() -> argparse.ArgumentParser:
     serve = with_db(sub.add_parser("serve", help="Inicia el servidor HTTP."))
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--workers", type=int, default=1,
+                       help="Procesos de trabajo (PostgreSQL: uno por núcleo, detrás de un proxy inverso).")
     serve.add_argument("--semesters", default=None, help="Semestres permitidos, p. ej. 1,3,5")
     serve.add_argument("--no-migrate", action="store_true", help="No aplicar migraciones al iniciar.")
     with_db(sub.add_parser("migrate", help="Aplica las migraciones de la base de datos."))
@@ -155,15 +156,21 @@ def _dispatch(args, url: str) -> int:
     if args.command == "serve":
         import uvicorn
 
-        from server.app import create_app
-        from server.settings import ServerSettings
+        from server.app import SERVE_DB_ENV, SERVE_SEMESTERS_ENV, create_app, serve_settings
 
+        if args.workers < 1:
+            print("Error: --workers debe ser 1 o más.", file=sys.stderr)
+            return 2
         if not args.no_migrate:
             upgrade(url)
-        settings = ServerSettings()
-        if args.semesters:
-            settings = ServerSettings(allowed_semesters=tuple(int(s) for s in args.semesters.split(",") if s.strip()))
-        uvicorn.run(create_app(url, settings=settings), host=args.host, port=args.port, proxy_headers=False)
+        if args.workers > 1:  # each worker process builds its own app (and pool) from the environment
+            os.environ[SERVE_DB_ENV] = url
+            os.environ[SERVE_SEMESTERS_ENV] = args.semesters or ""
+            uvicorn.run("server.app:app_from_environment", factory=True, workers=args.workers, host=args.host,
+                        port=args.port, proxy_headers=False)
+            return 0
+        uvicorn.run(create_app(url, settings=serve_settings(args.semesters or "")), host=args.host, port=args.port,
+                    proxy_headers=False)
         return 0
     upgrade(url)
     if args.command == "create-user":

@@ -45,3 +45,35 @@ def test_cli_end_to_end(fresh_url, tmp_path, monkeypatch, capsys):
         assert s.get(PrintOrder, 4).status == "PRINTING"
         assert s.scalar(select(StudentRow).where(StudentRow.print_order == 4)).status == "PRINTING"
     engine.dispose()
+
+
+def test_serve_workers_runs_that_many_processes(tmp_path):
+    """``serve --workers 2`` starts two server processes behind one port (issue 15: it was ignored)."""
+    import subprocess
+    import threading
+    import time
+
+    import requests
+
+    from server.testing import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "server.cli", "serve", "--db", f"sqlite:///{tmp_path / 's.db'}",
+                             "--port", str(port), "--workers", "2"], stderr=subprocess.PIPE, text=True)
+    log: list[str] = []
+    reader = threading.Thread(target=lambda: log.extend(proc.stderr), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and sum("Started server process" in line for line in log) < 2:
+            time.sleep(0.2)
+        assert sum("Started server process" in line for line in log) == 2, log
+        assert requests.get(f"http://127.0.0.1:{port}/health", timeout=10).status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+
+
+def test_serve_refuses_zero_workers(capsys):
+    assert main(["serve", "--db", "sqlite:///:memory:", "--workers", "0"]) == 2
+    assert "--workers" in capsys.readouterr().err
