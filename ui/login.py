@@ -7,7 +7,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QProgressBar, QVBoxLayout, QWidget, QHBoxLayout
 
 from ui.style import app_icon
-from ui.widgets.controls import button, mark_invalid
+from ui.widgets.controls import button, fit_to_screen, mark_invalid
 from ui.widgets.messages import MessageLabel
 from ui.workers import error_text, run_task
 
@@ -28,7 +28,7 @@ class LoginWindow(QWidget):
         self.setWindowTitle(self.tr("Credencialización — Iniciar sesión"))
         self.setWindowIcon(app_icon())
         self.setObjectName("screen")
-        self.resize(1100, 700)
+        fit_to_screen(self, (1100, 700))
 
         logo = QLabel()
         logo.setPixmap(app_icon().pixmap(88, 88))

@@ -5,7 +5,7 @@ says (a screen appears when the role may run its command)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QProgressBar, QStackedWidget,
     QVBoxLayout, QWidget,
@@ -15,27 +15,13 @@ from station.domain import Command, Role
 from station.domain.transitions import transitions_for
 from ui.domain_labels import domain_text
 from ui.style import app_icon
-from ui.widgets.controls import button, repolish
+from ui.widgets.controls import button, fit_to_screen, repolish
 from ui.workers import BUSY
 
 
 #: Smallest window: fits 1366×768 at 150 % scaling (910×512 logical) minus a taskbar.
 MIN_WIDTH, MIN_HEIGHT = 860, 460
 SIDEBAR_WIDTH = 196
-
-
-def fit_to_screen(window: QWidget, preferred: tuple[int, int] = (1366, 768)) -> None:
-    """Size ``window`` to ``preferred`` or the screen's available area, whichever is
-    smaller, and maximise it when the screen is smaller than ``preferred``."""
-    screen = window.screen() or QGuiApplication.primaryScreen()
-    if screen is None or QGuiApplication.platformName() == "offscreen":
-        window.resize(*preferred)
-        return
-    area = screen.availableGeometry()
-    width, height = min(preferred[0], area.width()), min(preferred[1], area.height())
-    window.resize(max(width, MIN_WIDTH), max(height, MIN_HEIGHT))
-    if area.width() < preferred[0] or area.height() < preferred[1]:
-        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
 
 
 def roles_for(command: Command | None) -> frozenset[Role] | None:
@@ -61,7 +47,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("Credencialización"))
         self.setWindowIcon(app_icon())
         self.setMinimumSize(MIN_WIDTH, MIN_HEIGHT)
-        fit_to_screen(self)
+        fit_to_screen(self, min_size=(MIN_WIDTH, MIN_HEIGHT))
 
         side = QFrame()
         side.setObjectName("sidebar")

@@ -29,7 +29,7 @@ QWidget {{ font-size: 10.5pt; color: {INK}; }}
 QMainWindow, QDialog, #screen {{ background: {BACKGROUND}; }}
 #sidebar {{ background: {GREEN_DARK}; border: none; }}
 #sidebar QLabel {{ color: white; }}
-#brand {{ font-size: 12pt; font-weight: bold; color: white; padding: 10px 4px 4px 6px; }}
+#brand {{ font-size: 10.5pt; font-weight: bold; color: white; padding: 10px 2px 4px 4px; }}
 #brandSub {{ color: #cfe8d8; padding: 0 12px 10px 12px; font-size: 9.5pt; }}
 #menu {{ background: transparent; border: none; color: white; outline: 0; }}
 #menu::item {{ padding: 9px 12px; border-radius: 6px; margin: 1px 6px; color: #e8f3ec; }}

@@ -1,10 +1,15 @@
-"""Take the README screenshots from the real application (run under Xvfb at 1366×768).
+"""Take the README screenshots from the real application under Xvfb, at the desks'
+common screens: 1366×768, 1024×768 and 1366×768 at 125 % scaling.
 
-    Xvfb :97 -screen 0 1366x768x24 &
-    DISPLAY=:97 python docs/screenshots/take_screenshots.py [screen ...]
+    python docs/screenshots/take_screenshots.py --all        # the three sizes (starts Xvfb)
+    xvfb-run -a -s "-screen 0 1024x768x24" python docs/screenshots/take_screenshots.py \
+        --out docs/screenshots/1024x768 [screen ...]
+    QT_SCALE_FACTOR=1.25 xvfb-run ... --out docs/screenshots/1366x768-125
 
-Starts the --demo environment in-process, signs in as the demo supervisor and
-saves one PNG per screen next to this file.
+Starts the --demo environment in-process, signs in as the demo supervisor,
+maximises the window on the X screen (as a desk would) and saves one PNG per
+screen. The 125 % set uses ``QT_SCALE_FACTOR=1.25``: Qt lays the window out at
+1093×614 logical pixels and renders it at 1366×768, as Windows does at 125 %.
 """
 from __future__ import annotations
 
@@ -16,10 +21,35 @@ from pathlib import Path
 os.environ.setdefault("CREDENCIALIZACION_NO_OPEN_PDF", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-OUT = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent
+OUT = HERE
+#: (folder, Xvfb screen, QT_SCALE_FACTOR) of each set.
+SETS = (("1366x768", "1366x768", ""), ("1024x768", "1024x768", ""), ("1366x768-125", "1366x768", "1.25"))
+
+
+def take_all() -> int:
+    """Run this script once per set under its own Xvfb (xvfb-run) with the xcb platform."""
+    import subprocess
+
+    for folder, screen, scale in SETS:
+        env = dict(os.environ, QT_QPA_PLATFORM="xcb")
+        env.pop("QT_SCALE_FACTOR", None)
+        if scale:
+            env["QT_SCALE_FACTOR"] = scale
+        subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, __file__, "--out",
+                        str(HERE / folder)], env=env, check=True)
+    return 0
 
 
 def main(argv: list[str]) -> int:
+    global OUT
+    if "--all" in argv:
+        return take_all()
+    if "--out" in argv:
+        i = argv.index("--out")
+        OUT = Path(argv[i + 1])
+        OUT.mkdir(parents=True, exist_ok=True)
+        argv = argv[:i] + argv[i + 2:]
     from PySide6.QtWidgets import QApplication
 
     from app.demo import DemoEnvironment
@@ -42,7 +72,8 @@ def main(argv: list[str]) -> int:
     login.submit()
     wait(app, lambda: station.window is not None, 30)
     win = station.window
-    win.resize(1366, 768)
+    win.showMaximized()
+    settle(app, 0.5)
     services = station.services
     store = services.store
 
@@ -168,7 +199,9 @@ def settle(app, seconds: float) -> None:
 def shot(app, widget, name: str) -> None:
     settle(app, 0.4)
     path = OUT / f"{name}.png"
-    widget.grab().save(str(path))
+    screen = app.primaryScreen()
+    # The whole X screen as the desk sees it (window frame, nothing cropped).
+    screen.grabWindow(0).save(str(path)) if widget.isWindow() and widget.isMaximized() else widget.grab().save(str(path))
     print(path)
 
 

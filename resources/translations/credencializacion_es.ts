@@ -179,8 +179,8 @@
         <translation>Guardar</translation>
     </message>
     <message>
-        <source>Imprimir temporal</source>
-        <translation>Imprimir temporal</translation>
+        <source>Imprimir</source>
+        <translation>Imprimir</translation>
     </message>
     <message>
         <source>Imprimir credencial temporal ({0})</source>
@@ -1056,6 +1056,18 @@
     <message>
         <source>Probar pad</source>
         <translation>Probar pad</translation>
+    </message>
+    <message>
+        <source>Impresión de la credencial temporal</source>
+        <translation>Impresión de la credencial temporal</translation>
+    </message>
+    <message>
+        <source>Impresora de tarjetas CR80 (Evolis, Zebra, Fargo): una tarjeta por página, frente y reverso</source>
+        <translation>Impresora de tarjetas CR80 (Evolis, Zebra, Fargo): una tarjeta por página, frente y reverso</translation>
+    </message>
+    <message>
+        <source>Sin marcar: hoja carta con marcas de corte, impresa al 100 %.</source>
+        <translation>Sin marcar: hoja carta con marcas de corte, impresa al 100 %.</translation>
     </message>
     <message>
         <source>Guardar ajustes</source>

@@ -47,7 +47,7 @@ class CaptureScreen(DeskScreen):
         columns = QHBoxLayout()
         columns.setContentsMargins(0, 0, 0, 0)
         fields = [f for f in BASIC_FIELDS if f[0] not in ("folio", "prematricula")]
-        self.panel = StudentPanel(self.tr("Datos del alumno"), fields, columns=1, with_images=False)
+        self.panel = StudentPanel(self.tr("Datos del alumno"), fields, columns=1, with_images=False, stacked=True)
         #: The deferral / rejection comment the operator must fix (manual §10–11).
         self.comment_label = MessageLabel(lines=3, reserve=False)
         self.comment_label.setObjectName("notice")
@@ -60,11 +60,11 @@ class CaptureScreen(DeskScreen):
         left_scroll = QScrollArea()
         left_scroll.setWidgetResizable(True)
         left_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         left_scroll.setWidget(left)
-        left_scroll.setMinimumWidth(250)
-        left_scroll.setMaximumWidth(400)
-        columns.addWidget(left_scroll, 2)
+        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left_scroll.setMinimumWidth(290)  # an 18-character CURP and the two checks fit (labels above values)
+        left_scroll.setMaximumWidth(380)
+        columns.addWidget(left_scroll, 3)
 
         self.tabs = QTabWidget()
         self.photo_tab = QWidget()
@@ -100,7 +100,7 @@ class CaptureScreen(DeskScreen):
         self.actions.addWidget(self.flow_box)
         self.actions.addStretch(1)
         self.save_button = button(self.tr("Guardar"), "primary", self.save, KEY_SAVE)
-        self.print_button = button(self.tr("Imprimir temporal"), slot=self.print_temporary, shortcut=KEY_PRINT)
+        self.print_button = button(self.tr("Imprimir"), slot=self.print_temporary, shortcut=KEY_PRINT)
         self.print_button.setToolTip(self.tr("Imprimir credencial temporal ({0})").format(KEY_PRINT))
         self.actions.addWidget(self.save_button)
         self.actions.addWidget(self.print_button)

@@ -7,8 +7,9 @@ pad» opens the chosen pad in a signature panel. «Guardar» writes
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QVBoxLayout
 
+from ui.printing import card_printer_enabled, set_card_printer
 from ui.screens.base import Screen
 from ui.widgets.controls import button, card
 from ui.widgets.images import ImageBox
@@ -66,6 +67,14 @@ class SettingsScreen(Screen):
         pad.addLayout(self.pad_box, 1)
         row.addWidget(pad_card, 1)
         self.body.addLayout(row)
+        print_card, print_layout = card(self.tr("Impresión de la credencial temporal"))
+        self.card_printer_check = QCheckBox(self.tr("Impresora de tarjetas CR80 (Evolis, Zebra, Fargo): una tarjeta por "
+                                                    "página, frente y reverso"))
+        self.card_printer_check.setToolTip(self.tr("Sin marcar: hoja carta con marcas de corte, impresa al 100 %."))
+        self.card_printer_check.setChecked(card_printer_enabled())
+        self.card_printer_check.toggled.connect(set_card_printer)
+        print_layout.addWidget(self.card_printer_check)
+        self.body.addWidget(print_card)
         save_row = QHBoxLayout()
         self.save_button = button(self.tr("Guardar ajustes"), "primary", self.save)
         self.wizard_button = button(self.tr("Asistente de configuración…"), slot=self.run_wizard)

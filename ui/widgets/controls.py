@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 
@@ -64,3 +64,17 @@ def card(title: str | None = None) -> tuple[QFrame, QVBoxLayout]:
         label.setObjectName("sectionTitle")
         layout.addWidget(label)
     return frame, layout
+
+
+def fit_to_screen(window: QWidget, preferred: tuple[int, int] = (1366, 768), min_size: tuple[int, int] = (0, 0)) -> None:
+    """Size ``window`` to ``preferred`` or the screen's available area, whichever is
+    smaller, and maximise it when the screen is smaller than ``preferred``."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None or QGuiApplication.platformName() == "offscreen":
+        window.resize(*preferred)
+        return
+    area = screen.availableGeometry()
+    width, height = min(preferred[0], area.width()), min(preferred[1], area.height())
+    window.resize(max(width, min_size[0]), max(height, min_size[1]))
+    if area.width() < preferred[0] or area.height() < preferred[1]:
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)

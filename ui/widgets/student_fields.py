@@ -78,10 +78,11 @@ def field_text(student: Student, name: str) -> str:
 
 
 class StudentDetails(QWidget):
-    """A two-column grid «label: value» of a student's fields."""
+    """A grid «label: value» of a student's fields in ``columns`` columns; ``stacked``
+    puts each label above its value (narrow panels: nothing is clipped at 1024×768)."""
 
     def __init__(self, fields: Sequence[tuple[str, str]] = BASIC_FIELDS, columns: int = 1,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, stacked: bool = False):
         super().__init__(parent)
         self.fields = tuple(fields)
         self.values: dict[str, QLabel] = {}
@@ -98,9 +99,14 @@ class StudentDetails(QWidget):
             value.setObjectName("fieldValue")
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            grid.addWidget(key, row, col * 2, Qt.AlignmentFlag.AlignTop)
-            grid.addWidget(value, row, col * 2 + 1)
-            grid.setColumnStretch(col * 2 + 1, 1)
+            if stacked:
+                grid.addWidget(key, row * 2, col)
+                grid.addWidget(value, row * 2 + 1, col)
+                grid.setColumnStretch(col, 1)
+            else:
+                grid.addWidget(key, row, col * 2, Qt.AlignmentFlag.AlignTop)
+                grid.addWidget(value, row, col * 2 + 1)
+                grid.setColumnStretch(col * 2 + 1, 1)
             self.values[name] = value
 
     def set_student(self, student: Student | None) -> None:

@@ -13,12 +13,13 @@ class StudentPanel(QWidget):
     """A card with the student's data; ``with_images`` adds photo and signature boxes."""
 
     def __init__(self, title: str, fields=BASIC_FIELDS, columns: int = 2, with_images: bool = True,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, stacked: bool = False):
         super().__init__(parent)
         frame, layout = card(title)
         head = QHBoxLayout()
         self.name_label = QLabel()
         self.name_label.setObjectName("sectionTitle")
+        self.name_label.setWordWrap(True)  # long names wrap instead of widening narrow panels
         self.tag = StatusTag()
         self.tag.hide()
         head.addWidget(self.name_label)
@@ -26,7 +27,7 @@ class StudentPanel(QWidget):
         head.addStretch(1)
         layout.addLayout(head)
         row = QHBoxLayout()
-        self.details = StudentDetails(fields, columns)
+        self.details = StudentDetails(fields, columns, stacked=stacked)
         row.addWidget(self.details, 1)
         self.photo = self.signature = None
         if with_images:
