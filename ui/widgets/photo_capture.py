@@ -25,7 +25,6 @@ from drivers.camera.worker import ERROR, LOST
 from station.photo import CHECK_LABELS, CHECK_ORDER, PhotoConfig, VerdictSmoother, analyze, evaluate_crop
 from station.photo.capture import MIN_OVERRIDE_REASON_CHARS, crop_eyes, finalize_capture, override_reason_ok
 from station.photo.geometry import TOKEN_SIZE, crop_token, token_matrix, crop_corners
-from station.photo.quality import evaluate_crop
 from ui.widgets.images import bgr_to_qimage
 
 GREEN, RED, GREY = QColor("#2e7d32"), QColor("#c62828"), QColor("#9e9e9e")
@@ -241,10 +240,6 @@ class PhotoCaptureWidget(QWidget):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.setInterval(max(5, int(1000 / preview_fps / 2)))  # poll at twice the frame rate
         self._timer.timeout.connect(self._tick)
-        self._recheck = QTimer(self)  # re-judge the crop once zoom / drag pause (50 ms)
-        self._recheck.setSingleShot(True)
-        self._recheck.setInterval(50)
-        self._recheck.timeout.connect(self._recheck_crop)
         self._update_buttons()
 
     # ----------------------------------------------------------------- lifecycle
@@ -448,26 +443,6 @@ class PhotoCaptureWidget(QWidget):
         self._zoom = value / 100.0
         if self._captured is not None and self._captured[1] is not None:
             self._render_crop()
-            self._recheck.start()
-
-    def _recheck_crop(self) -> None:
-        """Zoom or drag changed the crop: judge the crop the operator will save
-        (``station.photo.quality.evaluate_crop``, a few ms, no detection) and show
-        its lights; «Capturar foto» then needs a reason if the new crop fails."""
-        if self._captured is None or self._captured[1] is None:
-            return
-        frame, analysis = self._captured
-        try:
-            judged = evaluate_crop(frame, analysis, self._zoom, tuple(self._offset))
-        except ValueError as exc:
-            self.status_label.setText(_t(str(exc)))
-            return
-        self._captured = (frame, judged)
-        for c in judged.checks:
-            self._set_light(c.name, c.ok, _t(c.message))
-        self.view.guidance = _t(judged.message)
-        self.view.update()
-        self._update_buttons()
 
     def _on_drag(self, dx: float, dy: float) -> None:
         if self._captured is None or self._captured[1] is None:
@@ -476,7 +451,6 @@ class PhotoCaptureWidget(QWidget):
         self._offset[0] += dx * k
         self._offset[1] += dy * k
         self._render_crop()
-        self._recheck.start()
 
     def retake(self) -> None:
         """«Volver a tomar»: back to the live preview."""
