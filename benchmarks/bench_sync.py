@@ -5,6 +5,10 @@
 - ``push_500_s``: push of 500 queued captures with 50 KB photos (budget ≤ 30 s);
 - ``push_wire_ratio``: TCP bytes both ways during that push ÷ payload bytes (blob bytes +
   command JSON), measured by a counting proxy on 127.0.0.1 (budget ≤ 1.15);
+- ``push_vs_raw_ratio``: that push ÷ uploading the same bytes to the same server, one plain
+  ``PUT /blobs`` per capture (budget ≤ 2);
+- ``pull_60000_s``, ``pull_vs_fetch_ratio``: initial pull of a 60,000-student state, and that ÷
+  fetching the same pages without storing them (budget ≤ 1.3);
 - ``server_push_p95_ms``: p95 latency of ``POST /sync/commands`` with 40 stations × 15 captures
   at once to a server process on PostgreSQL (budget ≤ 300 ms; -1 when PostgreSQL is unreachable);
 - ``server_push_vs_db_ratio``: server commands/s in that push ÷ pgbench transactions/s of the same
@@ -139,7 +143,7 @@ def _sync_figures(tmp: Path) -> dict[str, float]:
                 store.close()
         # push: 500 captures with 50 KB photos, three runs on different students
         targets = [s.matricula for s in store.find_students(campus="001", statuses=[Status.ENROLLED])]
-        pushes, ratios = [], []
+        pushes, ratios, raw_ratios = [], [], []
         rng = random.Random(3)
         port = int(base.rsplit(":", 1)[1])
         for run in range(PUSH_RUNS):
@@ -152,6 +156,7 @@ def _sync_figures(tmp: Path) -> dict[str, float]:
             proxy = CountingProxy(port)
             papi = ServerApi(f"http://127.0.0.1:{proxy.port}", token=api.token)
             engine = SyncEngine(store, HttpTransport(papi), campuses=["001"], backoff=no_wait_backoff())
+            raw_bodies = [b"".join(_capture_blobs(rng).values()) for _ in range(500)]
             start = time.perf_counter()
             accepted, refused = engine.push()
             pushes.append(time.perf_counter() - start)
@@ -160,12 +165,53 @@ def _sync_figures(tmp: Path) -> dict[str, float]:
             time.sleep(0.1)
             ratios.append(proxy.bytes / payload_bytes)
             proxy.sock.close()
+            start = time.perf_counter()  # the same amount of bytes, one plain upload per capture
+            for body in raw_bodies:
+                api.put_blob(hashlib.sha256(body).hexdigest(), body, "raw")
+            raw_ratios.append(pushes[-1] / (time.perf_counter() - start))
         store.close()
     finally:
         proc.kill()
         proc.wait()
     return {"pull_5000_s": statistics.median(pulls), "pull_noop_ms": statistics.median(noops),
-            "push_500_s": statistics.median(pushes), "push_wire_ratio": statistics.median(ratios)}
+            "push_500_s": statistics.median(pushes), "push_wire_ratio": statistics.median(ratios),
+            "push_vs_raw_ratio": statistics.median(raw_ratios)}
+
+
+def _pull_figures(tmp: Path, students: int = 60_000, runs: int = 2) -> dict[str, float]:
+    """``pull_60000_s``: initial pull of a 60,000-student state into an empty station;
+    ``pull_vs_fetch_ratio``: that ÷ fetching the same pages from the same server without storing them."""
+    from server.testing import seed
+
+    url = f"sqlite:///{tmp / 'state.sqlite3'}"
+    seed(url, PASSWORD, students=students, campuses=1)
+    proc, base = _server(url)
+    try:
+        api = ServerApi(base)
+        api.login("estatal", PASSWORD)
+        pulls, fetches = [], []
+        for run in range(runs):
+            start = time.perf_counter()
+            cursor, fetched = 0, 0
+            while True:
+                page = api.changes(cursor, 500, None)
+                fetched += len(page["items"])
+                cursor = page["next"]
+                if not page["more"]:
+                    break
+            fetches.append(time.perf_counter() - start)
+            store = LocalStore(tmp / f"state{run}.sqlite3", os.urandom(32), f"EST-S{run}")
+            engine = SyncEngine(store, HttpTransport(api), campuses=[], backoff=no_wait_backoff())
+            start = time.perf_counter()
+            pulled = engine.pull()
+            pulls.append(time.perf_counter() - start)
+            store.close()
+            assert pulled == fetched >= students, (pulled, fetched)
+    finally:
+        proc.kill()
+        proc.wait()
+    return {"pull_60000_s": statistics.median(pulls),
+            "pull_vs_fetch_ratio": statistics.median(p / f for p, f in zip(pulls, fetches))}
 
 
 #: pgbench script: the statements the server runs for one ``POST /sync/commands`` capture (traced from
@@ -307,6 +353,8 @@ def _server_push(runs: int = 3, stations: int = 40, per_station: int = 15, worke
 def run() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         figures = _sync_figures(Path(tmp))
+    with tempfile.TemporaryDirectory() as tmp:
+        figures.update(_pull_figures(Path(tmp)))
     figures.update(_server_push())
     return figures
 

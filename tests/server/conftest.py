@@ -55,7 +55,8 @@ class ServerEnv:
         headers = dict(kw.pop("headers", {}) or {})
         if user is not None:
             headers["Authorization"] = "Bearer " + self.token(user)
-        return self.session.request(method, self.base + path, headers=headers, timeout=120, **kw)
+        kw.setdefault("timeout", (10, None))  # connect only: a slow answer on a loaded machine is not a failure
+        return self.session.request(method, self.base + path, headers=headers, **kw)
 
     def db(self):
         """A new SQLAlchemy session on the server's database (caller closes it)."""
