@@ -28,6 +28,15 @@
         <translation>Buscar</translation>
     </message>
     <message>
+        <source>Leer credencial</source>
+        <extracomment>«Leer credencial (F3)»: the desk camera reads the temporary credential (DeskScreen connects it).</extracomment>
+        <translation>Leer credencial</translation>
+    </message>
+    <message>
+        <source>Leer con la cámara el código QR o de barras de la credencial temporal (F3).</source>
+        <translation>Leer con la cámara el código QR o de barras de la credencial temporal (F3).</translation>
+    </message>
+    <message>
         <source>Escriba o escanee la matrícula</source>
         <translation>Escriba o escanee la matrícula</translation>
     </message>
@@ -276,6 +285,21 @@
     <message>
         <source>Comentario</source>
         <translation>Comentario</translation>
+    </message>
+</context>
+<context>
+    <name>CredentialScanDialog</name>
+    <message>
+        <source>Leer credencial con la cámara</source>
+        <translation>Leer credencial con la cámara</translation>
+    </message>
+    <message>
+        <source>Acerque a la cámara el código QR o el código de barras de la credencial temporal.</source>
+        <translation>Acerque a la cámara el código QR o el código de barras de la credencial temporal.</translation>
+    </message>
+    <message>
+        <source>Cancelar</source>
+        <translation>Cancelar</translation>
     </message>
 </context>
 <context>

@@ -57,3 +57,34 @@ def read_qr_texts(path: Path | str) -> list[str]:
     if not texts:
         raise DecodeInputError(f"No se encontró ningún código QR legible en {path.name}.")
     return texts
+
+
+def matricula_in_image(image) -> str | None:
+    """The matrícula a temporary credential shows to a camera, or ``None``.
+
+    ``image``: a camera frame (``numpy`` H×W×3 BGR or H×W grey, as OpenCV gives it)
+    or a PIL image. Reads the QR (its signed ``CRD1|…`` payload, manual §9 /
+    DESIGN §7) or the Code128 barcode of the matrícula with zxing-cpp; only a
+    matrícula whose check digit is right is returned (the signature is not checked
+    here: the look-up only opens the record).
+    """
+    import zxingcpp
+
+    from station.documents.qr_payload import QrPayloadError, decode_payload
+    from station.domain.validators import validate_matricula
+
+    formats = zxingcpp.BarcodeFormat.QRCode | zxingcpp.BarcodeFormat.Code128
+    for result in zxingcpp.read_barcodes(image, formats=formats):
+        if not result.valid:
+            continue
+        text = result.text.strip()
+        if text.startswith("CRD1|"):
+            try:
+                text = decode_payload(text).matricula
+            except QrPayloadError:
+                continue
+        try:
+            return validate_matricula(text)
+        except ValueError:
+            continue
+    return None

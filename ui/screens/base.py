@@ -119,7 +119,10 @@ class DeskScreen(Screen):
         self.student = None
         self.search = MatriculaSearch()
         self.search.search.connect(self.open_matricula)
+        self.search.scan_button.clicked.connect(self.scan_with_camera)
         self.header.addWidget(self.search)
+        #: The open «Leer credencial» dialog (tests close it).
+        self.scan_dialog = None
 
     # ---------------------------------------------------------------- hooks
     def load(self, matricula: str) -> Any:
@@ -163,6 +166,31 @@ class DeskScreen(Screen):
         self.student = None
         self.clear_student()
         self.search.set_invalid(True)
+
+    def camera_spec(self) -> str:
+        """The configured desk camera (index, ``demo`` or a file)."""
+        return self.services.config.camera or "0"
+
+    def release_camera(self) -> None:
+        """Free the camera before the credential reader opens it (the capture screen's preview)."""
+
+    def scan_with_camera(self) -> None:
+        """«Leer credencial» (F3): read the temporary credential's QR or barcode with the
+        camera and look the matrícula up (DESIGN.md §6, zxing-cpp)."""
+        from ui.widgets.scan_dialog import CredentialScanDialog
+
+        self.release_camera()
+        self.scan_dialog = CredentialScanDialog(self.camera_spec(), self)
+        try:
+            accepted = self.scan_dialog.exec() == CredentialScanDialog.DialogCode.Accepted
+            matricula = self.scan_dialog.matricula
+        finally:
+            self.scan_dialog.deleteLater()
+            self.scan_dialog = None
+        if accepted and matricula:
+            self.open_matricula(matricula)
+        else:
+            self.action_done()
 
     def action_done(self) -> None:
         """After Guardar / Generar / Rechazar: the matrícula field takes the next scan."""

@@ -156,6 +156,9 @@ class CaptureScreen(DeskScreen):
         if self.camera_widget is not None:
             self.camera_widget.stop()
 
+    def release_camera(self) -> None:
+        self.shutdown()
+
     def hideEvent(self, event) -> None:  # noqa: N802 - Qt API
         self.shutdown()
         super().hideEvent(event)

@@ -33,6 +33,8 @@ class SaeImportScreen(DeskScreen):
         self.explain = QLabel()
         self.explain.setWordWrap(True)
         layout.addWidget(self.explain)
+        self.search.scan_button.hide()  # a student not yet imported has no credential to read
+        self.search.scan_button.setShortcut("")
         self.back_button = button(self.tr("Regresar"), slot=self.reset)
         self.import_button = button(self.tr("Importar"), "primary", lambda: self.apply("import"), "F8")
         self.update_button = button(self.tr("Actualizar"), "primary", lambda: self.apply("update"), "F8")

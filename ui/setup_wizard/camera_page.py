@@ -1,78 +1,16 @@
 """Page 4, «Cámara»: the cameras found, with a live preview."""
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING
 
-import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from ui.setup_wizard.base import BAD_STYLE, BUSY_STYLE, OK_STYLE, WizardPageBase, _error_text
-from ui.widgets.images import bgr_to_qimage
+from ui.widgets.camera_preview import CameraPreview
 
 if TYPE_CHECKING:
     from ui.setup_wizard.wizard import SetupWizard
-
-
-class CameraPreview(QLabel):
-    """Shows the newest frame of a :class:`drivers.camera.CameraWorker` (BGR ndarray), scaled to fit.
-
-    Frames arrive on the camera thread; only the newest is kept and a GUI-thread
-    timer paints it (~30 Hz), so a fast camera never floods the event queue.
-    """
-
-    statusChanged = Signal(str, str)  # (state, Spanish message), queued from the camera thread
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setMinimumSize(320, 240)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setStyleSheet("background: #202020; color: #eeeeee;")
-        self.frames_shown = 0
-        self._worker = None
-        self._lock = threading.Lock()
-        self._latest: np.ndarray | None = None
-        self._timer = QTimer(self)
-        self._timer.setInterval(33)
-        self._timer.timeout.connect(self._paint_latest)
-
-    def start(self, spec: str) -> None:
-        """Preview the source ``spec`` (camera index, ``demo`` or a file). Raises ``CameraError`` (Spanish)."""
-        from drivers.camera import CameraWorker, open_source
-
-        self.stop()
-        source = open_source(spec, 1280, 720)
-        self.frames_shown = 0
-        self._worker = CameraWorker(source, self._on_frame,
-                                    lambda status: self.statusChanged.emit(status.state, status.message))
-        self._worker.start()
-        self._timer.start()
-
-    def stop(self) -> None:
-        """Stop the camera thread (bounded by the worker's own timeout)."""
-        self._timer.stop()
-        if self._worker is not None:
-            worker, self._worker = self._worker, None
-            threading.Thread(target=worker.stop, daemon=True, name="camera-stop").start()
-        with self._lock:
-            self._latest = None
-
-    def _on_frame(self, frame: np.ndarray, _info) -> None:
-        with self._lock:
-            self._latest = frame
-
-    def _paint_latest(self) -> None:
-        with self._lock:
-            frame, self._latest = self._latest, None
-        if frame is None:
-            return
-        image = bgr_to_qimage(frame)
-        self.setPixmap(QPixmap.fromImage(image).scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                                       Qt.TransformationMode.SmoothTransformation))
-        self.frames_shown += 1
 
 
 class CameraPage(WizardPageBase):

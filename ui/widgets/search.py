@@ -30,9 +30,13 @@ class MatriculaSearch(QWidget):
         self.edit.setMinimumWidth(240)
         label.setBuddy(self.edit)
         self.button = button(button_text or tr("Buscar"), "primary")
+        #: «Leer credencial (F3)»: the desk camera reads the temporary credential (DeskScreen connects it).
+        self.scan_button = button(tr("Leer credencial"), shortcut="F3")
+        self.scan_button.setToolTip(tr("Leer con la cámara el código QR o de barras de la credencial temporal (F3)."))
         layout.addWidget(label)
         layout.addWidget(self.edit, 1)
         layout.addWidget(self.button)
+        layout.addWidget(self.scan_button)
         layout.addStretch(1)
         self.edit.returnPressed.connect(self._emit)
         self.button.clicked.connect(self._emit)
