@@ -131,4 +131,7 @@ def create_app(db_url: str, settings: ServerSettings | None = None, migrate: boo
     from server.sync.routes import router as sync_router
 
     app.include_router(sync_router)
+    from server.accounts.routes import router as accounts_router
+
+    app.include_router(accounts_router)
     return app

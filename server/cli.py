@@ -9,6 +9,7 @@ Sub-commands::
     print-order [--db URL] create --campus 001 [--campus 002 ...] | advance N [--to PRINTING|RECEIVED] | list
     station     [--db URL] revoke STATION_ID
     demo-data   [--db URL] [--students N] [--campuses N] [--password-stdin | --password P]
+    accounts    [--db URL] rule | directory | preview | list | export | import   (see server.accounts.cli)
 
 ``--db`` defaults to ``$CREDENCIALIZACION_SERVER_DB`` or an SQLite file in
 the user data directory (``…/credencializacion/server/servidor.sqlite3``;
@@ -110,6 +111,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=2019)
     demo.add_argument("--password", default=None, help="Contraseña de los usuarios de demostración")
     demo.add_argument("--password-stdin", action="store_true")
+    from server.accounts.cli import add_parser as add_accounts
+
+    add_accounts(sub)
     return parser
 
 
@@ -226,6 +230,10 @@ def _dispatch(args, url: str) -> int:
         ended = _run_tx(url, lambda s: revoke_station(s, _cli_actor(), args.station_id))
         print(f"Estación «{args.station_id}» revocada; {ended} sesión(es) terminada(s).")
         return 0
+    if args.command == "accounts":
+        from server.accounts.cli import run as run_accounts
+
+        return run_accounts(args, url, _run_tx)
     if args.command == "demo-data":
         from server.services.demo import load_demo
 

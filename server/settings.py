@@ -30,6 +30,8 @@ class ServerSettings:
     - ``allowed_semesters``: semesters eligible for credentialing (manual §7
       "semestres permitidos").
     - ``max_upload_bytes``: largest SAE file accepted over HTTP.
+    - ``accounts_key_file``: the key that seals one-time passwords of new
+      institutional accounts (default: :func:`server.accounts.passwords.default_key_path`).
     """
 
     token_ttl: timedelta = timedelta(hours=12)
@@ -48,6 +50,7 @@ class ServerSettings:
     allowed_semesters: tuple[int, ...] = (1, 2, 3, 4, 5, 6)
     max_upload_bytes: int = 200 * 1024 * 1024
     page_size_max: int = 500
+    accounts_key_file: str | None = None
     extra: dict = field(default_factory=dict, compare=False)
 
 

@@ -278,3 +278,51 @@ class ServerApi:
         malformed id or key (``invalid``, the server's Spanish message)."""
         return self.request("POST", "/stations", json={"station_id": station_id, "public_key": public_key_b64,
                                                        "description": description})
+
+    # --- institutional accounts (issue 20; server/accounts/routes.py) ------
+
+    def account_slip_status(self, matricula: str) -> dict:
+        """``GET /accounts/slips/{matricula}`` → ``{pending, address, printed_at}``."""
+        return self.request("GET", f"/accounts/slips/{quote(matricula)}")
+
+    def claim_account_slip(self, matricula: str) -> dict:
+        """``POST /accounts/slips/{matricula}`` → ``{matricula, full_name, address, password,
+        sign_in_url}`` — once; afterwards 409 ``slip_already_printed`` (:class:`ApiError` ``conflict``)."""
+        return self.request("POST", f"/accounts/slips/{quote(matricula)}")
+
+    def accounts_preview(self, campus: str) -> list:
+        """``GET /accounts/campuses/{campus}/preview`` → proposals that would be made (nothing saved)."""
+        return self.request("GET", f"/accounts/campuses/{quote(campus)}/preview")
+
+    def accounts_proposals(self, campus: str) -> list:
+        """``GET /accounts/campuses/{campus}/proposals`` → open proposals (every kind)."""
+        return self.request("GET", f"/accounts/campuses/{quote(campus)}/proposals")
+
+    def accounts_propose(self, campus: str) -> list:
+        """``POST /accounts/campuses/{campus}/proposals`` → reserve addresses for students lacking one."""
+        return self.request("POST", f"/accounts/campuses/{quote(campus)}/proposals")
+
+    def accounts_list(self, campus: str, kind: str, data: bytes, filename: str) -> list:
+        """``POST /accounts/campuses/{campus}/lists?kind=`` with a staff/graduate list (CSV/XLSX)."""
+        return self.request("POST", f"/accounts/campuses/{quote(campus)}/lists", data=data,
+                            params={"kind": kind, "filename": filename},
+                            headers={"Content-Type": "application/octet-stream"})
+
+    def accounts_export(self, campus: str, fmt: str, kind: str | None = None) -> bytes:
+        """``GET /accounts/campuses/{campus}/export?format=`` → ZIP bytes of the checked files."""
+        params = {"format": fmt}
+        if kind:
+            params["kind"] = kind
+        return self.request("GET", f"/accounts/campuses/{quote(campus)}/export", params=params, raw=True,
+                            headers={"Accept": "application/zip"}, timeout=(3.05, 120.0))
+
+    def accounts_import(self, campus: str, data: bytes, filename: str) -> dict:
+        """``POST /accounts/campuses/{campus}/import`` with the tenant's file → the import report."""
+        return self.request("POST", f"/accounts/campuses/{quote(campus)}/import", data=data,
+                            params={"filename": filename}, headers={"Content-Type": "application/octet-stream"},
+                            timeout=(3.05, 120.0))
+
+    def accounts_directory(self, data: bytes, filename: str) -> dict:
+        """``POST /accounts/directory`` with the tenant's directory export → ``{new}``."""
+        return self.request("POST", "/accounts/directory", data=data, params={"filename": filename},
+                            headers={"Content-Type": "application/octet-stream"}, timeout=(3.05, 120.0))

@@ -478,6 +478,14 @@ class DeskServices:
         updated = self._execute(Command.PRINT_TEMPORARY, student.matricula)
         return pdf, updated
 
+    @property
+    def accounts(self):
+        """:class:`station.accounts.InstitutionalAccounts` over this session's API client
+        (the account slip at the desk; «Cuentas institucionales» for the systems role)."""
+        from station.accounts import InstitutionalAccounts
+
+        return InstitutionalAccounts(lambda: self.api)
+
     # ----------------------------------------------------------------- SAE (online)
     def _need_api(self):
         if self.api is None or not getattr(self.api, "token", None):

@@ -32,6 +32,7 @@ OTHER_ENDPOINT = {
     Command.CREATE_PRINT_ORDER: "POST /print-orders",
     Command.START_PRINTING: "POST /print-orders/{number}/advance",
     Command.RECEIVE: "POST /print-orders/{number}/advance",
+    Command.SET_INSTITUTIONAL_EMAIL: "POST /accounts/campuses/{campus}/import",
 }
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from station.domain import Actor, Role
 from station.domain.public_keys import load_public_key_b64
+from station.domain.statuses import CAMPUS_SCOPED_ROLES
 
 from server.auth import hash_password
 from server.db.models import AuditEvent, Campus, Station, Token, User
@@ -38,7 +39,7 @@ def upsert_campuses(session: Session, campuses: Iterable[tuple[str, str]]) -> No
 def create_user(session: Session, actor: Actor, username: str, password: str, role: Role,
                 campuses: Iterable[str], display_name: str, settings: ServerSettings) -> User:
     """Create a user. 409 ``user_exists``; 422 ``unknown_campus`` (field ``campuses``);
-    422 ``campus_required`` when an operator/supervisor has no plantel."""
+    422 ``campus_required`` when an operator/supervisor/systems user has no plantel."""
     campuses = sorted(set(campuses))
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise ApiError(409, "user_exists", f"El usuario «{username}» ya existe.", "username")
@@ -46,9 +47,9 @@ def create_user(session: Session, actor: Actor, username: str, password: str, ro
     unknown = [c for c in campuses if c not in known]
     if unknown:
         raise ApiError(422, "unknown_campus", f"Plantel desconocido: {', '.join(unknown)}.", "campuses")
-    if role in (Role.OPERATOR, Role.SUPERVISOR) and not campuses:
-        raise ApiError(422, "campus_required", "Un capturista o supervisor necesita al menos un plantel asignado.",
-                       "campuses")
+    if role in CAMPUS_SCOPED_ROLES and not campuses:
+        raise ApiError(422, "campus_required", f"Un usuario con perfil {role.label} necesita al menos un plantel "
+                                               "asignado.", "campuses")
     user = User(username=username, password_hash=hash_password(password, settings), role=role.value,
                 display_name=display_name or username, campuses=campuses, active=True, created_at=utcnow())
     session.add(user)

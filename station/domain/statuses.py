@@ -67,6 +67,7 @@ class Role(str, Enum):
     SUPERVISOR = "supervisor"
     STATE_OFFICE = "state_office"
     ADMIN = "admin"
+    SYSTEMS = "systems"
 
     @property
     def label(self) -> str:
@@ -79,7 +80,10 @@ ROLE_LABELS: dict[Role, str] = {
     Role.SUPERVISOR: "Supervisor",
     Role.STATE_OFFICE: "Dirección Estatal",
     Role.ADMIN: "Administrador",
+    Role.SYSTEMS: "Centro de Cómputo",
 }
 
-#: Roles whose write access is limited to their own planteles (campuses).
-CAMPUS_SCOPED_ROLES = frozenset({Role.OPERATOR, Role.SUPERVISOR})
+#: Roles whose write access is limited to their own planteles (campuses). The systems office
+#: (Centro de Cómputo / DGTI) provisions the accounts of the planteles it serves; a state-wide
+#: DGTI user is given every plantel.
+CAMPUS_SCOPED_ROLES = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.SYSTEMS})

@@ -43,6 +43,7 @@ class Command(str, Enum):
     REJECT_REPRINT = "reject_reprint"
     REJECT_RETAKE = "reject_retake"
     DELIVER = "deliver"
+    SET_INSTITUTIONAL_EMAIL = "set_institutional_email"
 
     @property
     def label(self) -> str:
@@ -63,12 +64,16 @@ COMMAND_LABELS: dict[Command, str] = {
     Command.REJECT_REPRINT: "Rechazar (reimpresión)",
     Command.REJECT_RETAKE: "Rechazar (requiere retoma)",
     Command.DELIVER: "Entregar credencial",
+    Command.SET_INSTITUTIONAL_EMAIL: "Asignar correo institucional",
 }
 
 DESK = frozenset({Role.OPERATOR, Role.SUPERVISOR})
 SAE_COMMANDS = frozenset({Command.IMPORT_SAE, Command.UPDATE_SAE})
 SUPERVISOR = frozenset({Role.SUPERVISOR})
 STATE_OFFICE = frozenset({Role.STATE_OFFICE})
+SYSTEMS = frozenset({Role.SYSTEMS})
+#: Statuses whose fields may still change (DESIGN §3: after Validado no field changes).
+OPEN_RECORD = frozenset({Status.ENROLLED, Status.CAPTURED, Status.DEFERRED})
 ANY_STATUS = frozenset(Status)
 
 
@@ -108,6 +113,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Command.REJECT_REPRINT, frozenset({S.RECEIVED}), S.REJECTED, SUPERVISOR, ("comment",)),
     Transition(Command.REJECT_RETAKE, frozenset({S.RECEIVED}), S.RETAKE, SUPERVISOR, ("comment",)),
     Transition(Command.DELIVER, frozenset({S.RECEIVED}), S.DELIVERED, DESK, ("delivery_signature",)),
+    # Institutional accounts (DESIGN §13): the systems office writes the address of an account it
+    # created; an address already held is never silently replaced.
+    Transition(Command.SET_INSTITUTIONAL_EMAIL, OPEN_RECORD, None, SYSTEMS,
+               ("email_in_payload", "no_other_email")),
 )
 
 
@@ -312,6 +321,23 @@ def _delivery_signature(student, payload, ctx) -> Refusal | None:
     return None
 
 
+def _email_in_payload(student, payload, ctx) -> Refusal | None:
+    try:
+        validate_email(str(payload.get("institutional_email") or ""))
+    except FieldError as exc:
+        return Refusal("invalid_field", exc.message, exc.field)
+    return None
+
+
+def _no_other_email(student, payload, ctx) -> Refusal | None:
+    wanted = str(payload.get("institutional_email") or "").strip().lower()
+    if student.institutional_email and student.institutional_email.strip().lower() != wanted:
+        return Refusal("email_already_set",
+                       f"El alumno ya tiene el correo institucional «{student.institutional_email}»; "
+                       "no se reemplaza por otro.", "institutional_email")
+    return None
+
+
 PRECONDITIONS: dict[str, Check] = {
     "online": _online,
     "sae_eligible": _sae_eligible,
@@ -324,6 +350,8 @@ PRECONDITIONS: dict[str, Check] = {
     "comment": _comment,
     "order_number": _order_number,
     "delivery_signature": _delivery_signature,
+    "email_in_payload": _email_in_payload,
+    "no_other_email": _no_other_email,
 }
 
 
@@ -414,6 +442,10 @@ def _effect_deliver(student, payload, ctx):
     )
 
 
+def _effect_email(student, payload, ctx):
+    return student.replace(institutional_email=validate_email(str(payload["institutional_email"])).lower())
+
+
 EFFECTS: dict[Command, Callable[[Student | None, Mapping[str, Any], Context], Student]] = {
     Command.IMPORT_SAE: _effect_import,
     Command.UPDATE_SAE: _effect_update,
@@ -427,6 +459,7 @@ EFFECTS: dict[Command, Callable[[Student | None, Mapping[str, Any], Context], St
     Command.REJECT_REPRINT: _effect_comment,
     Command.REJECT_RETAKE: _effect_comment,
     Command.DELIVER: _effect_deliver,
+    Command.SET_INSTITUTIONAL_EMAIL: _effect_email,
 }
 
 

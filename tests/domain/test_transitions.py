@@ -8,7 +8,7 @@ from station.domain import (
 )
 
 S = Status
-OP, SUP, EST, ADM = Role.OPERATOR, Role.SUPERVISOR, Role.STATE_OFFICE, Role.ADMIN
+OP, SUP, EST, ADM, SYS = Role.OPERATOR, Role.SUPERVISOR, Role.STATE_OFFICE, Role.ADMIN, Role.SYSTEMS
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=timezone.utc)
 
 # DESIGN.md §3 transcribed independently of station/domain/transitions.py:
@@ -26,6 +26,10 @@ EXPECTED = {
     Command.REJECT_REPRINT: ({S.RECEIVED: S.REJECTED}, {SUP}),
     Command.REJECT_RETAKE: ({S.RECEIVED: S.RETAKE}, {SUP}),
     Command.DELIVER: ({S.RECEIVED: S.DELIVERED}, {OP, SUP}),
+    # DESIGN.md §13: the systems office writes the created account's address; §3: no field changes
+    # after Validado.
+    Command.SET_INSTITUTIONAL_EMAIL: ({S.ENROLLED: S.ENROLLED, S.CAPTURED: S.CAPTURED, S.DEFERRED: S.DEFERRED},
+                                      {SYS}),
 }
 
 SAE_FIELDS = {"curp": "AAMY021208HDFLLHA4", "first_names": "YAHIR ALEXIS", "first_surname": "ALBARRÁN",
@@ -46,6 +50,7 @@ GOOD_PAYLOAD = {
     Command.REJECT_REPRINT: {"comment": "Deficiencia en color y laminado"},
     Command.REJECT_RETAKE: {"comment": "Fotografía con manchas"},
     Command.DELIVER: {"delivery_signature_sha256": "c" * 64, "temporary_returned": True},
+    Command.SET_INSTITUTIONAL_EMAIL: {"institutional_email": "yalbarran0818@conalepmex.edu.mx"},
 }
 
 
@@ -243,3 +248,18 @@ def test_student_dict_round_trip_keeps_accents():
     record = student(S.DELIVERED, first_names="ÍÑIGO", valid_until=date(2027, 8, 1), delivered_at=NOW)
     assert Student.from_dict(record.to_dict()) == record
     assert record.full_name == "ALBARRÁN MALDONADO ÍÑIGO"
+
+
+def test_set_institutional_email_writes_a_new_address_and_never_replaces_one():
+    bare = student(S.ENROLLED, institutional_email="")
+    done = apply_command(bare, Command.SET_INSTITUTIONAL_EMAIL, actor(SYS),
+                         {"institutional_email": "JNunez0312@Alumnos.Conalepmex.edu.mx"}, CTX)
+    assert isinstance(done, Student) and done.institutional_email == "jnunez0312@alumnos.conalepmex.edu.mx"
+    other = apply_command(student(S.ENROLLED), Command.SET_INSTITUTIONAL_EMAIL, actor(SYS),
+                          {"institutional_email": "otro@alumnos.conalepmex.edu.mx"}, CTX)
+    assert isinstance(other, Refusal) and other.code == "email_already_set" and "no se reemplaza" in other.message
+    bad = apply_command(bare, Command.SET_INSTITUTIONAL_EMAIL, actor(SYS), {"institutional_email": "sin arroba"}, CTX)
+    assert isinstance(bad, Refusal) and bad.code == "invalid_field" and bad.field == "institutional_email"
+    elsewhere = apply_command(bare, Command.SET_INSTITUTIONAL_EMAIL, actor(SYS, ("002",)),
+                              {"institutional_email": "a@b.mx"}, CTX)
+    assert isinstance(elsewhere, Refusal) and elsewhere.code == "forbidden_campus"
