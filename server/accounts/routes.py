@@ -131,6 +131,7 @@ async def post_list(campus: str, request: Request, principal: Principal = Princi
                     kind: str = Query(pattern="^(staff|graduate|workplace)$"),
                     filename: str = Query(default="lista.csv", max_length=255)):
     """Propose accounts for an attached staff or graduate list (CSV/XLSX body)."""
+    svc.require(principal.actor, svc.SYSTEMS_ROLES, campus)  # before reading anything
     data = await read_body(request)
     try:
         people = read_people(data, filename, kind, campus)
