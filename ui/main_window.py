@@ -224,6 +224,7 @@ def default_screens() -> dict:
     """The screens of manual §5–§13 plus Sincronización and Ajustes, in menu order."""
     from PySide6.QtCore import QCoreApplication
 
+    from ui.screens.accounts import AccountsScreen
     from ui.screens.capture import CaptureScreen
     from ui.screens.consult import ConsultScreen
     from ui.screens.deliver import DeliverScreen
@@ -245,6 +246,7 @@ def default_screens() -> dict:
         "reject": (t("Rechazar / reimprimir"), Command.REJECT_REPRINT, RejectScreen),
         "deliver": (t("Entregar credencial"), Command.DELIVER, DeliverScreen),
         "consult": (t("Consultar alumno"), None, ConsultScreen),
+        "accounts": (t("Cuentas institucionales"), Command.SET_INSTITUTIONAL_EMAIL, AccountsScreen),
         "sync": (t("Sincronización"), None, SyncScreen),
         "settings": (t("Ajustes y dispositivos"), None, SettingsScreen),
     }

@@ -123,6 +123,10 @@ class DeskScreen(Screen):
         self.header.addWidget(self.search)
         #: The open «Leer credencial» dialog (tests close it).
         self.scan_dialog = None
+        from ui.account_slip import SlipOffer
+
+        #: Offers the institutional account's slip after a lookup (issue 20).
+        self.slip = SlipOffer(self)
 
     # ---------------------------------------------------------------- hooks
     def load(self, matricula: str) -> Any:
@@ -161,6 +165,8 @@ class DeskScreen(Screen):
         self.search.set_invalid(False)
         self.student = loaded[0] if isinstance(loaded, tuple) else loaded
         self.show_student(loaded)
+        if self.student is not None:
+            self.slip.check(self.student.matricula)
 
     def _not_found(self, _exc: BaseException) -> None:
         self.student = None
