@@ -23,6 +23,7 @@ DEMO_USERS = {
     "operador": (Role.OPERATOR, (0,), "Capturista Ciudad Azteca"),
     "supervisor2": (Role.SUPERVISOR, (1,), "Supervisor Tlalnepantla II"),
     "operador2": (Role.OPERATOR, (1,), "Capturista Tlalnepantla II"),
+    "sistemas": (Role.SYSTEMS, (0,), "Centro de Cómputo Ciudad Azteca"),
 }
 
 #: Demo print orders: status of the order for the students' status.
@@ -56,6 +57,7 @@ def load_demo(db_url: str, password: str, students: int = 500, campuses: int = 3
                 if session.scalar(select(User).where(User.username == username)) is None:
                     create_user(session, system, username, password, role, [camp[i].code for i in idx], name, settings)
                     out["users"] += 1
+            _demo_account_rule(session, system, camp[0].email_domain)
             now = utcnow()
             generated = list(generate_students(students + sae_extra * len(camp), camp, seed=seed,
                                                statuses=DEMO_STATUS_MIX))
@@ -116,3 +118,12 @@ def load_demo(db_url: str, password: str, students: int = 500, campuses: int = 3
     finally:
         engine.dispose()
     return out
+
+
+def _demo_account_rule(session, actor: Actor, domain: str) -> None:
+    """The demo institution's naming rule for students (DESIGN §13), unless one exists."""
+    from server.accounts.models import AccountRule
+    from server.accounts.service import set_rule
+
+    if session.scalar(select(AccountRule).where(AccountRule.kind == "student")) is None:
+        set_rule(session, actor, "student", domain)

@@ -52,7 +52,7 @@ def srv(request, tmp_path_factory):
     server.register_station("EST-001-01")
     admin = Actor("admin", Role.ADMIN)
     with server.db() as s, s.begin():
-        create_user(s, admin, "sistemas", PASSWORD, Role.SYSTEMS, ["001"], "Centro de Cómputo", FAST_TEST_SETTINGS)
+        # "sistemas" (Centro de Cómputo, plantel 001) comes with the demo data
         create_user(s, admin, "sistemas2", PASSWORD, Role.SYSTEMS, ["002"], "Centro de Cómputo 2",
                     FAST_TEST_SETTINGS)
         # new students arrive from SAE without an institutional address

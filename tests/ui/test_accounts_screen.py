@@ -7,21 +7,14 @@ import io
 
 from sqlalchemy import select, update
 
-from tests.ui.conftest import PASSWORD
 from tests.ui.helpers import WAIT_MS, search, wait_idle
 
 
 def _prepare(server) -> list[str]:
     from server.db.engine import make_engine, make_session_factory
     from server.db.models import StudentRow
-    from server.services.admin import create_user
-    from server.settings import FAST_TEST_SETTINGS
-    from station.domain import Actor, Role
-
     engine = make_engine(server.url)
     with make_session_factory(engine)() as s, s.begin():
-        create_user(s, Actor("admin", Role.ADMIN), "sistemas", PASSWORD, Role.SYSTEMS, ["001"], "Centro de Cómputo",
-                    FAST_TEST_SETTINGS)
         s.execute(update(StudentRow).where(StudentRow.campus_code == "001", StudentRow.status == "ENROLLED")
                   .values(institutional_email=""))
         waiting = list(s.scalars(select(StudentRow.matricula).where(StudentRow.institutional_email == "")

@@ -165,8 +165,9 @@ class DeskScreen(Screen):
         self.search.set_invalid(False)
         self.student = loaded[0] if isinstance(loaded, tuple) else loaded
         self.show_student(loaded)
-        if self.student is not None:
-            self.slip.check(self.student.matricula)
+        matricula = getattr(self.student, "matricula", None)  # «Importar alumno SAE» loads a dict
+        if isinstance(matricula, str):
+            self.slip.check(matricula)
 
     def _not_found(self, _exc: BaseException) -> None:
         self.student = None
