@@ -57,17 +57,20 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
         except Exception:
             raise FileProblem("El archivo XLSX no se pudo leer (¿está dañado o protegido?).") from None
     else:
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")  # Excel's "CSV" on Spanish Windows
+        if "\x00" in text:
+            raise FileProblem("El archivo no es un CSV de texto (contiene bytes nulos); use CSV o XLSX.")
         try:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        lines = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+        try:
+            lines = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+        except csv.Error as exc:
+            raise FileProblem(f"El archivo CSV no se pudo leer: {exc}.") from None
     lines = [line for line in lines if any(line)]
     if lines and len(lines[0]) == 1 and lines[0][0].lower().startswith("version:"):
         lines = lines[1:]
@@ -167,11 +170,17 @@ def read_people(data: bytes, filename: str, kind: str, campus_code: str) -> list
         for name, label in PEOPLE_LABELS.items():
             if not values[name]:
                 raise FileProblem(f"Fila {number}: falta «{label}».", name)
+        for name in ("given_names", "first_surname", "second_surname"):
+            if len(values[name]) > 120:
+                raise FileProblem(f"Fila {number}: «{name}» excede 120 caracteres.", name)
+        if values["campus_code"] and values["campus_code"] != campus_code:
+            raise FileProblem(f"Fila {number}: la persona es del plantel «{values['campus_code'][:16]}», no del "
+                              f"plantel {campus_code} de esta lista.", "campus_code")
         if values["key"] in seen:
             raise FileProblem(f"Fila {number}: la clave «{values['key']}» está repetida en la lista.", "key")
         seen.add(values["key"])
         people.append(Person(kind, values["key"][:64], values["given_names"], values["first_surname"],
-                             values["second_surname"], values["campus_code"] or campus_code,
+                             values["second_surname"], campus_code,
                              _birth(values["birth_date"], values["curp"])))
     if not people:
         raise FileProblem("La lista no tiene personas.")

@@ -177,14 +177,31 @@ class NamingRule:
         labels = domain.split(".")
         if len(labels) < 2 or not all(_DOMAIN_LABEL.match(label) for label in labels) or len(domain) > 253:
             raise RuleError("domain", f"El dominio «{domain}» no es un dominio de correo válido.")
-        names = [f[1] for f in string.Formatter().parse(template) if f[1] is not None]
+        try:
+            fields = [f for f in string.Formatter().parse(template or "") if f[1] is not None]
+        except ValueError:
+            raise RuleError("template", f"La plantilla «{template}» tiene llaves sin cerrar.") from None
+        if any(spec or conversion for _, _, spec, conversion in fields):
+            raise RuleError("template", "La plantilla solo admite campos simples como {first_surname}, "
+                                        "sin formato ni conversión.")
+        names = [f[1] for f in fields]
         unknown = [n for n in names if n not in TOKENS]
         if unknown or not names:
             raise RuleError("template", f"La plantilla «{template}» usa campos desconocidos ({', '.join(unknown)}); "
                                         f"campos válidos: {', '.join('{' + t + '}' for t in TOKENS)}.")
         if "first_surname" not in names and "id" not in names:
             raise RuleError("template", "La plantilla debe incluir {first_surname} o {id} para distinguir personas.")
-        rule = cls(kind, domain, template, org_unit or "/{campus}", sign_in_url)
+        org_unit = org_unit or "/{campus}"
+        try:
+            sample = org_unit.format(campus="Plantel", campus_code="001", kind=kind)
+        except (ValueError, KeyError, IndexError, AttributeError):
+            sample = ""
+        if not sample.startswith("/") or len(org_unit) > 200:
+            raise RuleError("org_unit", "La unidad organizativa debe empezar con «/» y solo puede usar {campus}, "
+                                        "{campus_code} y {kind}.")
+        if not re.match(r"^https?://[^\s]{3,190}$", sign_in_url or ""):
+            raise RuleError("sign_in_url", "La dirección para iniciar sesión debe empezar con https://.")
+        rule = cls(kind, domain, template, org_unit, sign_in_url)
         if rule.local_room < MIN_NAME_ROOM:
             raise RuleError("domain", f"El dominio «{domain}» es demasiado largo: Microsoft 365 admite {ADDRESS_MAX} "
                                       "caracteres en el nombre de usuario completo.")

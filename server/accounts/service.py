@@ -136,6 +136,8 @@ def load_directory(session: Session, actor: Actor, data: bytes, filename: str) -
     now, new = utcnow(), 0
     for row in rows:
         address = row.address.lower()
+        if "@" not in address or len(address) > 254:
+            continue
         if address not in have:
             session.add(DirectoryAddress(address=address, source=filename[:255], loaded_at=now))
             have.add(address)
@@ -194,6 +196,10 @@ def propose(session: Session, actor: Actor, people: list[Person], campus_code: s
     _campus(session, campus_code)
     if not people:
         raise ApiError(422, "nothing_to_propose", "No hay personas para proponer cuentas.")
+    foreign = sorted({p.campus_code for p in people if p.campus_code not in ("", campus_code)})
+    if foreign:
+        raise ApiError(403, "forbidden_campus", f"Hay personas de otro plantel ({', '.join(foreign[:5])}); "
+                                                f"esta propuesta es del plantel {campus_code}.", "campus")
     kinds = sorted({p.kind for p in people})
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
@@ -252,6 +258,16 @@ def open_proposals(session: Session, actor: Actor, campus_code: str, kind: str |
 
 # --- exports ------------------------------------------------------------------
 
+def _open(sealer: Sealer, proposal: AccountProposal) -> str:
+    """The proposal's one-time password; 409 when the key no longer opens it (key file replaced)."""
+    try:
+        return sealer.open(proposal.password_sealed, proposal.address)
+    except Exception:  # cryptography.exceptions.InvalidTag and malformed ciphertext alike
+        raise ApiError(409, "sealed_password_unreadable",
+                       f"La contraseña inicial de {proposal.address} no se puede abrir con la clave actual "
+                       "(¿se reemplazó accounts.key?). Solicite un restablecimiento de contraseña.") from None
+
+
 def export(session: Session, actor: Actor, campus_code: str, proposals: list[AccountProposal], fmt: str,
            sealer: Sealer) -> list[ExportFile]:
     """Files of format ``fmt`` (see :data:`server.accounts.exports.FORMATS`)
@@ -274,7 +290,7 @@ def export(session: Session, actor: Actor, campus_code: str, proposals: list[Acc
         if p.campus_code != campus_code:
             raise ApiError(403, "forbidden_campus", f"La cuenta {p.address} no es del plantel {campus_code}.")
         rule = rules.get(p.kind) or NamingRule(p.kind, p.address.split("@", 1)[1])
-        password = sealer.open(p.password_sealed, p.address) if p.password_sealed else ""
+        password = _open(sealer, p) if p.password_sealed else ""
         display = Person(p.kind, p.person_key, p.given_names, p.first_surname, p.second_surname).display_name
         accounts.append(Account(
             address=p.address, given_names=p.given_names, first_surname=p.first_surname,
@@ -414,7 +430,7 @@ def claim_slip(session: Session, actor: Actor, matricula: str, sealer: Sealer) -
                                           "con contraseña inicial pendiente de entregar.")
     if proposal.password_sealed is None:
         raise ApiError(409, "slip_already_printed", SLIP_PRINTED)
-    password = sealer.open(proposal.password_sealed, proposal.address)
+    password = _open(sealer, proposal)
     rule = rules_for(session, student.campus_code).get("student")
     proposal.password_sealed = None
     proposal.slip_printed_at, proposal.slip_printed_by = utcnow(), actor.username

@@ -132,3 +132,20 @@ def test_export_refuses_an_invalid_account():
     with pytest.raises(ExportInvalid) as caught:
         FORMATS["entra"].export(bad, "entra")
     assert "contraseña" in caught.value.problems[0]
+
+
+@pytest.mark.parametrize("template,org_unit,url,field", [
+    ("{first_surname", "/{campus}", "https://portal.office.com", "template"),
+    ("{first_surname:>999999999}", "/{campus}", "https://portal.office.com", "template"),
+    ("{first_surname!r}", "/{campus}", "https://portal.office.com", "template"),
+    ("{first_initial}{birth_dd}", "/{campus}", "https://portal.office.com", "template"),
+    ("{first_surname}", "/{otro}", "https://portal.office.com", "org_unit"),
+    ("{first_surname}", "Alumnos", "https://portal.office.com", "org_unit"),
+    ("{first_surname}", "/{campus}", "javascript:alert(1)", "sign_in_url"),
+])
+def test_bad_rules_are_refused_with_the_part_named(template, org_unit, url, field):
+    from server.accounts.naming import NamingRule, RuleError
+
+    with pytest.raises(RuleError) as caught:
+        NamingRule.checked("student", "alumnos.conalepmex.edu.mx", template, org_unit, url)
+    assert caught.value.field == field
