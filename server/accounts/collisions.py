@@ -44,16 +44,19 @@ def assign(people: Iterable[Person], rules: dict[str, NamingRule], known: Iterab
     taken = {a.strip().lower() for a in known if a}
     out: list[Proposal] = []
     limit = 10 ** SEQUENCE_ROOM
+    tried: dict[str, int] = {}  # base address → highest sequence already known taken (same result, no rescans)
     for person in sorted(people, key=lambda p: (p.kind, p.key)):
         rule = rules[person.kind]
         base = rule.base(person)
-        address = rule.address(base)
-        seq = 0
+        first = rule.address(base)
+        seq = tried.get(first, 0)
+        address = rule.address(f"{base}{seq}") if seq else first
         while address in taken:
             seq += 1
             if seq >= limit:
                 raise SequenceExhausted(f"Hay demasiadas cuentas con la base «{base}»; cambie la plantilla.")
             address = rule.address(f"{base}{seq}")
         taken.add(address)
+        tried[first] = seq
         out.append(Proposal(person, address, base, seq > 0))
     return out
