@@ -35,12 +35,14 @@ COMMAND_LABELS = (
     QT_TRANSLATE_NOOP("Domain", "Rechazar (reimpresión)"),
     QT_TRANSLATE_NOOP("Domain", "Rechazar (requiere retoma)"),
     QT_TRANSLATE_NOOP("Domain", "Entregar credencial"),
+    QT_TRANSLATE_NOOP("Domain", "Asignar correo institucional"),
 )
 ROLE_LABELS = (
     QT_TRANSLATE_NOOP("Domain", "Capturista"),
     QT_TRANSLATE_NOOP("Domain", "Supervisor"),
     QT_TRANSLATE_NOOP("Domain", "Dirección Estatal"),
     QT_TRANSLATE_NOOP("Domain", "Administrador"),
+    QT_TRANSLATE_NOOP("Domain", "Centro de Cómputo"),
 )
 #: Photo check names (context «photo», as ui.widgets.photo_capture translates them).
 PHOTO_CHECK_LABELS = (

@@ -59,6 +59,201 @@
     </message>
 </context>
 <context>
+    <name>Accounts</name>
+    <message>
+        <source>Alumno</source>
+        <translation>Alumno</translation>
+    </message>
+    <message>
+        <source>Personal</source>
+        <translation>Personal</translation>
+    </message>
+    <message>
+        <source>Egresado</source>
+        <translation>Egresado</translation>
+    </message>
+    <message>
+        <source>Centro de trabajo</source>
+        <translation>Centro de trabajo</translation>
+    </message>
+</context>
+<context>
+    <name>AccountsScreen</name>
+    <message>
+        <source>Cuentas institucionales</source>
+        <translation>Cuentas institucionales</translation>
+    </message>
+    <message>
+        <source>Alumnos sin correo institucional: direcciones propuestas con la regla de nombres, archivos para crear las cuentas en Microsoft 365, Entra, Google Workspace u OneRoster, e importación de las cuentas creadas.</source>
+        <translation>Alumnos sin correo institucional: direcciones propuestas con la regla de nombres, archivos para crear las cuentas en Microsoft 365, Entra, Google Workspace u OneRoster, e importación de las cuentas creadas.</translation>
+    </message>
+    <message>
+        <source>Plantel:</source>
+        <translation>Plantel:</translation>
+    </message>
+    <message>
+        <source>Vista previa</source>
+        <translation>Vista previa</translation>
+    </message>
+    <message>
+        <source>Reservar direcciones</source>
+        <translation>Reservar direcciones</translation>
+    </message>
+    <message>
+        <source>Cuentas propuestas</source>
+        <translation>Cuentas propuestas</translation>
+    </message>
+    <message>
+        <source>Tipo</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <source>Matrícula o clave</source>
+        <translation>Matrícula o clave</translation>
+    </message>
+    <message>
+        <source>Nombre</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>Correo propuesto</source>
+        <translation>Correo propuesto</translation>
+    </message>
+    <message>
+        <source>Colisión</source>
+        <translation>Colisión</translation>
+    </message>
+    <message>
+        <source>Estado</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Archivos</source>
+        <translation>Archivos</translation>
+    </message>
+    <message>
+        <source>Formato:</source>
+        <translation>Formato:</translation>
+    </message>
+    <message>
+        <source>Exportar a una carpeta…</source>
+        <translation>Exportar a una carpeta…</translation>
+    </message>
+    <message>
+        <source>Los archivos llevan las contraseñas iniciales: entréguelos solo a la consola del inquilino y bórrelos después. Nunca los envíe por correo.</source>
+        <translation>Los archivos llevan las contraseñas iniciales: entréguelos solo a la consola del inquilino y bórrelos después. Nunca los envíe por correo.</translation>
+    </message>
+    <message>
+        <source>Importar cuentas creadas…</source>
+        <translation>Importar cuentas creadas…</translation>
+    </message>
+    <message>
+        <source>Lista de personal o egresados…</source>
+        <translation>Lista de personal o egresados…</translation>
+    </message>
+    <message>
+        <source>Directorio del inquilino…</source>
+        <translation>Directorio del inquilino…</translation>
+    </message>
+    <message>
+        <source>Elija un plantel.</source>
+        <extracomment>(title) → folder or &quot;&quot; ; (title, filter) → file or &quot;&quot;. Tests replace them.</extracomment>
+        <translation>Elija un plantel.</translation>
+    </message>
+    <message>
+        <source>Por crear</source>
+        <translation>Por crear</translation>
+    </message>
+    <message>
+        <source>Creada</source>
+        <translation>Creada</translation>
+    </message>
+    <message>
+        <source>Sí (se agregó un número)</source>
+        <translation>Sí (se agregó un número)</translation>
+    </message>
+    <message>
+        <source>{0}: {1} cuentas, {2} con colisión.</source>
+        <translation>{0}: {1} cuentas, {2} con colisión.</translation>
+    </message>
+    <message>
+        <source>Consultando cuentas…</source>
+        <translation>Consultando cuentas…</translation>
+    </message>
+    <message>
+        <source>Calculando direcciones…</source>
+        <translation>Calculando direcciones…</translation>
+    </message>
+    <message>
+        <source>Direcciones reservadas: {0}.</source>
+        <translation>Direcciones reservadas: {0}.</translation>
+    </message>
+    <message>
+        <source>Reservando direcciones…</source>
+        <translation>Reservando direcciones…</translation>
+    </message>
+    <message>
+        <source>Carpeta para los archivos de cuentas</source>
+        <translation>Carpeta para los archivos de cuentas</translation>
+    </message>
+    <message>
+        <source>{0} archivo(s) guardados en {1}.</source>
+        <translation>{0} archivo(s) guardados en {1}.</translation>
+    </message>
+    <message>
+        <source>Generando archivos…</source>
+        <translation>Generando archivos…</translation>
+    </message>
+    <message>
+        <source>Archivo de cuentas creadas</source>
+        <translation>Archivo de cuentas creadas</translation>
+    </message>
+    <message>
+        <source>CSV o Excel (*.csv *.xlsx)</source>
+        <translation>CSV o Excel (*.csv *.xlsx)</translation>
+    </message>
+    <message>
+        <source>Correos asignados: {0}. Ya importados: {1}.</source>
+        <translation>Correos asignados: {0}. Ya importados: {1}.</translation>
+    </message>
+    <message>
+        <source>Fila {0}: {1} — {2}</source>
+        <translation>Fila {0}: {1} — {2}</translation>
+    </message>
+    <message>
+        <source>Algunas filas no se importaron; revise la lista.</source>
+        <translation>Algunas filas no se importaron; revise la lista.</translation>
+    </message>
+    <message>
+        <source>Importando cuentas…</source>
+        <translation>Importando cuentas…</translation>
+    </message>
+    <message>
+        <source>Lista de personas</source>
+        <translation>Lista de personas</translation>
+    </message>
+    <message>
+        <source>Cuentas propuestas para la lista: {0}.</source>
+        <translation>Cuentas propuestas para la lista: {0}.</translation>
+    </message>
+    <message>
+        <source>Leyendo la lista…</source>
+        <translation>Leyendo la lista…</translation>
+    </message>
+    <message>
+        <source>Exportación del directorio</source>
+        <translation>Exportación del directorio</translation>
+    </message>
+    <message>
+        <source>Directorio cargado: {0} direcciones nuevas.</source>
+        <translation>Directorio cargado: {0} direcciones nuevas.</translation>
+    </message>
+    <message>
+        <source>Cargando el directorio…</source>
+        <translation>Cargando el directorio…</translation>
+    </message>
+</context>
+<context>
     <name>BarChart</name>
     <message>
         <source>Sin datos</source>
@@ -456,6 +651,10 @@
         <translation>Entregar credencial</translation>
     </message>
     <message>
+        <source>Asignar correo institucional</source>
+        <translation>Asignar correo institucional</translation>
+    </message>
+    <message>
         <source>Capturista</source>
         <translation>Capturista</translation>
     </message>
@@ -470,6 +669,10 @@
     <message>
         <source>Administrador</source>
         <translation>Administrador</translation>
+    </message>
+    <message>
+        <source>Centro de Cómputo</source>
+        <translation>Centro de Cómputo</translation>
     </message>
 </context>
 <context>
