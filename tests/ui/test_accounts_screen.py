@@ -72,3 +72,22 @@ def test_systems_screen_proposes_exports_imports_then_desk_prints_slip_once(serv
         assert exc.code == "slip_already_printed" and "restablecimiento" in exc.message
     else:  # pragma: no cover
         raise AssertionError("la segunda impresión debió rechazarse")
+
+
+def test_accounts_screen_fits_the_desks_screens(server, make_station, qtbot):
+    from tests.ui.test_screen_fit import SIZES, must_be_on_screen, outside, primary_buttons
+
+    _prepare(server)
+    win = make_station("sistemas")
+    win.open_screen("accounts")
+    screen = win.screens["accounts"]
+    wait_idle(qtbot)
+    problems = []
+    for name, (width, height) in SIZES.items():
+        win.resize(width, height)
+        qtbot.waitUntil(lambda: win.width() <= width and win.height() <= height, timeout=WAIT_MS)
+        qtbot.wait(50)
+        for b in primary_buttons(screen):
+            if must_be_on_screen(screen, b) and outside(win, b):
+                problems.append((name, b.text(), outside(win, b)))
+    assert problems == []
