@@ -520,16 +520,20 @@
         <translation>Firma de entrega</translation>
     </message>
     <message>
+        <source>¿Devolvió la credencial temporal?</source>
+        <translation>¿Devolvió la credencial temporal?</translation>
+    </message>
+    <message>
         <source>¿El alumno entregó su credencial temporal?</source>
         <translation>¿El alumno entregó su credencial temporal?</translation>
     </message>
     <message>
-        <source>Sí, la devolvió</source>
-        <translation>Sí, la devolvió</translation>
+        <source>Sí</source>
+        <translation>Sí</translation>
     </message>
     <message>
-        <source>No la devolvió</source>
-        <translation>No la devolvió</translation>
+        <source>No</source>
+        <translation>No</translation>
     </message>
     <message>
         <source>Guardar</source>
@@ -1329,6 +1333,10 @@
         <translation> (no disponible)</translation>
     </message>
     <message>
+        <source>1 cámara encontrada.</source>
+        <translation>1 cámara encontrada.</translation>
+    </message>
+    <message>
         <source>{0} cámaras encontradas.</source>
         <translation>{0} cámaras encontradas.</translation>
     </message>
@@ -1605,6 +1613,10 @@
     <message>
         <source>Ninguno</source>
         <translation>Ninguno</translation>
+    </message>
+    <message>
+        <source>Al día: no hay acciones pendientes</source>
+        <translation>Al día: no hay acciones pendientes</translation>
     </message>
     <message>
         <source>En espera</source>

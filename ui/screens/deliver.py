@@ -4,7 +4,7 @@ replacement-fee notice."""
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from station.domain import Command, Status
 from ui.screens.base import DeskScreen
@@ -31,22 +31,26 @@ class DeliverScreen(DeskScreen):
         self.signature = None
         self.pad_panel = None
         row = QHBoxLayout()
-        self.panel = StudentPanel(self.tr("Datos del alumno"), FIELDS, columns=1)
+        self.panel = StudentPanel(self.tr("Datos del alumno"), FIELDS, columns=1, stacked=True)
         row.addWidget(self.panel, 2)
         right_card, right = card(self.tr("Firma de entrega"))
         self.pad_box = QVBoxLayout()
         right.addLayout(self.pad_box, 1)
-        right.addWidget(QLabel(self.tr("¿El alumno entregó su credencial temporal?")))
-        radios = QHBoxLayout()
-        self.returned_yes = QRadioButton(self.tr("Sí, la devolvió"))
-        self.returned_no = QRadioButton(self.tr("No la devolvió"))
+        # «¿Devolvió la temporal?» sits in the fixed action bar next to Guardar: always on screen.
+        self.returned_box = QWidget()
+        radios = QHBoxLayout(self.returned_box)
+        radios.setContentsMargins(0, 0, 0, 0)
+        question = QLabel(self.tr("¿Devolvió la credencial temporal?"))
+        question.setToolTip(self.tr("¿El alumno entregó su credencial temporal?"))
+        self.returned_yes = QRadioButton(self.tr("Sí"))
+        self.returned_no = QRadioButton(self.tr("No"))
         self.returned = QButtonGroup(self)
         self.returned.addButton(self.returned_yes)
         self.returned.addButton(self.returned_no)
+        radios.addWidget(question)
         radios.addWidget(self.returned_yes)
         radios.addWidget(self.returned_no)
-        radios.addStretch(1)
-        right.addLayout(radios)
+        self.actions.addWidget(self.returned_box)
         self.fee_notice = MessageLabel(reserve=False)
         right.addWidget(self.fee_notice)
         self.returned_no.toggled.connect(self._on_returned)
@@ -74,8 +78,8 @@ class DeliverScreen(DeskScreen):
         self.pad_panel = SignaturePanel(pad)
         self.pad_panel.setMinimumHeight(180)
         set_shortcut(self.pad_panel.capture_button, "F7")
-        self.actions.insertWidget(1, self.pad_panel.clear_button)  # always on screen
-        self.actions.insertWidget(2, self.pad_panel.capture_button)
+        self.actions.insertWidget(2, self.pad_panel.clear_button)  # always on screen
+        self.actions.insertWidget(3, self.pad_panel.capture_button)
         self.pad_panel.signatureCaptured.connect(self._on_signature)
         self.pad_box.addWidget(self.pad_panel)
         self.pad_panel.start()
@@ -89,6 +93,7 @@ class DeliverScreen(DeskScreen):
         self._clear()
 
     def _show_pad_buttons(self, shown: bool) -> None:
+        self.returned_box.setVisible(shown)
         if self.pad_panel is not None:
             self.pad_panel.clear_button.setVisible(shown)
             self.pad_panel.capture_button.setVisible(shown)

@@ -40,7 +40,8 @@ class HomeScreen(Screen):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setMinimumSectionSize(40)
+        # Every status header readable («Imprimiendo» was clipped): narrow screens scroll the table instead.
+        header.setMinimumSectionSize(max(header.fontMetrics().horizontalAdvance(h) for h in headers[3:]) + 18)
         self.table.cellDoubleClicked.connect(self._on_double_click)
         table_layout.addWidget(self.table)
         buttons = QHBoxLayout()
@@ -87,7 +88,8 @@ class HomeScreen(Screen):
                     item.setToolTip(self.tr("Doble clic: lista de alumnos de {0} en Excel").format(row.campus_name))
                     item.setData(Qt.ItemDataRole.UserRole, row.campus_code)
                 self.table.setItem(r, c, item)
-        self.table.setFixedHeight(self.table.horizontalHeader().height() + 34 * len(rows) + 4)
+        scroll_bar = self.table.horizontalScrollBar().sizeHint().height()  # narrow screens scroll sideways
+        self.table.setFixedHeight(self.table.horizontalHeader().height() + 34 * len(rows) + 6 + scroll_bar)
         for r in range(len(rows)):
             self.table.setRowHeight(r, 34)
         totals = report.totals

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QL
 
 from ui.printing import card_printer_enabled, set_card_printer
 from ui.screens.base import Screen
-from ui.widgets.controls import button, card
+from ui.widgets.controls import button, card, repolish
 from ui.widgets.images import ImageBox
 from ui.workers import error_text
 
@@ -126,8 +126,11 @@ class SettingsScreen(Screen):
                 state = "" if cam.available else self.tr(" (no disponible)")
                 self.camera_combo.addItem(f"{cam.name} [{cam.index}]{state}", str(cam.index))
             self._select(self.camera_combo, current)
-            self.camera_result.setText(self.tr("{0} cámaras encontradas.").format(len(cameras)) if cameras else
-                                       self.tr("No se encontró ninguna cámara conectada."))
+            found = (self.tr("1 cámara encontrada.") if len(cameras) == 1 else
+                     self.tr("{0} cámaras encontradas.").format(len(cameras)))
+            self.camera_result.setText(found if cameras else self.tr("No se encontró ninguna cámara conectada."))
+            self.camera_result.setObjectName("ok" if cameras else "notice")  # «none found» is not good news
+            repolish(self.camera_result)
 
         self.run(lambda: list_cameras(probe_resolutions=False), show, self.tr("Buscando cámaras…"))
 

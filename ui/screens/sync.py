@@ -114,6 +114,10 @@ class SyncScreen(Screen):
             self.phase_label.setText(self.tr(progress.label))
             self.progress.setRange(0, max(progress.total, 0))
             self.progress.setValue(progress.done)
+        elif state.last_success_at is not None and state.pending == 0:
+            self.phase_label.setText(self.tr("Al día: no hay acciones pendientes"))
+            self.progress.setRange(0, 1)
+            self.progress.setValue(1)  # a finished round shows full, not 0 %
         else:
             self.phase_label.setText(self.tr("En espera"))
             self.progress.setRange(0, 1)

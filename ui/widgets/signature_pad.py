@@ -278,6 +278,7 @@ class SignaturePanel(QWidget):
         self.bridge = PadEventBridge(self)
         self.bridge.event.connect(self._on_event)
         self.device_label = QLabel(self)
+        self.device_label.setWordWrap(True)  # a long pad name never widens the screen
         self.status_label = QLabel(self)
         self.status_label.setWordWrap(True)
         self.status_label.setObjectName("padStatus")
