@@ -301,7 +301,7 @@ def _check_pads() -> tuple[bool, str]:
 
 
 def _check_server() -> tuple[bool, str]:
-    from station.api import ApiError, ServerApi
+    from station.api import ServerApiError, ServerApi
 
     url = (_config().server_url or "").strip()
     if not url:
@@ -309,7 +309,7 @@ def _check_server() -> tuple[bool, str]:
                       "que se configure en el asistente (Ajustes → Configurar estación).")
     try:
         answer = ServerApi(url, timeout=(3.05, 5.0)).health()
-    except ApiError as exc:
+    except ServerApiError as exc:
         return False, f"{url}: {exc.message} (causa: {exc.cause})"
     database = answer.get("database", "?") if isinstance(answer, dict) else "?"
     return True, f"{url}: responde (base de datos {database})."

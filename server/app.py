@@ -7,7 +7,6 @@ embedded SQLite default pass ``migrate=True``. The OpenAPI document is at
 """
 from __future__ import annotations
 
-import json
 import os
 
 from fastapi import FastAPI, Request

@@ -18,22 +18,42 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from station.domain import Refusal
+from station.domain.errors import UserError
+
 log = logging.getLogger("server")
 
 
-class ApiError(Exception):
+class ApiError(UserError):
     """An error answer: HTTP ``status``, stable ``code``, Spanish ``message``,
     optional ``field`` and extra ``headers`` (e.g. ``Retry-After``)."""
 
     def __init__(self, status: int, code: str, message: str, field: str | None = None,
                  headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None):
-        super().__init__(message)
+        super().__init__(message, code, field)
         self.status = status
-        self.code = code
-        self.message = message
-        self.field = field
         self.headers = headers
         self.extra = extra or {}
+
+
+#: Refusal code of the transition table → HTTP status, for every route (REST commands, SAE,
+#: print orders, sync). 403: the user may not; 404: no such record; 422: the data are wrong;
+#: anything else (the record's status does not allow it, a missing comment…) is 409.
+REFUSAL_STATUS: dict[str, int] = {
+    "forbidden_role": 403, "forbidden_campus": 403, "sae_other_campus": 403,
+    "not_found": 404,
+    "invalid_field": 422, "command_not_allowed_here": 422,
+}
+
+
+def refusal_status(code: str) -> int:
+    """The HTTP status of a refusal ``code`` (:data:`REFUSAL_STATUS`, else 409)."""
+    return REFUSAL_STATUS.get(code, 409)
+
+
+def refusal_error(refusal: Refusal) -> ApiError:
+    """The :class:`ApiError` of a domain :class:`~station.domain.Refusal` (status from :func:`refusal_status`)."""
+    return ApiError(refusal_status(refusal.code), refusal.code, refusal.message, refusal.field)
 
 
 class ErrorBody(BaseModel):

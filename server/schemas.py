@@ -5,7 +5,7 @@ Student records travel as :meth:`station.domain.Student.to_dict` plus
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model

@@ -1,7 +1,7 @@
 """HTTP client of the central server, with failures named by their real cause.
 
 DESIGN.md §4: the users of comparable systems complain of misleading "no
-internet" errors; here every failure becomes an :class:`ApiError` whose
+internet" errors; here every failure becomes an :class:`ServerApiError` whose
 ``cause`` is one of ``dns``, ``tls``, ``refused``, ``timeout``,
 ``network``, ``unauthorized`` (401), ``forbidden`` (403), ``not_found``
 (404), ``conflict`` (409), ``busy`` (429 or 503: try later, honour
@@ -19,14 +19,24 @@ from urllib.parse import quote, urlparse
 
 import requests
 
+from station.domain.errors import UserError
+
 DEFAULT_TIMEOUT = (3.05, 20.0)  # (connect, read) seconds
 
 
+#: Causes that mean "no usable connection to the server": the station shows «Sin conexión»,
+#: sign-in falls back to offline, a sync round stops and is retried later.
+OFFLINE_CAUSES = frozenset({"dns", "tls", "refused", "timeout", "network"})
+#: Causes that mean "the server answered, but cannot serve now" (5xx, busy, unreadable body): worth retrying.
+SERVER_FAULT_CAUSES = frozenset({"server", "busy", "bad_response"})
+
+
 @dataclass
-class ApiError(Exception):
+class ServerApiError(UserError):
     """A failed call. ``cause`` (see module doc), ``message`` (Spanish),
     ``status`` (HTTP status or ``None``), ``code`` (the server's stable error
-    code when it sent one), ``field`` (offending field, if named)."""
+    code when it sent one, else the cause), ``field`` (offending field, if named).
+    A :class:`~station.domain.errors.UserError`: the message is shown as is."""
 
     cause: str
     message: str
@@ -35,13 +45,35 @@ class ApiError(Exception):
     field: str | None = None
     body: Any = None
 
+    def __post_init__(self) -> None:
+        # UserError's stable code: the server's when it sent one, else the cause.
+        if self.code is None:
+            self.code = self.cause
+
     def __str__(self) -> str:
         return self.message
 
     @property
     def is_transient(self) -> bool:
-        """True for failures worth retrying later (network, timeouts, 5xx)."""
-        return self.cause in {"dns", "refused", "timeout", "network", "server", "busy", "bad_response"}
+        """True for failures worth retrying later (network, timeouts, 5xx; not TLS, which needs a person)."""
+        return self.cause in (OFFLINE_CAUSES - {"tls"}) | SERVER_FAULT_CAUSES
+
+    @property
+    def server_unusable(self) -> bool:
+        """True when the server cannot serve this desk right now (offline, 5xx, unreadable answers)."""
+        return self.cause in OFFLINE_CAUSES | SERVER_FAULT_CAUSES
+
+
+def is_offline(exc: BaseException) -> bool:
+    """The one answer to "is the central server unreachable?" for an exception of a server call.
+
+    True for a :class:`ServerApiError` whose ``cause`` is in :data:`OFFLINE_CAUSES` (DNS, TLS,
+    refused, timeout, network) and for a raw ``requests`` connection error or timeout; False
+    for anything the server answered (4xx, 5xx) and for every other exception.
+    """
+    if isinstance(exc, ServerApiError):
+        return exc.cause in OFFLINE_CAUSES
+    return isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout))
 
 
 def _chain(exc: BaseException):
@@ -58,33 +90,33 @@ def _chain(exc: BaseException):
                 yield from _chain(arg)
 
 
-def classify_network_error(exc: BaseException, url: str) -> ApiError:
-    """Turn a ``requests`` exception into an :class:`ApiError` naming DNS, TLS,
+def classify_network_error(exc: BaseException, url: str) -> ServerApiError:
+    """Turn a ``requests`` exception into an :class:`ServerApiError` naming DNS, TLS,
     refused connection or timeout (in that order of evidence)."""
     host = urlparse(url).hostname or url
     causes = list(_chain(exc))
     if isinstance(exc, requests.exceptions.SSLError) or any(isinstance(c, ssl.SSLError) for c in causes):
         detail = next((str(c) for c in causes if isinstance(c, ssl.SSLCertVerificationError)), "")
-        return ApiError("tls", f"Falló la conexión segura (TLS) con {host}: el certificado no es válido o no "
+        return ServerApiError("tls", f"Falló la conexión segura (TLS) con {host}: el certificado no es válido o no "
                                f"es de confianza. {detail}".strip())
     if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.ReadTimeout,
                         requests.exceptions.Timeout)):
-        return ApiError("timeout", f"El servidor {host} no respondió a tiempo.")
+        return ServerApiError("timeout", f"El servidor {host} no respondió a tiempo.")
     if any(isinstance(c, socket.gaierror) for c in causes) or "NameResolution" in repr(exc) \
             or "Name or service not known" in str(exc):
-        return ApiError("dns", f"No se encontró el servidor «{host}» (falla de DNS). Revise la dirección del "
+        return ServerApiError("dns", f"No se encontró el servidor «{host}» (falla de DNS). Revise la dirección del "
                                "servidor o la red del plantel.")
     if any(isinstance(c, ConnectionRefusedError) for c in causes) or "Connection refused" in str(exc):
-        return ApiError("refused", f"El servidor {host} rechazó la conexión: el servicio no está en ejecución "
+        return ServerApiError("refused", f"El servidor {host} rechazó la conexión: el servicio no está en ejecución "
                                    "o un cortafuegos lo bloquea.")
-    return ApiError("network", f"Se perdió la conexión con {host}: {type(exc).__name__}.")
+    return ServerApiError("network", f"Se perdió la conexión con {host}: {type(exc).__name__}.")
 
 
 _STATUS_CAUSE = {401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict", 429: "busy", 503: "busy"}
 
 
-def error_from_response(response: requests.Response) -> ApiError:
-    """An :class:`ApiError` for a non-2xx response, using the server's
+def error_from_response(response: requests.Response) -> ServerApiError:
+    """An :class:`ServerApiError` for a non-2xx response, using the server's
     ``{"error": {"code", "message", "field"}}`` body when present."""
     status = response.status_code
     cause = _STATUS_CAUSE.get(status, "server" if status >= 500 else "invalid")
@@ -94,7 +126,7 @@ def error_from_response(response: requests.Response) -> ApiError:
     except ValueError:
         error = None
     if isinstance(error, dict) and isinstance(error.get("message"), str):
-        return ApiError(cause, error["message"], status, error.get("code"), error.get("field"), body)
+        return ServerApiError(cause, error["message"], status, error.get("code"), error.get("field"), body)
     defaults = {
         "unauthorized": "La sesión expiró o las credenciales no son válidas; inicie sesión de nuevo.",
         "forbidden": "Su usuario no tiene permiso para esta acción.",
@@ -104,20 +136,20 @@ def error_from_response(response: requests.Response) -> ApiError:
         "server": f"El servidor central tuvo un error interno (HTTP {status}); se reintentará más tarde.",
         "invalid": f"El servidor rechazó la solicitud (HTTP {status}).",
     }
-    return ApiError(cause, defaults[cause], status)
+    return ServerApiError(cause, defaults[cause], status)
 
 
 class ServerApi:
     """Client of the central server at ``base_url`` (e.g. ``http://127.0.0.1:8000``).
 
     ``token`` is the bearer token from :meth:`login`. Every method returns the
-    decoded JSON (dict/list) or bytes, or raises :class:`ApiError`.
+    decoded JSON (dict/list) or bytes, or raises :class:`ServerApiError`.
     """
 
     def __init__(self, base_url: str, token: str | None = None, timeout=DEFAULT_TIMEOUT,
                  session: requests.Session | None = None):
         if not base_url:
-            raise ApiError("invalid", "No se ha configurado la dirección del servidor central.")
+            raise ServerApiError("invalid", "No se ha configurado la dirección del servidor central.")
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.timeout = timeout
@@ -128,7 +160,7 @@ class ServerApi:
     def request(self, method: str, path: str, *, json: Any = None, data: bytes | None = None,
                 params: dict | None = None, headers: dict | None = None, raw: bool = False,
                 timeout=None) -> Any:
-        """Send one request; return JSON (or bytes with ``raw``). Raises :class:`ApiError`."""
+        """Send one request; return JSON (or bytes with ``raw``). Raises :class:`ServerApiError`."""
         url = self.base_url + path
         all_headers = {"Accept": "application/json"}
         if self.token:
@@ -148,7 +180,7 @@ class ServerApi:
         try:
             return response.json()
         except ValueError:
-            raise ApiError("bad_response", "El servidor envió una respuesta que no se pudo leer (no es JSON).",
+            raise ServerApiError("bad_response", "El servidor envió una respuesta que no se pudo leer (no es JSON).",
                            response.status_code) from None
 
     # --- endpoints ------------------------------------------------------
@@ -179,13 +211,13 @@ class ServerApi:
             answer = self.request("POST", "/auth/challenge", json={"station_id": station_id})
             challenge = answer.get("challenge") if isinstance(answer, dict) else None
             if not isinstance(challenge, str):
-                raise ApiError("bad_response", "El servidor respondió al reto de la estación sin los datos esperados.")
+                raise ServerApiError("bad_response", "El servidor respondió al reto de la estación sin los datos esperados.")
             signature = signing_key.sign(login_proof_message(station_id, challenge, username))
             body.update(station_id=station_id, challenge=challenge,
                         signature=base64.b64encode(signature).decode("ascii"))
         answer = self.request("POST", "/auth/login", json=body)
         if not isinstance(answer, dict) or "token" not in answer or "user" not in answer:
-            raise ApiError("bad_response", "El servidor respondió al inicio de sesión sin los datos esperados.")
+            raise ServerApiError("bad_response", "El servidor respondió al inicio de sesión sin los datos esperados.")
         self.token = answer["token"]
         return answer
 
@@ -230,7 +262,7 @@ class ServerApi:
         (complete). At most 1,000 hashes per call."""
         answer = self.request("POST", "/blobs/missing", json={"sha256s": list(sha256s)})
         if not isinstance(answer, dict) or not isinstance(answer.get("missing"), list):
-            raise ApiError("bad_response", "El servidor respondió sin la lista de archivos faltantes.")
+            raise ServerApiError("bad_response", "El servidor respondió sin la lista de archivos faltantes.")
         return [str(x) for x in answer["missing"]]
 
     def put_blob(self, sha256: str, data: bytes, kind: str) -> dict:
@@ -251,7 +283,7 @@ class ServerApi:
 
         ``op``: ``{op_id, station_id, seq, command, matricula, expected_status,
         payload, username, created_at}``. Returns ``{op_id, outcome: "accepted",
-        student}``; a refusal raises :class:`ApiError` (403/404/409/422) whose
+        student}``; a refusal raises :class:`ServerApiError` (403/404/409/422) whose
         ``body`` holds ``{error, op_id, outcome: "refused", student}``.
         """
         return self.request("POST", "/sync/commands", json=op, headers={"Idempotency-Key": op["op_id"]})
@@ -264,7 +296,7 @@ class ServerApi:
             params["campus"] = list(campuses)
         answer = self.request("GET", "/sync/changes", params=params)
         if not isinstance(answer, dict) or not isinstance(answer.get("items"), list) or "next" not in answer:
-            raise ApiError("bad_response", "El servidor respondió a la consulta de cambios sin los datos esperados.")
+            raise ServerApiError("bad_response", "El servidor respondió a la consulta de cambios sin los datos esperados.")
         return answer
 
     def revoke_station(self, station_id: str) -> dict:

@@ -53,11 +53,10 @@ from typing import Callable
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from station.api import ApiError, ServerApi
+from station.api import ServerApi, ServerApiError
+from station.domain.errors import UserError
 from station.domain import Actor, Role
 
-#: Failures after which the station signs in offline (the server cannot be used right now).
-FALLBACK_CAUSES = frozenset({"dns", "tls", "refused", "timeout", "network", "server", "busy", "bad_response"})
 MAX_OFFLINE_FAILURES = 5
 LOCKOUT = timedelta(minutes=5)
 SESSION_SECRET = "sync-session"
@@ -129,16 +128,14 @@ def offline_usernames(store) -> list[str]:
         return sorted(str(r.value["username"]) for r in rows if isinstance(r.value, dict) and r.value.get("username"))
 
 
-class AuthError(Exception):
+class AuthError(UserError):
     """Sign-in refused. ``code`` (``invalid_credentials``, ``offline_unknown_user``,
     ``offline_expired``, ``offline_disabled``, ``offline_locked``, or the
     server's code), Spanish ``message``, and the online failure ``cause`` that
     led to the offline attempt (``None`` when the server answered)."""
 
-    def __init__(self, code: str, message: str, cause: ApiError | None = None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+    def __init__(self, code: str, message: str, cause: ServerApiError | None = None):
+        super().__init__(message, code)
         self.cause = cause
 
 
@@ -158,7 +155,7 @@ class SignedIn:
     station_id: str = ""
     api: ServerApi | None = None
     offline_until: datetime | None = None
-    fallback_cause: ApiError | None = None
+    fallback_cause: ServerApiError | None = None
 
     @property
     def actor(self) -> Actor:
@@ -246,8 +243,8 @@ class OfflineAuth:
             key = self.signing_key()
             answer = api.login(username, password, (getattr(self.config, "station_id", "") or "") if key else "",
                                key)
-        except ApiError as exc:
-            if exc.cause in FALLBACK_CAUSES:
+        except ServerApiError as exc:
+            if exc.server_unusable:
                 return self.sign_in_offline(username, password, exc)
             if exc.cause == "unauthorized":
                 self._forget_if_matches(username, password)
@@ -261,7 +258,7 @@ class OfflineAuth:
             self._save_session(answer)
         return signed
 
-    def sign_in_offline(self, username: str, password: str, cause: ApiError | None = None) -> SignedIn:
+    def sign_in_offline(self, username: str, password: str, cause: ServerApiError | None = None) -> SignedIn:
         """Check ``password`` against the stored verifier (see module doc); raises :class:`AuthError`."""
         days = self._days()
         why = f" (sin conexión: {cause.message})" if cause else ""

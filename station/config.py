@@ -26,14 +26,18 @@ from pathlib import Path
 import platformdirs
 import tomli_w
 
+from station.domain.errors import UserError
+
 APP_NAME = "credencializacion"
 #: Upper bound of ``offline_login_days`` (issue 14 §4): a desk never signs in offline longer than this.
 MAX_OFFLINE_LOGIN_DAYS = 14
 ENV_PREFIX = "CREDENCIALIZACION_"
 
 
-class ConfigError(ValueError):
+class ConfigError(UserError, ValueError):
     """The configuration file or an override is malformed. ``str()`` is Spanish."""
+
+    code = "config_invalid"
 
 
 def _home() -> Path | None:

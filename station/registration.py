@@ -50,10 +50,10 @@ def register_station(url: str, station_id: str, user: str, password: str) -> dic
     """Sign in as ``user`` (must be an administrator), create or read the station's
     key in the keyring, ``POST /stations`` with its public half, read
     ``GET /campuses`` and sign out. Returns ``{"row", "public_key", "campuses"}``.
-    Raises :class:`station.api.ApiError` (Spanish message: wrong password, not an
+    Raises :class:`station.api.ServerApiError` (Spanish message: wrong password, not an
     administrator, network cause) or :class:`station.secrets.SecretStoreError`.
     The password is not kept."""
-    from station.api import ApiError, ServerApi
+    from station.api import ServerApiError, ServerApi
     from station.domain.public_keys import public_key_b64
     from station.secrets import get_or_create_signing_key
 
@@ -61,7 +61,7 @@ def register_station(url: str, station_id: str, user: str, password: str) -> dic
     answer = api.login(user, password)
     try:
         if answer.get("user", {}).get("role") != "admin":
-            raise ApiError("forbidden", f"El usuario «{user}» no es administrador; solo un administrador "
+            raise ServerApiError("forbidden", f"El usuario «{user}» no es administrador; solo un administrador "
                                         "puede registrar estaciones.")
         public = public_key_b64(get_or_create_signing_key(station_id))
         row = api.register_station(station_id, public, f"Estación {socket.gethostname()}")
@@ -69,6 +69,6 @@ def register_station(url: str, station_id: str, user: str, password: str) -> dic
     finally:
         try:
             api.logout()
-        except ApiError:
+        except ServerApiError:
             pass
     return {"row": row, "public_key": public, "campuses": campuses}

@@ -14,18 +14,21 @@ macOS Keychain, Secret Service). Tests and CI select a file backend with
 from __future__ import annotations
 
 import base64
-import os
 
 import keyring
 from keyring.errors import KeyringError, NoKeyringError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from station.domain.errors import UserError
+
 SERVICE = "credencializacion"
 
 
-class SecretStoreError(RuntimeError):
+class SecretStoreError(UserError, RuntimeError):
     """The OS keyring is missing or refused access. ``str()`` is Spanish."""
+
+    code = "keyring_unavailable"
 
 
 def _get(name: str) -> str | None:

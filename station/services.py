@@ -36,34 +36,30 @@ from station.domain import (
     allowed_commands,
     validate_matricula,
 )
+from station.domain.errors import UserError
 from station.domain.report import StatusReport
 
 #: Statuses shown in «Validar datos alumno» (manual §10).
 VALIDATION_STATUSES = (Status.CAPTURED, Status.DEFERRED)
 
 
-class ServiceError(Exception):
+class ServiceError(UserError):
     """A user action that did not happen. ``message`` is Spanish, ``field``
     names the offending input when there is one (``"matricula"``,
     ``"comment"``, ``"valid_until"``…), ``code`` is a stable identifier
-    (the domain refusal code, an :class:`station.api.ApiError` cause, or
+    (the domain refusal code, an :class:`station.api.ServerApiError` cause, or
     ``"not_found"``, ``"offline"``, ``"io"``)."""
 
     def __init__(self, message: str, field: str | None = None, code: str = "error"):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.code = code
-
-    def __str__(self) -> str:
-        return self.message
+        super().__init__(message, code, field)
 
 
 @dataclass(frozen=True)
-class SignedIn:
-    """The result of signing in: ``actor`` (username, role, plantel codes,
+class DeskSession:
+    """The desk's signed-in session: ``actor`` (username, role, plantel codes,
     station id), ``display_name`` and whether the session is ``online``
-    (validated by the server) or an offline sign-in."""
+    (validated by the server) or an offline sign-in (built from
+    :class:`station.auth.DeskSession` or the server's login answer)."""
 
     actor: Actor
     display_name: str
@@ -102,7 +98,7 @@ class DeskServices:
         self.authenticator = authenticator
         self._signing_key = signing_key
         self._clock = clock or (lambda: datetime.now(timezone.utc))
-        self.session: SignedIn | None = None
+        self.session: DeskSession | None = None
         self._online = api is not None
         self._online_at = 0.0
         self._lock = threading.Lock()
@@ -150,7 +146,7 @@ class DeskServices:
         self._online_at = datetime.now(timezone.utc).timestamp()
         self.last_error = error
 
-    def sign_in(self, username: str, password: str) -> SignedIn:
+    def sign_in(self, username: str, password: str) -> DeskSession:
         """Sign in (manual §5): online against the server; offline through the
         authenticator when the server is unreachable. Raises :class:`ServiceError`
         with the real cause (wrong password, server down, no offline verifier…)."""
@@ -164,24 +160,24 @@ class DeskServices:
                 result = self.authenticator.sign_in(username, password)
             except Exception as exc:  # the authenticator raises with a Spanish message
                 raise _api_error(exc) from None
-            self.session = SignedIn(result.actor, getattr(result, "display_name", result.actor.username),
+            self.session = DeskSession(result.actor, getattr(result, "display_name", result.actor.username),
                                     bool(getattr(result, "online", True)))
             self.mark_online(self.session.online)
             return self.session
         if self.api is None:
             raise ServiceError("Esta estación no tiene configurado el servidor central; no es posible iniciar sesión.",
                                code="offline")
-        from station.api import ApiError
+        from station.api import ServerApiError, is_offline
 
         try:
             answer = self.api.login(username, password)
-        except ApiError as exc:
-            self.mark_online(exc.cause not in ("dns", "refused", "timeout", "network", "tls"), exc.message)
+        except ServerApiError as exc:
+            self.mark_online(not is_offline(exc), exc.message)
             raise _api_error(exc) from None
         user = answer["user"]
         actor = Actor(user["username"], Role(user["role"]), frozenset(user.get("campuses") or ()),
                       self.config.station_id or self.store.station_id)
-        self.session = SignedIn(actor, user.get("display_name") or user["username"], True)
+        self.session = DeskSession(actor, user.get("display_name") or user["username"], True)
         self.mark_online(True)
         return self.session
 
@@ -221,16 +217,16 @@ class DeskServices:
         if student is not None:
             return student
         if any_campus and self.api is not None and getattr(self.api, "token", None):
-            from station.api import ApiError
+            from station.api import ServerApiError
 
             try:
                 data = self.api.get_student(matricula)
-            except ApiError as exc:
+            except ServerApiError as exc:
                 if exc.cause == "not_found":
                     self.mark_online(True)
                     raise ServiceError(f"La matrícula {matricula} no existe en la base de datos de "
                                        "credencialización.", "matricula", "not_found") from None
-                if exc.is_transient or exc.cause == "tls":
+                if exc.server_unusable:
                     self.mark_online(False, exc.message)
                     raise ServiceError(f"La matrícula {matricula} no está en el padrón local de esta estación y "
                                        f"no se pudo consultar el servidor central: {exc.message}",
@@ -503,12 +499,12 @@ class DeskServices:
         except FieldError as exc:
             raise ServiceError(exc.message, exc.field, "invalid_field") from None
         api = self._need_api()
-        from station.api import ApiError
+        from station.api import ServerApiError, is_offline
 
         try:
             answer = api.sae_lookup(matricula)
-        except ApiError as exc:
-            self.mark_online(not exc.is_transient, exc.message)
+        except ServerApiError as exc:
+            self.mark_online(not is_offline(exc), exc.message)
             raise _api_error(exc) from None
         self.mark_online(True)
         return answer
@@ -517,12 +513,12 @@ class DeskServices:
         """«Importar» / «Actualizar» (manual §7 steps 2–3) on the server; the returned
         record is cached locally. Raises :class:`ServiceError` with the server's reason."""
         api = self._need_api()
-        from station.api import ApiError
+        from station.api import ServerApiError, is_offline
 
         try:
             data = api.sae_apply(matricula, action)
-        except ApiError as exc:
-            self.mark_online(not exc.is_transient, exc.message)
+        except ServerApiError as exc:
+            self.mark_online(not is_offline(exc), exc.message)
             raise _api_error(exc) from None
         self.mark_online(True)
         student = Student.from_dict(data)

@@ -17,7 +17,7 @@ class LoginWindow(QWidget):
     while the local store opens in the background; until then the button is
     disabled and a progress bar shows what is being prepared.
 
-    Signal ``signedIn(object)`` carries the :class:`station.services.SignedIn`.
+    Signal ``signedIn(object)`` carries the :class:`station.services.DeskSession`.
     """
 
     signedIn = Signal(object)

@@ -12,6 +12,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from station.domain.errors import UserError
+
 
 class Busy(QObject):
     """Counter of running tasks. ``changed(int)`` carries the count; ``message`` the last task's label."""
@@ -100,6 +102,8 @@ def error_text(exc: BaseException) -> str:
     advice = operator_message(exc)
     if advice:
         return advice
+    if isinstance(exc, UserError):  # station.domain.errors: a message written for the user
+        return exc.message
     message = getattr(exc, "message", None)
     if isinstance(message, str) and message:
         return message

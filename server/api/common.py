@@ -1,5 +1,5 @@
 """Shared pieces of the routers: app state access, the principal dependency,
-documented error responses, refusal → HTTP mapping."""
+documented error responses."""
 from __future__ import annotations
 
 from typing import Any, Callable, TypeVar
@@ -7,11 +7,9 @@ from typing import Any, Callable, TypeVar
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
-from station.domain import Refusal
-
 from server.auth import Principal, authenticate, bearer_token
 from server.db.engine import run_transaction
-from server.errors import ApiError, ErrorResponse
+from server.errors import ErrorResponse
 from server.settings import ServerSettings
 
 T = TypeVar("T")
@@ -52,11 +50,3 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 AUTH_ERRORS = (401, 422)
 
-
-REFUSAL_STATUS = {"forbidden_role": 403, "forbidden_campus": 403, "sae_other_campus": 403, "not_found": 404}
-
-
-def refusal_error(refusal: Refusal) -> ApiError:
-    """HTTP error for a domain :class:`Refusal`: 403 for forbidden_role/forbidden_campus/sae_other_campus,
-    404 for not_found, 409 for everything else."""
-    return ApiError(REFUSAL_STATUS.get(refusal.code, 409), refusal.code, refusal.message, refusal.field)

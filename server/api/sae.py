@@ -9,10 +9,10 @@ from fastapi.concurrency import run_in_threadpool
 
 from station.domain import Command, Refusal, Role
 
-from server.api.common import PrincipalDep, errors, factory, refusal_error, settings, transaction
+from server.api.common import PrincipalDep, errors, factory, settings, transaction
 from server.api.students import MatriculaPath, checked_matricula, to_out
 from server.auth import Principal, require_roles
-from server.errors import ApiError
+from server.errors import ApiError, refusal_error
 from server.schemas import SaeImportResult, SaeLookup, SaeRecordOut, StudentOut
 from server.services import sae as svc
 from server.services.students import apply_student_command, lock_student, utcnow

@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 
 from station.domain import Command, FieldError, Refusal, Status, validate_matricula
 
-from server.api.common import AUTH_ERRORS, PrincipalDep, errors, factory, refusal_error, transaction
+from server.api.common import AUTH_ERRORS, PrincipalDep, errors, factory, transaction
 from server.auth import Principal, require_campus_read
 from server.db.models import Campus, StudentRow
-from server.errors import ApiError
+from server.errors import ApiError, refusal_error
 from server.schemas import CampusOut, CommandRequest, GroupOut, StudentOut, StudentPage
 from server.services.students import apply_student_command, student_from_row
 

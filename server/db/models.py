@@ -161,7 +161,7 @@ class StudentRow(Base):
                       Index("ix_students_campus_status", "campus_code", "status"))
 
 
-class AuditEvent(Base):
+class AuditRow(Base):
     """Who did what (author ``username``, ``sender`` session user), from which station, when, from→to, with which comment
     (DESIGN §3 "Every transition writes an audit event"). ``entity`` is
     ``student``, ``print_order``, ``user``, ``station`` or ``sae_file``."""

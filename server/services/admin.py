@@ -11,7 +11,7 @@ from station.domain.public_keys import load_public_key_b64
 from station.domain.statuses import CAMPUS_SCOPED_ROLES
 
 from server.auth import hash_password
-from server.db.models import AuditEvent, Campus, Station, Token, User
+from server.db.models import AuditRow, Campus, Station, Token, User
 from server.errors import ApiError
 from server.services.students import utcnow
 from server.settings import ServerSettings
@@ -20,7 +20,7 @@ from server.settings import ServerSettings
 def audit(session: Session, actor: Actor, entity: str, entity_id: str, command: str, comment: str = "",
           from_status: str | None = None, to_status: str | None = None, details: dict | None = None) -> None:
     """Append an audit event that is not a student transition."""
-    session.add(AuditEvent(at=utcnow(), username=actor.username, role=actor.role.value, station_id=actor.station_id,
+    session.add(AuditRow(at=utcnow(), username=actor.username, role=actor.role.value, station_id=actor.station_id,
                            sender=actor.username, entity=entity, entity_id=str(entity_id), command=command,
                            from_status=from_status, to_status=to_status, comment=comment, details=details or {}))
 

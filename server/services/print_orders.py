@@ -11,27 +11,31 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from station.domain import Actor, Command, Refusal, Status
+from station.domain.transitions import from_statuses, transitions_for
 
 from server.db.models import Campus, PrintOrder, PrintOrderItem, StudentRow
-from server.errors import ApiError
+from server.errors import ApiError, refusal_error
 from server.services.admin import audit
 from server.services.students import allocate, apply_locked, lock_students, precheck, stamp_changes, utcnow
 
-#: order status → (next order status, student command, student status expected)
-NEXT_STEP = {"REQUESTED": ("PRINTING", Command.START_PRINTING, Status.REQUESTED),
-             "PRINTING": ("RECEIVED", Command.RECEIVE, Status.PRINTING)}
+def _step(command: Command) -> tuple[str, tuple[str, Command, Status]]:
+    (row,) = transitions_for(command)
+    (start,) = row.from_statuses
+    return start.value, (row.to_status.value, command, start)
 
 
-def _refused(refusal: Refusal) -> ApiError:
-    status = 403 if refusal.code in ("forbidden_role", "forbidden_campus") else 409
-    return ApiError(status, refusal.code, refusal.message, refusal.field)
+#: order status → (next order status, student command, student status expected): an order moves
+#: as its students do in the transition table (REQUESTED → PRINTING → RECEIVED).
+NEXT_STEP = dict(_step(command) for command in (Command.START_PRINTING, Command.RECEIVE))
+#: Statuses of the students an order takes (the table's rows of create_print_order: Validado, Rechazado).
+ORDER_ELIGIBLE = sorted(s.value for s in from_statuses(Command.CREATE_PRINT_ORDER))
 
 
 def require_command(actor: Actor, command: Command) -> None:
     """403 ``forbidden_role`` unless the shared table lets ``actor`` run ``command``."""
     refusal = precheck(None, command, actor, "")
     if refusal is not None:
-        raise _refused(refusal)
+        raise refusal_error(refusal)
 
 
 def create_order(session: Session, actor: Actor, campuses: list[str]) -> tuple[PrintOrder, list[str]]:
@@ -49,9 +53,8 @@ def create_order(session: Session, actor: Actor, campuses: list[str]) -> tuple[P
         raise ApiError(422, "unknown_campus", f"Plantel desconocido: {', '.join(unknown)}.", "campuses")
     matriculas = list(session.scalars(select(StudentRow.matricula).where(
         StudentRow.campus_code.in_(campuses),
-        StudentRow.status.in_([Status.VALIDATED.value, Status.REJECTED.value]))))
-    rows = [r for r in lock_students(session, matriculas)
-            if r.status in (Status.VALIDATED.value, Status.REJECTED.value)]
+        StudentRow.status.in_(ORDER_ELIGIBLE))))
+    rows = [r for r in lock_students(session, matriculas) if r.status in ORDER_ELIGIBLE]
     if not rows:
         raise ApiError(409, "print_order_empty",
                        "No hay alumnos en estatus Validado o Rechazado en los planteles elegidos.", "campuses")
@@ -62,7 +65,7 @@ def create_order(session: Session, actor: Actor, campuses: list[str]) -> tuple[P
         outcome = apply_locked(session, row, row.matricula, Command.CREATE_PRINT_ORDER, actor,
                                {"print_order": number}, now)
         if isinstance(outcome, Refusal):
-            raise _refused(outcome)
+            raise refusal_error(outcome)
         changed.append((outcome[1], outcome[2]))
     order = PrintOrder(number=number, status="REQUESTED", campuses=campuses, student_count=len(rows),
                        created_by=actor.username, created_at=now, updated_at=now)
@@ -104,7 +107,7 @@ def advance_order(session: Session, actor: Actor, number: int, to_status: str | 
             continue
         outcome = apply_locked(session, row, row.matricula, command, actor, {}, now)
         if isinstance(outcome, Refusal):
-            raise _refused(outcome)
+            raise refusal_error(outcome)
         changed.append((outcome[1], outcome[2]))
         moved.append(row.matricula)
     previous = order.status

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import unicodedata
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime

@@ -22,9 +22,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from station.domain import Actor, Command, Context, Refusal, Role, Status, Student, apply_command
+from station.domain.audit import audit_event
 from station.domain.transitions import transitions_for
 
-from server.db.models import AuditEvent, Counter, StudentRow
+from server.db.models import AuditRow, Counter, StudentRow
 
 STUDENT_FIELDS = tuple(f.name for f in dc_fields(Student) if f.name != "extra")
 
@@ -110,21 +111,9 @@ def precheck(student: Student | None, command: Command, actor: Actor, campus_cod
     return None
 
 
-def _audit_comment(payload: Mapping[str, Any]) -> str:
-    for key in ("comment", "photo_override_reason"):
-        value = payload.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return ""
-
-
-def _audit_details(payload: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in payload.items() if k not in ("sae",) and isinstance(v, (str, int, float, bool, type(None), dict, list))}
-
-
 def apply_locked(session: Session, row: StudentRow | None, matricula: str, command: Command | str, actor: Actor,
                  payload: Mapping[str, Any] | None, now: datetime, expected_status: Status | None = None,
-                 sender: str = "") -> tuple[Student, StudentRow, AuditEvent] | Refusal:
+                 sender: str = "") -> tuple[Student, StudentRow, AuditRow] | Refusal:
     """Apply ``command`` to an already locked ``row`` (``None`` = no record yet).
 
     ``actor`` is the author; ``sender`` the signed-in user whose session sent
@@ -160,17 +149,19 @@ def apply_locked(session: Session, row: StudentRow | None, matricula: str, comma
         session.add(row)
     write_student(row, result)
     row.updated_at = now
-    event = AuditEvent(
-        at=now, username=actor.username, role=actor.role.value, station_id=actor.station_id,
+    shaped = audit_event(matricula, command.value, student.status if student else None, result.status, actor,
+                         actor.station_id, now, payload)
+    event = AuditRow(
+        at=now, username=shaped.username, role=shaped.role, station_id=shaped.station_id,
         sender=sender or actor.username, entity="student",
-        entity_id=matricula, command=command.value, from_status=student.status.value if student else None,
-        to_status=result.status.value, comment=_audit_comment(payload), details=_audit_details(payload),
+        entity_id=matricula, command=shaped.command, from_status=student.status.value if student else None,
+        to_status=result.status.value, comment=shaped.comment, details=shaped.details,
     )
     session.add(event)
     return result, row, event
 
 
-def stamp_changes(session: Session, changed: list[tuple[StudentRow, AuditEvent]]) -> None:
+def stamp_changes(session: Session, changed: list[tuple[StudentRow, AuditRow]]) -> None:
     """Give each changed row (and its audit event) a fresh ``change_seq`` and flush.
 
     Call last in the transaction: it takes the counter lock.

@@ -34,7 +34,7 @@ from server.api.common import PrincipalDep, errors, factory, settings, transacti
 from server.api.students import OTHER_ENDPOINT, PAYLOAD_KEYS, checked_matricula
 from server.auth import Principal
 from server.db.models import Counter, Station, StudentRow, Token, User
-from server.errors import ApiError
+from server.errors import ApiError, refusal_status
 from server.settings import ServerSettings
 from server.station_proof import verify_offline_attestation
 from server.services.students import apply_locked, lock_student, student_from_row, utcnow
@@ -48,9 +48,6 @@ Sha256Path = Path(pattern=r"^[0-9a-f]{64}$", description="SHA-256 (hex, minúscu
 MAX_BLOB_BYTES = 5 * 1024 * 1024
 #: Extra payload keys a station may send (hashes of the rendered signature images).
 SYNC_PAYLOAD_KEYS = {**PAYLOAD_KEYS, "signature_png_sha256": (str, 64), "delivery_signature_png_sha256": (str, 64)}
-#: Refusal code → HTTP status of a refused sync command (others: 409).
-REFUSAL_STATUS = {"forbidden_role": 403, "forbidden_campus": 403, "not_found": 404, "invalid_field": 422,
-                  "command_not_allowed_here": 422}
 
 
 def record_dict(row: StudentRow | None) -> dict | None:
@@ -284,7 +281,7 @@ def sync_command(body: SyncCommandRequest, request: Request, principal: Principa
         error = {"code": refusal.code, "message": refusal.message}
         if refusal.field:
             error["field"] = refusal.field
-        return (REFUSAL_STATUS.get(refusal.code, 409),
+        return (refusal_status(refusal.code),
                 {"error": error, "op_id": body.op_id, "outcome": "refused", "student": record})
 
     def work(session: Session) -> tuple[int, dict]:

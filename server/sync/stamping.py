@@ -19,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from server.db.models import AuditEvent, StudentRow
+from server.db.models import AuditRow, StudentRow
 from server.services.students import allocate
 from server.sync.models import SyncOperation
 
@@ -35,7 +35,7 @@ SELECT value FROM c
 """)
 
 
-def stamp_command(session: Session, row: StudentRow, event: AuditEvent, op: SyncOperation) -> int:
+def stamp_command(session: Session, row: StudentRow, event: AuditRow, op: SyncOperation) -> int:
     """Give ``row``, ``event`` and the answer stored in ``op`` a fresh ``change_seq``; return it.
 
     Call last before COMMIT, with ``op`` added to the session and

@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Any, Callable, Mapping
 
 from station.domain.statuses import CAMPUS_SCOPED_ROLES, Role, Status
+from station.domain.errors import UserError
 from station.domain.fields import REQUIRED_FOR_VALIDATION, SAE_FIELDS, too_long
 from station.domain.student import Student
 from station.domain.validators import (
@@ -151,11 +152,12 @@ class Refusal:
     field: str | None = None
 
 
-class TransitionRefused(Exception):
-    """Raised by :func:`apply_or_raise` with the :class:`Refusal` as ``refusal``."""
+class TransitionRefused(UserError):
+    """Raised by :func:`apply_or_raise` with the :class:`Refusal` as ``refusal`` (and its code,
+    message and field)."""
 
     def __init__(self, refusal: Refusal):
-        super().__init__(refusal.message)
+        super().__init__(refusal.message, refusal.code, refusal.field)
         self.refusal = refusal
 
 
@@ -173,18 +175,40 @@ def transitions_for(command: Command) -> tuple[Transition, ...]:
     return tuple(t for t in TRANSITIONS if t.command == command)
 
 
+#: Preconditions that depend only on the stored record (not on the payload, the plantel or the
+#: clock): :func:`allowed_commands` checks them, so the screens, the documents layer and the
+#: server get one answer to "may this record be printed?".
+RECORD_PRECONDITIONS = frozenset({"has_biometrics"})
+
+
 def allowed_commands(student: Student | None, role: Role) -> list[Command]:
-    """Commands whose status and role rules admit ``student`` for ``role``
-    (preconditions on the payload are not checked). Used to show actions."""
+    """Commands whose status and role rules and record-only preconditions
+    (:data:`RECORD_PRECONDITIONS`) admit ``student`` for ``role`` (preconditions on the
+    payload are not checked). Used to show actions."""
     out = []
     for t in TRANSITIONS:
-        if role not in t.roles:
+        if role not in t.roles or t.command in out:
             continue
         if student is None and not t.from_statuses:
             out.append(t.command)
-        elif student is not None and student.status in t.from_statuses and t.command not in out:
+        elif student is not None and student.status in t.from_statuses and not _record_refusal(t, student):
             out.append(t.command)
     return out
+
+
+def _record_refusal(transition: Transition, student: Student) -> Refusal | None:
+    for name in transition.preconditions:
+        if name in RECORD_PRECONDITIONS:
+            refusal = PRECONDITIONS[name](student, {}, Context(now=datetime.min))
+            if refusal is not None:
+                return refusal
+    return None
+
+
+def from_statuses(command: Command) -> frozenset[Status]:
+    """Every status from which ``command`` may start (union over its rows of the table);
+    e.g. the statuses a print order takes students from."""
+    return frozenset().union(*(t.from_statuses for t in transitions_for(command)))
 
 
 def _labels(statuses) -> str:

@@ -9,26 +9,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 from stdnum import luhn
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.mx import curp as stdnum_curp
 
+from station.domain.errors import UserError
 
-@dataclass
-class FieldError(ValueError):
-    """A field value was refused.
+
+class FieldError(UserError, ValueError):
+    """A field value was refused (code ``invalid_field``).
 
     ``field`` is the code name of the field (``"curp"``, ``"matricula"``…),
     ``message`` the Spanish explanation shown to the user.
     """
 
-    field: str
-    message: str
+    code = "invalid_field"
 
-    def __str__(self) -> str:  # pragma: no cover - trivial
-        return self.message
+    def __init__(self, field: str, message: str):
+        super().__init__(message, field=field)
 
 
 _CURP_SHAPE = (

@@ -29,6 +29,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
+from station.domain.errors import UserError
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 #: ``PRAGMA synchronous`` of every connection. FULL: WAL commits are fsynced, so a commit that
 #: returned survives a power cut (proved by ``tests/store/test_powercut.py``, which also sets it
@@ -42,13 +44,17 @@ PLAIN_HEADER = b"SQLite format 3\x00"
 KEEP_BACKUPS = 2
 
 
-class StoreOpenError(RuntimeError):
+class StoreOpenError(UserError, RuntimeError):
     """The cache file cannot be opened or migrated. ``str()`` is Spanish."""
+
+    code = "store_open_failed"
 
 
 class StoreKeyError(StoreOpenError):
     """The store key is missing, or does not open this store. ``str()`` is
     Spanish and says what to do; the data are never touched."""
+
+    code = "store_key"
 
 
 def _key_pragma(key: bytes) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ulid import ULID
 
 from station.domain import Actor, Command, Context, Refusal, Status, Student, apply_command
+from station.domain.audit import AuditEvent, audit_event
 from station.domain.report import StatusReport, build_status_report
 from station.store.crypto import BlobCipher, derive_key, page_key
 from station.store.db import (check_key, export_encrypted, is_plain_sqlite, make_engine, migrate,
@@ -53,22 +54,6 @@ def student_values(student: Student) -> dict[str, Any]:
     values = {name: getattr(student, name) for name in _STUDENT_COLUMNS}
     values["status"] = student.status.value
     return values
-
-
-@dataclass(frozen=True)
-class AuditEvent:
-    """One audit line as read back from the store."""
-
-    matricula: str
-    command: str
-    from_status: Status | None
-    to_status: Status | None
-    username: str
-    role: str
-    station_id: str
-    at: datetime
-    comment: str
-    details: dict
 
 
 @dataclass(frozen=True)
@@ -305,11 +290,12 @@ class LocalStore:
             else:
                 for key, value in student_values(result).items():
                     setattr(row, key, value)
-            comment = str(payload.get("comment") or payload.get("photo_override_reason") or "")
-            s.add(AuditRow(event_id=str(ULID()), matricula=matricula, command=command.value,
+            event = audit_event(matricula, command.value, before.status if before else None, result.status, actor,
+                                self.station_id, now, payload)
+            s.add(AuditRow(event_id=str(ULID()), matricula=matricula, command=event.command,
                            from_status=before.status.value if before else None, to_status=result.status.value,
-                           username=actor.username, role=actor.role.value, station_id=self.station_id, at=now,
-                           comment=comment, details=_audit_details(command, payload)))
+                           username=event.username, role=event.role, station_id=event.station_id, at=now,
+                           comment=event.comment, details=event.details))
             s.add(OutboxRow(op_id=str(ULID()), station_id=self.station_id, command=command.value,
                             matricula=matricula, expected_status=before.status.value if before else None,
                             payload=payload, blob_sha256s=[b.sha256 for b in sealed], username=actor.username,
@@ -389,10 +375,3 @@ class LocalStore:
         """Remove cached records (e.g. a plantel no longer assigned). Biometrics stay."""
         with self.session() as s, s.begin():
             s.execute(delete(StudentRow).where(StudentRow.matricula.in_(list(matriculas))))
-
-
-def _audit_details(command: Command, payload: Mapping[str, Any]) -> dict:
-    """What the audit keeps of a payload: no biometric bytes (only hashes), no secrets."""
-    keep = {k: v for k, v in payload.items() if isinstance(v, (str, int, float, bool)) or v is None}
-    keep.pop("matricula", None)
-    return keep

@@ -16,7 +16,7 @@ import json
 import os
 import sys
 
-from station.api import ApiError, ServerApi
+from station.api import ServerApiError, ServerApi
 from station.sync.backoff import Backoff
 
 
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
                     return fail(2, "local", str(exc))
             try:
                 api.login(args.usuario, password, config.station_id if key else "", key)
-            except ApiError as exc:
+            except ServerApiError as exc:
                 return fail(1, exc.cause, exc.message)
         else:
             from station.auth import load_session_api

@@ -23,14 +23,14 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from station.api import ApiError
+from station.api import ServerApiError, is_offline
 from station.domain import Status, Student
 from station.store import BlobDecryptError, LocalStore, OutboxCommand
 from station.store.schema import BlobRow, CampusRow, OutboxRow, SettingRow, StudentRow
 from station.store.store import student_values
 from station.sync.backoff import Backoff
 from station.sync.replay import replay
-from station.sync.state import OFFLINE_CAUSES, Progress, StateTracker
+from station.sync.state import Progress, StateTracker
 from station.sync.transport import REFUSAL_STATUSES, PushAnswer, Transport
 
 T = TypeVar("T")
@@ -40,9 +40,9 @@ BLOB_MARK_BATCH = 25
 
 
 class RoundAborted(Exception):
-    """The round stopped early; ``error`` is the :class:`ApiError` that stopped it."""
+    """The round stopped early; ``error`` is the :class:`ServerApiError` that stopped it."""
 
-    def __init__(self, error: ApiError):
+    def __init__(self, error: ServerApiError):
         super().__init__(error.message)
         self.error = error
 
@@ -68,7 +68,7 @@ def wire_op(op: OutboxCommand) -> dict[str, Any]:
             "created_at": op.created_at.isoformat()}
 
 
-def is_transient(exc: ApiError) -> bool:
+def is_transient(exc: ServerApiError) -> bool:
     """Worth retrying within the round: network, timeouts, 5xx, unreadable answers,
     and a blob the server found corrupted on the way."""
     return exc.is_transient or exc.code == "blob_hash_mismatch"
@@ -171,7 +171,7 @@ class SyncEngine:
     def _progress(self, done: int, total: int, phase: str) -> None:
         self.tracker.update(progress=Progress(done, total, phase))
 
-    def _note_op_error(self, seq: int | None, exc: ApiError) -> None:
+    def _note_op_error(self, seq: int | None, exc: ServerApiError) -> None:
         if seq is None:
             return
         with self.store.session() as s, s.begin():
@@ -184,8 +184,8 @@ class SyncEngine:
         for attempt in range(1, attempts + 1):
             try:
                 result = fn()
-            except ApiError as exc:
-                self.tracker.update(online=exc.cause not in OFFLINE_CAUSES)
+            except ServerApiError as exc:
+                self.tracker.update(online=not is_offline(exc))
                 if not is_transient(exc):
                     raise
                 self._note_op_error(seq, exc)
@@ -250,7 +250,7 @@ class SyncEngine:
         """Send one command until the server answers (accepted or refused).
 
         A 424 ``blob_missing`` re-uploads the command's blobs (twice at most).
-        Raises :class:`RoundAborted` or a non-refusal :class:`ApiError` (401…).
+        Raises :class:`RoundAborted` or a non-refusal :class:`ServerApiError` (401…).
         """
         body = wire_op(op)
         from station.auth import attestation_for
@@ -262,7 +262,7 @@ class SyncEngine:
         while True:
             try:
                 return self.call(lambda: self.transport.push_command(body), op.seq)
-            except ApiError as exc:
+            except ServerApiError as exc:
                 if exc.code == "blob_missing" and reuploads < 2:
                     reuploads += 1
                     self.upload_blobs([op], force=True)
@@ -287,7 +287,7 @@ class SyncEngine:
     def push(self) -> tuple[int, int]:
         """Upload blobs then commands; returns ``(accepted, refused)``.
 
-        Raises :class:`RoundAborted` / :class:`ApiError` (401, TLS…) with
+        Raises :class:`RoundAborted` / :class:`ServerApiError` (401, TLS…) with
         what was done so far kept.
         """
         ops = self.pending_ops()

@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 from sqlalchemy import func, select
 
-from station.api import ApiError, ServerApi
+from station.api import ServerApiError, ServerApi
 from station.domain import Actor, Refusal
 from station.store import LocalStore, sha256_hex
 from station.store.schema import OutboxRow
@@ -122,12 +122,12 @@ class SyncService:
             self._tracker.update(running=True, progress=Progress(0, 0, "blobs"))
             campuses = list(getattr(self.config, "campuses", None) or [])
             pushed = rejected = pulled = 0
-            error: ApiError | None = None
+            error: ServerApiError | None = None
             engine = None
             try:
                 transport = self.transport_factory()
                 if transport is None:
-                    raise ApiError("unauthorized", "Inicie sesión en línea para sincronizar con el servidor.")
+                    raise ServerApiError("unauthorized", "Inicie sesión en línea para sincronizar con el servidor.")
                 engine = SyncEngine(self.store, transport, self._tracker, self.backoff, campuses, self.page_size)
                 try:
                     pushed, rejected = engine.push()
@@ -136,11 +136,11 @@ class SyncService:
                 pulled = engine.pull()
             except RoundAborted as exc:
                 error = exc.error
-            except ApiError as exc:
+            except ServerApiError as exc:
                 error = exc
             except Exception as exc:  # local failure (disk, key): named, logged, never a traceback for the user
                 log.exception("Falla local durante la sincronización")
-                error = ApiError("local", f"Falla en la estación durante la sincronización: {type(exc).__name__}.")
+                error = ServerApiError("local", f"Falla en la estación durante la sincronización: {type(exc).__name__}.")
             errors = list(engine.errors) if engine else []
             now = datetime.now(timezone.utc)
             if error is None:
@@ -219,7 +219,7 @@ class SyncService:
         try:
             transport = self.transport_factory()
             data = transport.get_blob(sha256) if transport else None
-        except ApiError:
+        except ServerApiError:
             return None
         if data is None or sha256_hex(data) != sha256:
             return None

@@ -24,7 +24,7 @@ PHASES: dict[str, str] = {
     "pull": "Descargando cambios del servidor",
 }
 
-#: Error causes (``station.api.ApiError.cause``) → short Spanish label for the panel.
+#: Error causes (``station.api.ServerApiError.cause``) → short Spanish label for the panel.
 CAUSE_LABELS: dict[str, str] = {
     "dns": "DNS", "tls": "TLS", "refused": "Conexión rechazada", "timeout": "Tiempo agotado",
     "network": "Red", "unauthorized": "401 Sesión", "forbidden": "403 Permiso", "not_found": "404",
@@ -32,8 +32,6 @@ CAUSE_LABELS: dict[str, str] = {
     "bad_response": "Respuesta ilegible", "local": "Estación",
 }
 
-#: Causes that mean "no usable connection to the server" (the station shows *Sin conexión*).
-OFFLINE_CAUSES = frozenset({"dns", "tls", "refused", "timeout", "network"})
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 :class:`HttpTransport` implements it over :class:`station.api.ServerApi`
 (real HTTP); tests wrap any transport in a fault injector. Every method
-raises :class:`station.api.ApiError` on failure (``cause`` names DNS, TLS,
+raises :class:`station.api.ServerApiError` on failure (``cause`` names DNS, TLS,
 refused, timeout, 401, 5xx…), except that a *refused command* is an answer,
 not an error: :meth:`Transport.push_command` returns a :class:`PushAnswer`
 with ``accepted=False`` and the server's Spanish reason.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from station.api import ApiError, ServerApi
+from station.api import ServerApiError, ServerApi
 
 #: HTTP statuses of a command the server refused for good (→ incidencia).
 REFUSAL_STATUSES = frozenset({403, 404, 409, 422})
@@ -75,13 +75,13 @@ class HttpTransport:
     def push_command(self, op: dict) -> PushAnswer:
         try:
             answer = self.api.sync_command(op)
-        except ApiError as exc:
+        except ServerApiError as exc:
             body: Any = exc.body
             if exc.status in REFUSAL_STATUSES and isinstance(body, dict) and body.get("outcome") == "refused":
                 return PushAnswer(False, body.get("student"), exc.code or "", exc.message, exc.field)
             raise
         if not isinstance(answer, dict) or answer.get("outcome") != "accepted":
-            raise ApiError("bad_response", "El servidor respondió a la acción sin indicar si la aceptó.")
+            raise ServerApiError("bad_response", "El servidor respondió a la acción sin indicar si la aceptó.")
         return PushAnswer(True, answer.get("student"))
 
     def changes(self, since: int, limit: int, campuses: list[str] | None) -> dict:

@@ -244,6 +244,22 @@ def test_allowed_commands_follow_table():
     assert allowed_commands(None, OP) == [Command.IMPORT_SAE]
 
 
+def test_allowed_commands_check_record_only_preconditions():
+    """Printing the temporary credential needs photo and signature on the record: the table answers
+    the screens, the documents layer and the server alike."""
+    bare = student(S.RECEIVED, photo_sha256=None, signature_sha256=None)
+    assert Command.PRINT_TEMPORARY not in allowed_commands(bare, SUP)
+    assert Command.DELIVER in allowed_commands(bare, SUP)
+    assert Command.PRINT_TEMPORARY in allowed_commands(student(S.RECEIVED), SUP)
+
+
+def test_print_orders_take_their_steps_from_the_table():
+    from station.domain.transitions import from_statuses
+
+    assert from_statuses(Command.CREATE_PRINT_ORDER) == {S.VALIDATED, S.REJECTED}
+    assert from_statuses(Command.CAPTURE) == {S.ENROLLED, S.CAPTURED, S.DEFERRED, S.RETAKE}
+
+
 def test_student_dict_round_trip_keeps_accents():
     record = student(S.DELIVERED, first_names="ÍÑIGO", valid_until=date(2027, 8, 1), delivered_at=NOW)
     assert Student.from_dict(record.to_dict()) == record

@@ -104,11 +104,11 @@ def put_blob(server, token: str, data: bytes, kind: str, matricula: str):
 
 def footprint(server, matricula: str) -> tuple:
     """(status, photo hash, audit rows, sync operations) of a student: equal before and after = nothing written."""
-    from server.db.models import AuditEvent, StudentRow
+    from server.db.models import AuditRow, StudentRow
     from server.sync.models import SyncOperation
 
     with server.db() as s:
         row = s.get(StudentRow, matricula)
-        audits = s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.entity_id == matricula))
+        audits = s.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.entity_id == matricula))
         ops = s.scalar(select(func.count()).select_from(SyncOperation).where(SyncOperation.matricula == matricula))
         return (row.status, row.photo_sha256, row.change_seq, audits, ops)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from station.api import ServerApi
 from station.domain.proofs import login_proof_message
 
-from server.db.models import AuditEvent, Token
+from server.db.models import AuditRow, Token
 from tests.server.attackers import TestStation, bearer, footprint, op_body, push
 from tests.server.conftest import PASSWORD
 
@@ -76,7 +76,7 @@ def test_revoked_station_sessions_end_at_once(server):
     with pytest.raises(Exception):
         st.sign_in("operador")
     with server.db() as s:
-        kinds = list(s.scalars(select(AuditEvent.command).where(AuditEvent.entity_id == st.station_id)))
+        kinds = list(s.scalars(select(AuditRow.command).where(AuditRow.entity_id == st.station_id)))
     assert kinds[-1] == "revoke_station"
 
 
@@ -131,7 +131,7 @@ def test_forged_offline_attestation_refused_and_real_one_accepted(server):
     r = push(server, sender, good)
     assert r.status_code == 200, r.text
     with server.db() as s:
-        event = s.scalars(select(AuditEvent).where(AuditEvent.entity_id == target).order_by(AuditEvent.id.desc())).first()
+        event = s.scalars(select(AuditRow).where(AuditRow.entity_id == target).order_by(AuditRow.id.desc())).first()
     assert (event.username, event.sender, event.station_id) == ("supervisor", "operador", st.station_id)
 
 
@@ -144,7 +144,7 @@ def test_audit_names_author_sender_and_session_station(server):
     r = push(server, token, op_body(st.station_id, target, "defer", "supervisor", payload={"comment": "Sin firma"}))
     assert r.status_code == 200, r.text
     with server.db() as s:
-        event = s.scalars(select(AuditEvent).where(AuditEvent.entity_id == target).order_by(AuditEvent.id.desc())).first()
+        event = s.scalars(select(AuditRow).where(AuditRow.entity_id == target).order_by(AuditRow.id.desc())).first()
     assert (event.username, event.role, event.sender, event.station_id) == \
         ("supervisor", "supervisor", "operador", st.station_id)
 
@@ -156,7 +156,7 @@ def test_token_without_station_cannot_choose_the_audited_station(server):
              op_body("EST-INVENTADA", target, "defer", "supervisor", payload={"comment": "Datos incompletos"}))
     assert r.status_code == 200, r.text
     with server.db() as s:
-        event = s.scalars(select(AuditEvent).where(AuditEvent.entity_id == target).order_by(AuditEvent.id.desc())).first()
+        event = s.scalars(select(AuditRow).where(AuditRow.entity_id == target).order_by(AuditRow.id.desc())).first()
     assert event.station_id == "" and event.sender == "supervisor"
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from server.db.models import AuditEvent, User
+from server.db.models import AuditRow, User
 from server.settings import ServerSettings
 from server.testing import run_server_in_thread, seed
 from tests.server.conftest import PASSWORD
@@ -59,8 +59,8 @@ def test_admin_creates_user_and_disables_it(server):
     r = server.session.get(server.base + "/auth/me", headers={"Authorization": "Bearer " + token})
     assert r.status_code == 401
     with server.db() as s:
-        assert s.scalar(select(AuditEvent).where(AuditEvent.entity == "user", AuditEvent.entity_id == "cap-003",
-                                                 AuditEvent.command == "create_user")) is not None
+        assert s.scalar(select(AuditRow).where(AuditRow.entity == "user", AuditRow.entity_id == "cap-003",
+                                                 AuditRow.command == "create_user")) is not None
 
 
 def test_station_registration_and_keys(server):

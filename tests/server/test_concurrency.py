@@ -18,7 +18,7 @@ import requests
 from sqlalchemy import func, select
 
 from server.db.engine import make_engine, make_session_factory, run_transaction
-from server.db.models import AuditEvent, StudentRow
+from server.db.models import AuditRow, StudentRow
 from server.services.sae import import_sae_file
 from server.testing import run_server_in_thread, seed
 from tests.server.conftest import PASSWORD
@@ -43,7 +43,7 @@ def test_forty_clients_on_postgres(pg_url, tmp_path):
         shared_validate = s.scalar(select(StudentRow.matricula).where(StudentRow.campus_code == "001",
                                                                       StudentRow.status == "CAPTURED"))
         start_prints = s.get(StudentRow, shared_print).reprint_count
-        start_events = s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.entity == "student"))
+        start_events = s.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.entity == "student"))
     base, stop = run_server_in_thread(pg_url)
     barrier = threading.Barrier(CLIENTS)
     results: list[tuple[str, int, str]] = []
@@ -90,10 +90,10 @@ def test_forty_clients_on_postgres(pg_url, tmp_path):
         assert s.get(StudentRow, shared_print).reprint_count == start_prints + 2 * CLIENTS
         assert s.get(StudentRow, shared_validate).status == "VALIDATED"
         assert all(s.get(StudentRow, m).status == "CAPTURED" for m in mats)
-        events = s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.entity == "student"))
+        events = s.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.entity == "student"))
         assert events - start_events == CLIENTS + 2 * CLIENTS + CLIENTS + 1
         seqs = s.scalars(select(StudentRow.change_seq)).all()
         assert len(seqs) == len(set(seqs))
-        audit_seqs = s.scalars(select(AuditEvent.change_seq).where(AuditEvent.change_seq.is_not(None))).all()
+        audit_seqs = s.scalars(select(AuditRow.change_seq).where(AuditRow.change_seq.is_not(None))).all()
         assert len(audit_seqs) == len(set(audit_seqs))
     engine.dispose()

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from server.db.models import AuditEvent, StudentRow
+from server.db.models import AuditRow, StudentRow
 from tests.server.helpers import csv_bytes, matricula, sae_row
 
 H = "c" * 64
@@ -90,7 +90,7 @@ def _cases():
 def _fingerprint(server):
     with server.db() as s:
         return (s.scalar(select(func.max(StudentRow.change_seq))),
-                s.scalar(select(func.count()).select_from(AuditEvent)))
+                s.scalar(select(func.count()).select_from(AuditRow)))
 
 
 @pytest.mark.parametrize("user, method, path, body, status, code", list(_cases()))

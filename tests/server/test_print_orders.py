@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from server.db.models import AuditEvent, StudentRow
+from server.db.models import AuditRow, StudentRow
 
 
 def test_print_order_lifecycle_on_campus_003(server):
@@ -33,12 +33,12 @@ def test_print_order_lifecycle_on_campus_003(server):
     empty = server.call("estatal", "POST", "/print-orders", json={"campuses": ["003"]})
     assert empty.status_code == 409 and empty.json()["error"]["code"] == "print_order_empty"
     with server.db() as s:
-        per_student = s.scalars(select(AuditEvent.command).where(AuditEvent.entity == "student",
-                                                                 AuditEvent.entity_id == eligible[0])
-                                .order_by(AuditEvent.id)).all()
-        per_order = s.scalars(select(AuditEvent.to_status).where(AuditEvent.entity == "print_order",
-                                                                 AuditEvent.entity_id == str(n))
-                              .order_by(AuditEvent.id)).all()
+        per_student = s.scalars(select(AuditRow.command).where(AuditRow.entity == "student",
+                                                                 AuditRow.entity_id == eligible[0])
+                                .order_by(AuditRow.id)).all()
+        per_order = s.scalars(select(AuditRow.to_status).where(AuditRow.entity == "print_order",
+                                                                 AuditRow.entity_id == str(n))
+                              .order_by(AuditRow.id)).all()
     assert per_student[-3:] == ["create_print_order", "start_printing", "receive"]
     assert per_order == ["REQUESTED", "PRINTING", "RECEIVED"]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from server.db.models import AuditEvent, StudentRow
+from server.db.models import AuditRow, StudentRow
 
 H1, H2 = "a" * 64, "b" * 64
 
@@ -51,8 +51,8 @@ def test_capture_validate_flow_is_audited_with_increasing_change_seq(server):
     assert r2.json()["status"] == "VALIDATED" and r2.json()["valid_until"] == "2099-08-01"
     assert r2.json()["change_seq"] > r1.json()["change_seq"]
     with server.db() as s:
-        events = s.scalars(select(AuditEvent).where(AuditEvent.entity == "student", AuditEvent.entity_id == m)
-                           .order_by(AuditEvent.id)).all()
+        events = s.scalars(select(AuditRow).where(AuditRow.entity == "student", AuditRow.entity_id == m)
+                           .order_by(AuditRow.id)).all()
     assert [(e.command, e.from_status, e.to_status, e.username) for e in events] == [
         ("capture", "ENROLLED", "CAPTURED", "operador"), ("validate", "CAPTURED", "VALIDATED", "supervisor")]
     assert events[1].change_seq == r2.json()["change_seq"]

@@ -73,11 +73,11 @@ class SyncServer:
 
     def applied(self) -> Counter:
         """op_id → audit events of the server carrying it (how many times it was applied)."""
-        from server.db.models import AuditEvent
+        from server.db.models import AuditRow
 
         out: Counter = Counter()
         with self.db() as s:
-            for details in s.scalars(select(AuditEvent.details).where(AuditEvent.entity == "student")):
+            for details in s.scalars(select(AuditRow.details).where(AuditRow.entity == "student")):
                 if details and details.get("op_id"):
                     out[details["op_id"]] += 1
         return out

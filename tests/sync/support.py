@@ -17,7 +17,7 @@ import threading
 from collections import Counter
 from datetime import datetime, timezone
 
-from station.api import ApiError
+from station.api import ServerApiError
 from station.domain import Actor, Command, Context, Refusal, Status, Student, apply_command
 from station.sync.transport import PushAnswer
 
@@ -27,7 +27,7 @@ class SimulatedCrash(BaseException):
 
 
 def _net(message="Se perdió la conexión (simulada)."):
-    return ApiError("network", message)
+    return ServerApiError("network", message)
 
 
 class FakeServer:
@@ -64,14 +64,14 @@ class FakeServer:
 
     def put_blob(self, sha256, data, kind):
         if hashlib.sha256(data).hexdigest() != sha256:
-            raise ApiError("invalid", "El archivo no corresponde a su huella SHA-256.", 422, "blob_hash_mismatch")
+            raise ServerApiError("invalid", "El archivo no corresponde a su huella SHA-256.", 422, "blob_hash_mismatch")
         with self.lock:
             self.blobs[sha256] = bytes(data)
 
     def get_blob(self, sha256):
         with self.lock:
             if sha256 not in self.blobs:
-                raise ApiError("not_found", "No existe.", 404, "blob_not_found")
+                raise ServerApiError("not_found", "No existe.", 404, "blob_not_found")
             return self.blobs[sha256]
 
     def push_command(self, op):
@@ -80,12 +80,12 @@ class FakeServer:
             if op["op_id"] in self.ops:
                 stored_hash, accepted, answer = self.ops[op["op_id"]]
                 if stored_hash != body_hash:
-                    raise ApiError("invalid", "La clave de idempotencia ya se usó con otro contenido.", 422,
+                    raise ServerApiError("invalid", "La clave de idempotencia ya se usó con otro contenido.", 422,
                                    "idempotency_key_reused")
                 return PushAnswer(accepted, answer.get("student"), answer.get("code", ""), answer.get("message", ""))
             missing = [s for s in op.get("blob_sha256s", []) if s not in self.blobs]
             if missing:
-                raise ApiError("invalid", "Faltan archivos.", 424, "blob_missing")
+                raise ServerApiError("invalid", "Faltan archivos.", 424, "blob_missing")
             m = op["matricula"]
             actor = self.users[op["username"]]
             student = self.students.get(m)
@@ -166,12 +166,12 @@ class FaultyTransport:
         for name, args in held:
             try:
                 getattr(self.inner, name)(*args)
-            except ApiError:
+            except ServerApiError:
                 pass
 
     def _call(self, name, *args):
         if self.down:
-            raise ApiError("refused", "El servidor rechazó la conexión (simulado).")
+            raise ServerApiError("refused", "El servidor rechazó la conexión (simulado).")
         if self.delayed and self.rng.random() < 0.3:
             self.flush_delayed(1)
         fault = self._fault()
@@ -179,15 +179,15 @@ class FaultyTransport:
         if fault == "drop":
             raise _net()
         if fault == "5xx":
-            raise ApiError("server", "Error interno (simulado).", 503)
+            raise ServerApiError("server", "Error interno (simulado).", 503)
         if fault == "delay":
             self.delayed.append((name, args))
-            raise ApiError("timeout", "El servidor no respondió a tiempo (simulado).")
+            raise ServerApiError("timeout", "El servidor no respondió a tiempo (simulado).")
         result = getattr(self.inner, name)(*args)
         if fault == "dup":
             result = getattr(self.inner, name)(*args)
         if fault == "lose":
-            raise ApiError("timeout", "Se perdió la respuesta (simulado).")
+            raise ServerApiError("timeout", "Se perdió la respuesta (simulado).")
         if fault == "crash":
             raise SimulatedCrash()
         return result

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from argon2 import PasswordHasher
 
-from station.api import ApiError
+from station.api import ServerApiError
 from station.auth import AuthError, OfflineAuth
 from station.domain import Role
 from station.store import LocalStore
@@ -29,13 +29,13 @@ class FakeApi:
     def login(self, username, password, station_id="", signing_key=None):
         if FakeApi.mode == "ok":
             if password != "buena-1234":
-                raise ApiError("unauthorized", "Usuario o contraseña incorrectos.", 401, "invalid_credentials")
+                raise ServerApiError("unauthorized", "Usuario o contraseña incorrectos.", 401, "invalid_credentials")
             return {"token": "t", "expires_at": "2099-01-01T00:00:00+00:00",
                     "user": {"username": username, "role": FakeApi.role, "campuses": FakeApi.campuses,
                              "display_name": "Supervisora"}}
         if FakeApi.mode == "wrong":
-            raise ApiError("unauthorized", "Usuario o contraseña incorrectos.", 401, "invalid_credentials")
-        raise ApiError(FakeApi.mode, f"falla {FakeApi.mode}", 503 if FakeApi.mode == "server" else None)
+            raise ServerApiError("unauthorized", "Usuario o contraseña incorrectos.", 401, "invalid_credentials")
+        raise ServerApiError(FakeApi.mode, f"falla {FakeApi.mode}", 503 if FakeApi.mode == "server" else None)
 
 
 @pytest.fixture

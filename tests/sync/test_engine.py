@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from station.api import ApiError
+from station.api import ServerApiError
 from station.domain import Command, Refusal, Status
 from station.store.schema import BlobRow
 from station.sync import Backoff, SyncState
@@ -220,7 +220,7 @@ def test_401_aborts_round_without_touching_queue(fake_server, make_station):
     class Unauthorized:
         def __getattr__(self, name):
             def fail(*a):
-                raise ApiError("unauthorized", "La sesión expiró.", 401, "token_expired")
+                raise ServerApiError("unauthorized", "La sesión expiró.", 401, "token_expired")
             return fail
 
     st = make_station(fake_server)

@@ -11,7 +11,7 @@ import pytest
 import requests
 from ulid import ULID
 
-from station.api import ApiError
+from station.api import ServerApiError
 from station.domain import Status
 
 from tests.sync.server_env import pg_or_skip, start_server
@@ -65,7 +65,7 @@ def test_blobs_rehashed_idempotent_and_listed_missing(srv):
     data = os.urandom(50_000)
     sha = hashlib.sha256(data).hexdigest()
     assert api.blobs_missing([sha]) == [sha]
-    with pytest.raises(ApiError) as err:
+    with pytest.raises(ServerApiError) as err:
         api.put_blob(sha, data[:-1] + b"x", "photo")
     assert err.value.status == 422 and err.value.code == "blob_hash_mismatch" and "SHA-256" in err.value.message
     assert api.put_blob(sha, data, "photo")["stored"] is True
@@ -87,7 +87,7 @@ def test_command_applied_once_and_repeated_key_answers_stored_result(srv):
     assert again == first
     assert srv.applied()[body["op_id"]] == 1
     changed = dict(body, payload={"photo_sha256": sig, "signature_sha256": photo})
-    with pytest.raises(ApiError) as err:
+    with pytest.raises(ServerApiError) as err:
         api.sync_command(changed)
     assert err.value.status == 422 and err.value.code == "idempotency_key_reused"
     assert "otro contenido" in err.value.message
@@ -101,7 +101,7 @@ def test_refusal_is_stored_with_spanish_reason_and_current_record(srv):
                    payload={"health_institution": "IMSS", "affiliation_number": "26180366723",
                             "valid_until": "2030-08-01"})
     for _ in range(2):
-        with pytest.raises(ApiError) as err:
+        with pytest.raises(ServerApiError) as err:
             api.sync_command(body)
         assert err.value.status == 409 and err.value.body["outcome"] == "refused"
         assert err.value.body["student"]["status"] == "ENROLLED"
@@ -114,7 +114,7 @@ def test_missing_blob_is_424_and_not_stored(srv):
     [m] = find(srv, Status.ENROLLED)
     ghost = "ab" * 32
     body = op_body(m, payload={"photo_sha256": ghost, "signature_sha256": ghost})
-    with pytest.raises(ApiError) as err:
+    with pytest.raises(ServerApiError) as err:
         api.sync_command(body)
     assert err.value.status == 424 and err.value.code == "blob_missing"
     data = os.urandom(100)
@@ -126,11 +126,11 @@ def test_delegation_needs_a_station_bound_token(srv):
     [m] = find(srv, Status.ENROLLED)
     photo, sig = upload(srv.api("operador"))
     body = op_body(m, payload={"photo_sha256": photo, "signature_sha256": sig}, username="operador")
-    with pytest.raises(ApiError) as err:
+    with pytest.raises(ServerApiError) as err:
         srv.api("supervisor").sync_command(body)
     assert err.value.status == 403 and err.value.code == "forbidden_delegation"
     bound = srv.api("supervisor", "EST-001-01")
-    with pytest.raises(ApiError) as err:  # the operator never signed in at EST-001-01
+    with pytest.raises(ServerApiError) as err:  # the operator never signed in at EST-001-01
         bound.sync_command(body)
     assert err.value.status == 403 and err.value.code == "forbidden_delegation"
     srv.api("operador", "EST-001-01")
@@ -140,7 +140,7 @@ def test_delegation_needs_a_station_bound_token(srv):
     body2 = op_body(m, command="validate", expected="CAPTURED", username="operador",
                     payload={"health_institution": "IMSS", "affiliation_number": "26180366723",
                              "valid_until": "2030-08-01"})
-    with pytest.raises(ApiError) as err:
+    with pytest.raises(ServerApiError) as err:
         bound.sync_command(body2)
     assert err.value.status == 403 and err.value.code == "forbidden_role"
 
@@ -183,7 +183,7 @@ def test_changes_feed_pages_in_order_and_respects_scope(srv):
     assert pages > 2 and {i["campus_code"] for i in seen} == {"001"}
     assert len({i["matricula"] for i in seen}) == len(srv.records("001"))
     assert api.changes(cursor, 17, ["001"])["items"] == []
-    with pytest.raises(ApiError) as err:
+    with pytest.raises(ServerApiError) as err:
         api.changes(0, 10, ["002"])
     assert err.value.status == 403
 

@@ -4,7 +4,7 @@ Pages, in order:
 
 1. **Servidor** — server URL and «Probar conexión» (``GET /health`` off the GUI
    thread); a failure shows the real cause in Spanish (DNS, TLS, refused,
-   timeout, HTTP status) from :class:`station.api.ApiError`.
+   timeout, HTTP status) from :class:`station.api.ServerApiError`.
 2. **Registro de la estación** — station id + an administrator's user and
    password: login, the station's Ed25519 key from the OS keyring
    (:func:`station.secrets.get_or_create_signing_key`, created on first use),

@@ -1,0 +1,125 @@
+"""One error vocabulary (issue 12 item 3): a user-facing base with a stable code and a
+Spanish message, one ``is_offline``, one refusal-code → HTTP status table, no colliding
+class names."""
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+import requests
+
+from station.domain.errors import UserError
+
+
+def _classes(packages=("app", "station", "server", "drivers", "ui")):
+    """(qualified module, class) of every class defined in our packages (migrations excluded)."""
+    found = []
+    for name in packages:
+        package = importlib.import_module(name)
+        for info in pkgutil.walk_packages(package.__path__, name + "."):
+            if ".migrations" in info.name or info.name.endswith("__main__"):
+                continue
+            module = importlib.import_module(info.name)
+            for _, cls in inspect.getmembers(module, inspect.isclass):
+                if cls.__module__ == module.__name__:
+                    found.append((module.__name__, cls))
+    return found
+
+
+def test_no_two_classes_share_the_names_that_used_to_collide():
+    classes = _classes()
+    for name in ("ApiError", "SignedIn", "AuditEvent"):
+        where = [module for module, cls in classes if cls.__name__ == name]
+        assert len(where) == 1, (name, where)
+
+
+def test_user_facing_errors_share_the_base_with_code_and_spanish_message():
+    from server.errors import ApiError
+    from station.api import ServerApiError
+    from station.auth import AuthError
+    from station.config import ConfigError
+    from station.domain import FieldError, TransitionRefused
+    from station.domain.transitions import Refusal
+    from station.secrets import SecretStoreError
+    from station.services import ServiceError
+    from station.store.db import StoreKeyError, StoreOpenError
+
+    samples = [
+        ApiError(404, "not_found", "No existe."), ServerApiError("timeout", "No respondió."),
+        AuthError("offline_expired", "Venció."), ConfigError("Archivo mal formado."),
+        FieldError("curp", "CURP inválida."), TransitionRefused(Refusal("comment_required", "Escriba.", "comment")),
+        SecretStoreError("Sin llavero."), ServiceError("No se pudo.", "matricula", "not_found"),
+        StoreOpenError("No abre."), StoreKeyError("Sin clave."),
+    ]
+    for error in samples:
+        assert isinstance(error, UserError), type(error)
+        assert str(error) == error.message and error.message
+        assert error.code and error.code == error.code.lower(), type(error)
+    assert FieldError("curp", "x").code == "invalid_field" and FieldError("curp", "x").field == "curp"
+    assert isinstance(FieldError("curp", "x"), ValueError)  # callers that catch ValueError still work
+    assert TransitionRefused(Refusal("comment_required", "Escriba.", "comment")).field == "comment"
+
+
+@pytest.mark.parametrize("cause, offline", [
+    ("dns", True), ("tls", True), ("refused", True), ("timeout", True), ("network", True),
+    ("server", False), ("bad_response", False), ("unauthorized", False), ("conflict", False), ("invalid", False),
+])
+def test_is_offline_is_the_one_answer(cause, offline):
+    from station.api import ServerApiError, is_offline
+
+    assert is_offline(ServerApiError(cause, "x")) is offline
+
+
+def test_is_offline_for_raw_requests_errors_and_others():
+    from station.api import is_offline
+
+    assert is_offline(requests.exceptions.ConnectionError("caída"))
+    assert is_offline(requests.exceptions.ReadTimeout("lenta"))
+    assert not is_offline(ValueError("otra cosa"))
+
+
+def test_sync_state_and_sign_in_use_the_same_offline_answer():
+    """The sync panel, the desk's online flag and offline sign-in decide from station.api alone."""
+    import station.sync.state as state
+    from station.api import OFFLINE_CAUSES, SERVER_FAULT_CAUSES, ServerApiError
+
+    assert not hasattr(state, "OFFLINE_CAUSES")
+    for cause in OFFLINE_CAUSES | SERVER_FAULT_CAUSES:
+        assert ServerApiError(cause, "x").server_unusable
+    assert not ServerApiError("unauthorized", "x").server_unusable
+
+
+def test_one_refusal_status_table():
+    from server.errors import REFUSAL_STATUS, refusal_error, refusal_status
+    from station.domain.transitions import Refusal
+
+    assert refusal_status("invalid_field") == 422 and refusal_status("forbidden_campus") == 403
+    assert refusal_status("not_found") == 404 and refusal_status("wrong_status") == 409
+    error = refusal_error(Refusal("invalid_field", "Mal.", "affiliation_number"))
+    assert (error.status, error.code, error.field) == (422, "invalid_field", "affiliation_number")
+    import server.api.common as common
+    import server.sync.routes as routes
+
+    assert not hasattr(common, "REFUSAL_STATUS") and not hasattr(routes, "REFUSAL_STATUS")
+    assert set(REFUSAL_STATUS.values()) <= {403, 404, 422}
+
+
+def test_audit_events_are_shaped_once_for_station_and_server():
+    from datetime import datetime, timezone
+
+    from station.domain import Actor, Role, Status
+    from station.domain.audit import audit_event
+
+    actor = Actor("sup", Role.SUPERVISOR, frozenset({"001"}), "EST-1")
+    payload = {"matricula": "180010051-1", "comment": "  Foto borrosa ", "sae": {"enrolled": True},
+               "fields": {"career": "PT-B"}, "photo_checks_ok": False, "blob": b"x"}
+    event = audit_event("180010051-1", "defer", Status.CAPTURED, Status.DEFERRED, actor, "EST-1",
+                        datetime(2026, 1, 1, tzinfo=timezone.utc), payload)
+    assert event.comment == "Foto borrosa"
+    assert event.details == {"comment": "  Foto borrosa ", "fields": {"career": "PT-B"}, "photo_checks_ok": False}
+    assert (event.username, event.role, event.station_id) == ("sup", "supervisor", "EST-1")
+    override = audit_event("1", "capture", None, Status.CAPTURED, actor, "EST-1", event.at,
+                           {"photo_override_reason": "Lentes"})
+    assert override.comment == "Lentes" and override.from_status is None
