@@ -66,7 +66,7 @@ def test_admin_creates_user_and_disables_it(server):
 def test_station_registration_and_keys(server):
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from station.api import ApiError, ServerApi
+    from station.api import ServerApi, ServerApiError
     from station.domain.public_keys import public_key_b64
 
     private = Ed25519PrivateKey.generate()
@@ -80,7 +80,7 @@ def test_station_registration_and_keys(server):
     api.login("operador", PASSWORD, "EST-001-01", private)
     me = server.session.get(server.base + "/auth/me", headers={"Authorization": "Bearer " + api.token})
     assert me.json()["station_id"] == "EST-001-01"
-    with pytest.raises(ApiError) as err:
+    with pytest.raises(ServerApiError) as err:
         ServerApi(server.base).login("operador", PASSWORD, "NO-EXISTE", private)
     assert err.value.status == 401 and err.value.code == "station_proof_invalid"
 
