@@ -14,7 +14,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from station.api import ApiError
+from station.api import ServerApiError
 from station.documents.account_slip import account_slip_pdf
 from station.services import ServiceError
 
@@ -27,7 +27,7 @@ EXPORT_FORMATS = {
 }
 
 
-def _error(exc: ApiError) -> ServiceError:
+def _error(exc: ServerApiError) -> ServiceError:
     return ServiceError(exc.message, exc.field, exc.code or exc.cause)
 
 
@@ -48,7 +48,7 @@ class InstitutionalAccounts:
     def _call(self, name: str, *args, **kwargs):
         try:
             return getattr(self._api(), name)(*args, **kwargs)
-        except ApiError as exc:
+        except ServerApiError as exc:
             raise _error(exc) from None
 
     # --- the desk: slip --------------------------------------------------
@@ -57,7 +57,7 @@ class InstitutionalAccounts:
         offline or not allowed: a lookup never fails because of this)."""
         try:
             answer = self._api().account_slip_status(matricula)
-        except (ApiError, ServiceError):
+        except (ServerApiError, ServiceError):
             return None
         return answer.get("address") if isinstance(answer, dict) and answer.get("pending") else None
 

@@ -319,7 +319,7 @@ class ServerApi:
 
     def claim_account_slip(self, matricula: str) -> dict:
         """``POST /accounts/slips/{matricula}`` → ``{matricula, full_name, address, password,
-        sign_in_url}`` — once; afterwards 409 ``slip_already_printed`` (:class:`ApiError` ``conflict``)."""
+        sign_in_url}`` — once; afterwards 409 ``slip_already_printed`` (:class:`ServerApiError` ``conflict``)."""
         return self.request("POST", f"/accounts/slips/{quote(matricula)}")
 
     def accounts_preview(self, campus: str) -> list:

@@ -16,12 +16,12 @@ CAMPUS_ROUTES = [("GET", "/accounts/campuses/001/preview"), ("GET", "/accounts/c
 
 def _counts(srv):
     from server.accounts.models import AccountBatch, AccountProposal
-    from server.db.models import AuditEvent
+    from server.db.models import AuditRow
 
     with srv.db() as s:
         return (s.scalar(select(func.count()).select_from(AccountProposal)),
                 s.scalar(select(func.count()).select_from(AccountBatch)),
-                s.scalar(select(func.count()).select_from(AuditEvent)))
+                s.scalar(select(func.count()).select_from(AuditRow)))
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -76,7 +76,7 @@ def test_the_generic_command_endpoint_cannot_set_an_address(srv):
 
 
 def test_staff_list_follows_the_rule_and_exports_and_is_audited(srv):
-    from server.db.models import AuditEvent
+    from server.db.models import AuditRow
 
     staff = ("clave,nombre,primer apellido,segundo apellido,curp\r\n"
              "E001,María de los Ángeles,De la Cruz,Peña,CUPM800312MDFRXR09\r\n"
@@ -99,8 +99,8 @@ def test_staff_list_follows_the_rule_and_exports_and_is_audited(srv):
                    data=b"clave,nombre\r\nX,Ana\r\n")
     assert missing.status_code == 422 and "primer apellido" in missing.json()["error"]["message"]
     with srv.db() as s:
-        commands = set(s.scalars(select(AuditEvent.command).where(AuditEvent.username == "sistemas")))
-        rule_set_by = set(s.scalars(select(AuditEvent.username).where(AuditEvent.command == "set_account_rule")))
+        commands = set(s.scalars(select(AuditRow.command).where(AuditRow.username == "sistemas")))
+        rule_set_by = set(s.scalars(select(AuditRow.username).where(AuditRow.command == "set_account_rule")))
     assert {"propose_accounts", "export_accounts"} <= commands and "admin" in rule_set_by
 
 

@@ -70,14 +70,14 @@ def test_export_import_sync_credential_slip_once(srv, tmp_path):
     assert pending(srv) == []
 
     # the record and its audit trail
-    from server.db.models import AuditEvent, StudentRow
+    from server.db.models import AuditRow, StudentRow
 
     first = waiting[0]
     address = next(p["address"] for p in proposed if p["key"] == first)
     with srv.db() as s:
         assert s.get(StudentRow, first).institutional_email == address
-        events = s.scalars(select(AuditEvent).where(AuditEvent.entity_id == first,
-                                                    AuditEvent.command == "set_institutional_email")).all()
+        events = s.scalars(select(AuditRow).where(AuditRow.entity_id == first,
+                                                    AuditRow.command == "set_institutional_email")).all()
         assert len(events) == 1 and events[0].username == "sistemas" and events[0].role == "systems"
 
     # the station after sync
