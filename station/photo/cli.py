@@ -13,6 +13,7 @@ import json
 import os
 import sys
 
+from station.domain.cliargs import SpanishArgumentParser, finite_float
 from station.photo.detectors import available_detectors
 from station.photo.encode import encode_jpeg
 from station.photo.geometry import crop_token
@@ -20,16 +21,9 @@ from station.photo.io import ImageReadError, read_image
 from station.photo.quality import CHECK_LABELS, PhotoConfig, analyze
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # Spanish usage errors, exit 2
-        self.print_usage(sys.stderr)
-        print(f"photo-check: error: {message}", file=sys.stderr)
-        raise SystemExit(2)
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (Spanish help)."""
-    parser = _Parser(prog="credencializacion photo-check",
+    parser = SpanishArgumentParser(prog="credencializacion photo-check",
                      description="Revisa la calidad de una foto de rostro y la recorta a 480×640.")
     parser.add_argument("image", metavar="IMAGEN", help="archivo de imagen (JPEG, PNG…)")
     parser.add_argument("--out", metavar="RECORTE.jpg", help="guarda el recorte 480×640 en JPEG (≤ 60 KB)")
@@ -44,21 +38,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _zoom(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"el zoom debe ser un número: «{text}»") from None
+    value = finite_float(text)
     if not 0.1 <= value <= 10:
         raise argparse.ArgumentTypeError(f"el zoom debe estar entre 0.1 y 10: «{text}»")
     return value
 
 
 def _offset(text: str) -> tuple[float, float]:
-    try:
-        dx, dy = (float(v) for v in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"el desplazamiento se escribe DX,DY (p. ej. 0,-20): «{text}»") from None
-    return dx, dy
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise argparse.ArgumentTypeError(f"el desplazamiento se escribe DX,DY (p. ej. 0,-20): «{text}»")
+    return finite_float(parts[0]), finite_float(parts[1])
 
 
 def main(argv: list[str] | None = None) -> int:

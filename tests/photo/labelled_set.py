@@ -16,13 +16,12 @@ hopper         ``tests/photo/data/grace_hopper.jpg``, copied  public domain (U.S
                from matplotlib's ``mpl-data/sample_data``     Grace Hopper, 1984)
                (matplotlib 3.11.2 wheel, sha256 in
                data/SOURCES.md)
-cat            ``skimage.data.chelsea()``                     CC0 (scikit-image data, by
-                                                              Stefan van der Walt)
-coffee,        ``skimage.data.coffee()``, ``rocket()``,        scikit-image data: coffee CC0
-rocket,        ``brick()``, ``camera()``                       (Rachel Michetti), rocket public
-brick, camera                                                 domain (NASA), brick CC0, camera
-                                                              (cameraman) «no copyright
-                                                              restrictions» per scikit-image
+cat            ``skimage.data.chelsea()``                     CC0 (Stefan van der Walt)
+coffee,        ``skimage.data.coffee()``, ``rocket()``,        coffee CC0 (Rachel Michetti),
+rocket,        ``brick()``, ``camera()``                       rocket public domain (SpaceX),
+brick, camera                                                 brick CC0 (CC0Textures), camera
+                                                              CC0 (Lav Varshney) — as each
+                                                              function's docstring says
 =============  ============================================  ==================================
 
 Eye centres were marked by hand on the pupils of the originals (``BASE_EYES``), image-left eye

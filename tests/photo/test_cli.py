@@ -113,7 +113,8 @@ def test_text_output_lists_measures_and_detector(good_png, capsys):
     assert "detector: haar" in out and "ied_source_px" in out and "≥ 90 px" in out
 
 
-@pytest.mark.parametrize("args", [["--zoom", "cero"], ["--zoom", "0"], ["--offset", "3"], ["--detector", "nada"]])
+@pytest.mark.parametrize("args", [["--zoom", "cero"], ["--zoom", "0"], ["--zoom", "nan"], ["--offset", "3"],
+                                  ["--offset", "0,inf"], ["--detector", "nada"]])
 def test_bad_crop_arguments_exit_2(good_png, capsys, args):
     assert main([str(good_png), *args]) == 2
     assert "Traceback" not in capsys.readouterr().err
