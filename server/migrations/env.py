@@ -6,6 +6,8 @@ from sqlalchemy import pool
 
 from server.db.engine import make_engine
 from server.db.models import Base
+import server.mail.models  # noqa: F401  (mail tables join Base.metadata)
+import server.sync.models  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata

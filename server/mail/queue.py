@@ -1,0 +1,193 @@
+"""The delivery queue: the ``mail_recipients`` table itself, claimed row by row.
+
+Why a table and not a queue library (measured in ``benchmarks/bench_mail.py``,
+figures in the issue note): each recipient's state must live in one row
+that is unique per campaign and address, carries the SMTP answer and later
+the DSN, and is what the screens count; a second queue table (pgqueuer,
+procrastinate) would hold a copy of that state that can disagree after a
+crash. Claiming with ``SELECT … FOR UPDATE SKIP LOCKED`` (PostgreSQL) costs
+well under a millisecond, far below the slowest provider limit (2 s a
+message at 30/min). SQLite ignores the clause; there one worker runs
+(``BEGIN IMMEDIATE`` serialises it anyway).
+
+Crash safety (the two-commit protocol):
+
+1. :func:`claim` commits ``queued|deferred → sending`` with the worker id.
+2. The message is handed to SMTP.
+3. :func:`record_outcome` commits ``sending → sent|deferred|failed``.
+
+A worker killed between 1 and 3 leaves ``sending`` rows. :func:`recover`
+(run at every start and heartbeat) finds rows of dead workers (stopped,
+heartbeat older than ``stale_after``, or — same host — a pid that no longer
+exists), puts them back in the queue and adds one to
+``possible_duplicates``: if the kill fell after the server accepted the
+message and before step 3 committed, that recipient gets it twice. One
+worker has at most one row in ``sending``, so a kill causes at most one
+duplicate. Nothing recorded ``sent`` is ever sent again.
+"""
+from __future__ import annotations
+
+import os
+import random
+import socket
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from server.mail import states as st
+from server.mail.models import MailCampaign, MailRecipient, MailWorker
+from server.mail.smtp import Outcome
+
+
+@dataclass(frozen=True)
+class QueuePolicy:
+    """Retry policy. ``backoff_base_s`` × 2^(attempt−1), capped at ``backoff_max_s``,
+    ±20 % jitter; after ``max_attempts`` 4xx answers the recipient fails.
+    ``stale_after_s``: a worker silent this long is taken for dead."""
+
+    backoff_base_s: float = 60.0
+    backoff_max_s: float = 3600.0
+    max_attempts: int = 8
+    stale_after_s: float = 120.0
+
+    def backoff(self, attempts: int) -> timedelta:
+        """Delay before the next attempt after ``attempts`` attempts."""
+        delay = min(self.backoff_max_s, self.backoff_base_s * 2 ** max(0, attempts - 1))
+        return timedelta(seconds=delay * random.uniform(0.8, 1.2))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def register_worker(session: Session, now: datetime) -> int:
+    """Insert this process's ``mail_workers`` row; return its id."""
+    row = MailWorker(hostname=socket.gethostname()[:255], pid=os.getpid(), started_at=now, heartbeat_at=now)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def heartbeat(session: Session, worker_id: int, now: datetime) -> None:
+    """Refresh the worker's heartbeat."""
+    session.execute(update(MailWorker).where(MailWorker.id == worker_id).values(heartbeat_at=now))
+
+
+def stop_worker(session: Session, worker_id: int, now: datetime) -> None:
+    """Mark a clean exit."""
+    session.execute(update(MailWorker).where(MailWorker.id == worker_id).values(stopped_at=now))
+
+
+def live_workers(session: Session, now: datetime, policy: QueuePolicy) -> list[MailWorker]:
+    """Workers that look alive (see module docstring)."""
+    here = socket.gethostname()[:255]
+    alive = []
+    for w in session.scalars(select(MailWorker).where(MailWorker.stopped_at.is_(None))):
+        if w.heartbeat_at < now - timedelta(seconds=policy.stale_after_s):
+            continue
+        if w.hostname == here and w.pid != os.getpid() and not _pid_alive(w.pid):
+            continue
+        alive.append(w)
+    return alive
+
+
+def recover(session: Session, now: datetime, policy: QueuePolicy, own_id: int | None = None) -> int:
+    """Requeue ``sending`` rows of dead workers (``possible_duplicates`` += 1); return how many."""
+    alive = {w.id for w in live_workers(session, now, policy)}
+    if own_id is not None:
+        alive.add(own_id)
+    cond = MailRecipient.state == st.SENDING
+    if alive:
+        cond = and_(cond, or_(MailRecipient.worker_id.is_(None), MailRecipient.worker_id.not_in(alive)))
+    result = session.execute(update(MailRecipient).where(cond).values(
+        state=st.QUEUED, worker_id=None, possible_duplicates=MailRecipient.possible_duplicates + 1,
+        next_attempt_at=now, updated_at=now).execution_options(synchronize_session=False))
+    dead = select(MailWorker.id).where(MailWorker.stopped_at.is_(None))
+    if alive:
+        dead = dead.where(MailWorker.id.not_in(alive))
+    dead_ids = list(session.scalars(dead))
+    if dead_ids:
+        session.execute(update(MailWorker).where(MailWorker.id.in_(dead_ids)).values(stopped_at=now))
+    return result.rowcount or 0
+
+
+def claim(session: Session, worker_id: int, sender_id: int, now: datetime) -> MailRecipient | None:
+    """Take the next due recipient of ``sender_id`` (campaigns queued or sending):
+    commit-ready ``→ sending``, attempts + 1. None when nothing is due."""
+    row = session.scalars(
+        select(MailRecipient)
+        .join(MailCampaign, MailCampaign.id == MailRecipient.campaign_id)
+        .where(MailRecipient.sender_id == sender_id,
+               MailRecipient.state.in_((st.QUEUED, st.DEFERRED)),
+               MailRecipient.next_attempt_at <= now,
+               MailCampaign.status.in_((st.CAMPAIGN_QUEUED, st.CAMPAIGN_SENDING)))
+        .order_by(MailRecipient.next_attempt_at, MailRecipient.id)
+        .limit(1)
+        .with_for_update(skip_locked=True, of=MailRecipient)).first()
+    if row is None:
+        return None
+    row.state = st.SENDING
+    row.worker_id = worker_id
+    row.attempts += 1
+    row.updated_at = now
+    session.execute(update(MailCampaign).where(MailCampaign.id == row.campaign_id,
+                                               MailCampaign.status == st.CAMPAIGN_QUEUED)
+                    .values(status=st.CAMPAIGN_SENDING, started_at=now))
+    return row
+
+
+def next_due(session: Session, sender_id: int) -> datetime | None:
+    """When the next recipient of ``sender_id`` becomes due (None = none waiting)."""
+    return session.scalar(
+        select(func.min(MailRecipient.next_attempt_at))
+        .join(MailCampaign, MailCampaign.id == MailRecipient.campaign_id)
+        .where(MailRecipient.sender_id == sender_id, MailRecipient.state.in_((st.QUEUED, st.DEFERRED)),
+               MailCampaign.status.in_((st.CAMPAIGN_QUEUED, st.CAMPAIGN_SENDING))))
+
+
+def release(session: Session, recipient_id: int, worker_id: int, now: datetime) -> None:
+    """Give a claimed row back untouched (sender-level fault: attempts − 1)."""
+    session.execute(update(MailRecipient).where(MailRecipient.id == recipient_id, MailRecipient.worker_id == worker_id,
+                                                MailRecipient.state == st.SENDING)
+                    .values(state=st.QUEUED, worker_id=None, attempts=MailRecipient.attempts - 1,
+                            next_attempt_at=now + timedelta(seconds=30), updated_at=now))
+
+
+def record_outcome(session: Session, recipient_id: int, worker_id: int, outcome: Outcome, now: datetime,
+                   policy: QueuePolicy, message_id: str = "") -> str | None:
+    """Store the SMTP answer of a claimed row; return the new state (None when the row
+    was no longer ours — a recovered row is never overwritten)."""
+    row = session.get(MailRecipient, recipient_id, with_for_update=True)
+    if row is None or row.state != st.SENDING or row.worker_id != worker_id:
+        return None
+    row.worker_id = None
+    row.updated_at = now
+    row.smtp_code = outcome.code
+    row.smtp_text = outcome.text[:2000]
+    if message_id:
+        row.message_id = message_id
+    if outcome.kind == "sent":
+        row.state, row.sent_at, row.reason = st.SENT, now, ""
+    elif outcome.kind == "failed":
+        row.state = st.FAILED
+        row.reason = f"Rechazado por el servidor: {outcome.code} {outcome.text}".strip()[:2000]
+    else:
+        if outcome.kind == "connection":
+            row.attempts -= 1
+        if row.attempts >= policy.max_attempts:
+            row.state = st.FAILED
+            row.reason = (f"Se agotaron {row.attempts} intentos; última respuesta: "
+                          f"{outcome.code or ''} {outcome.text}").strip()[:2000]
+        else:
+            row.state = st.DEFERRED
+            row.next_attempt_at = now + policy.backoff(max(1, row.attempts))
+            row.reason = f"Reintento programado: {outcome.code or ''} {outcome.text}".strip()[:2000]
+    return row.state
