@@ -10,6 +10,7 @@ Sub-commands::
     station     [--db URL] revoke STATION_ID
     demo-data   [--db URL] [--students N] [--campuses N] [--password-stdin | --password P]
     accounts    [--db URL] rule | directory | preview | list | export | import   (see server.accounts.cli)
+    mail        … avisos por correo (see :mod:`server.mail.cli`)
 
 ``--db`` defaults to ``$CREDENCIALIZACION_SERVER_DB`` or an SQLite file in
 the user data directory (``…/credencializacion/server/servidor.sqlite3``;
@@ -114,6 +115,9 @@ def _parser() -> argparse.ArgumentParser:
     from server.accounts.cli import add_parser as add_accounts
 
     add_accounts(sub)
+    from server.mail.cli import add_parser as add_mail_parser
+
+    add_mail_parser(sub, with_db)
     return parser
 
 
@@ -137,7 +141,7 @@ def _run_tx(url, work):
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
     args = _parser().parse_args(argv)
-    url = args.db or default_db_url()
+    url = getattr(args, "db", None) or default_db_url()
     from server.errors import ApiError
 
     try:
@@ -152,6 +156,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dispatch(args, url: str) -> int:
     from server.db.migrate import upgrade
+
+    if args.command == "mail":
+        from server.mail.cli import run as run_mail
+
+        return run_mail(args, url, _cli_actor())
 
     if args.command == "migrate":
         upgrade(url)

@@ -60,7 +60,8 @@ _SOFT_WORDS = re.compile(r"quota|mailbox (is )?full|over ?quota|insufficient (st
 _BOUNCE_SUBJECT = re.compile(
     r"undeliver|undelivered|delivery (status notification|failure|has failed)|mail delivery failed|"
     r"returned mail|failure notice|delivery notification|could not be delivered|nondeliverable|"
-    r"no se puede entregar|no entregado|error de entrega|mail system error|rejected", re.IGNORECASE)
+    r"no se puede entregar|no entregado|error de entrega|mail system error|rejected|"
+    r"warning: (message .{1,40} delayed|could not send)|delayed mail", re.IGNORECASE)
 _BOUNCE_FROM = re.compile(r"mailer-daemon|postmaster|mail delivery (subsystem|system)|microsoftexchange", re.IGNORECASE)
 _AUTO_REPLY_SUBJECT = re.compile(r"out of (the )?office|automatic reply|auto.?reply|respuesta autom|vacation|"
                                  r"fuera de la oficina|ausente", re.IGNORECASE)
@@ -255,9 +256,14 @@ def _from_dsn(msg: Message, raw_text: str, subject: str) -> Bounce | None:
 
 
 def _looks_like_bounce(msg: Message, subject: str) -> bool:
-    sender = _header(msg, "From") + " " + _header(msg, "Return-Path") + " " + _header(msg, "Sender")
-    null_sender = _header(msg, "Return-Path").strip() in ("<>", "")  and bool(msg.get("Return-Path"))
-    return bool(_BOUNCE_FROM.search(sender) or null_sender or _BOUNCE_SUBJECT.search(subject))
+    """Strong signs (reporting sender, bounce subject); or a null sender on a
+    message that does not call itself an auto-reply (RFC 3834 replies use
+    the null sender too)."""
+    sender = _header(msg, "From") + " " + _header(msg, "Sender")
+    if _BOUNCE_FROM.search(sender) or _BOUNCE_SUBJECT.search(subject):
+        return True
+    null_sender = bool(msg.get("Return-Path")) and _header(msg, "Return-Path").strip() in ("<>", "")
+    return null_sender and not _auto_reply(msg, subject)
 
 
 def _auto_reply(msg: Message, subject: str) -> bool:
@@ -289,6 +295,11 @@ def _plain_bounce(msg: Message, raw_text: str, subject: str) -> Bounce | None:
         reply = re.search(r"(?<!\d)([45]\d\d[ -][^\r\n]{3,400}(?:\r?\n[ \t]+[^\r\n]+)*)", window)
         if reply:
             diagnostic = _unfold(reply.group(1))
+        elif idx >= 0:
+            # qmail (QSBMF): the lines after "<address>:" up to a blank line, ending in "(#5.1.1)".
+            paragraph = re.split(r"\r?\n\s*\r?\n", window, maxsplit=1)[0]
+            lines = paragraph.splitlines()[1:]
+            diagnostic = _unfold(" ".join(lines))[:1000]
     if not diagnostic:
         reply = re.search(r"(?<!\d)([45]\d\d[ -][^\r\n]{3,400})", body)
         diagnostic = _unfold(reply.group(1)) if reply else ""
@@ -325,15 +336,15 @@ def classify(raw: bytes) -> Bounce:
             found = None
         if found is not None:
             return found
-    if _auto_reply(msg, subject):
-        return Bounce("", st.NOT_A_BOUNCE, "", "respuesta automática", _original_message_id(msg, raw_text),
-                      find_envio(raw_text), subject)
     try:
         found = _plain_bounce(msg, raw_text, subject)
     except Exception:
         found = None
     if found is not None:
         return found
+    if _auto_reply(msg, subject):
+        return Bounce("", st.NOT_A_BOUNCE, "", "respuesta automática", _original_message_id(msg, raw_text),
+                      find_envio(raw_text), subject)
     return Bounce("", st.NOT_A_BOUNCE, "", "", "", None, subject)
 
 
