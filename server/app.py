@@ -133,4 +133,7 @@ def create_app(db_url: str, settings: ServerSettings | None = None, migrate: boo
     from server.accounts.routes import router as accounts_router
 
     app.include_router(accounts_router)
+    from server.mail.routes import router as mail_router
+
+    app.include_router(mail_router)
     return app

@@ -33,7 +33,9 @@ import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
+
+from server.db.models import UtcDateTime
 from sqlalchemy.orm import Session
 
 from server.mail import states as st
@@ -119,29 +121,51 @@ def recover(session: Session, now: datetime, policy: QueuePolicy, own_id: int | 
     return result.rowcount or 0
 
 
-def claim(session: Session, worker_id: int, sender_id: int, now: datetime) -> MailRecipient | None:
-    """Take the next due recipient of ``sender_id`` (campaigns queued or sending):
-    commit-ready ``→ sending``, attempts + 1. None when nothing is due."""
-    row = session.scalars(
-        select(MailRecipient)
+@dataclass(frozen=True)
+class Claimed:
+    """A claimed row: ids, address, render context and the attempt number."""
+
+    id: int
+    campaign_id: int
+    address: str
+    context: dict
+    attempts: int
+
+
+_DUE = (select(MailRecipient.id)
         .join(MailCampaign, MailCampaign.id == MailRecipient.campaign_id)
-        .where(MailRecipient.sender_id == sender_id,
+        .where(MailRecipient.sender_id == bindparam("b_sender"),
                MailRecipient.state.in_((st.QUEUED, st.DEFERRED)),
-               MailRecipient.next_attempt_at <= now,
+               MailRecipient.next_attempt_at <= bindparam("b_now", type_=UtcDateTime),
                MailCampaign.status.in_((st.CAMPAIGN_QUEUED, st.CAMPAIGN_SENDING)))
         .order_by(MailRecipient.next_attempt_at, MailRecipient.id)
         .limit(1)
-        .with_for_update(skip_locked=True, of=MailRecipient)).first()
+        .with_for_update(skip_locked=True, of=MailRecipient))
+# One statement claims the row: UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED) RETURNING …
+_CLAIM = (update(MailRecipient)
+          .where(MailRecipient.id == _DUE.scalar_subquery())
+          .values(state=st.SENDING, worker_id=bindparam("b_worker"), attempts=MailRecipient.attempts + 1,
+                  updated_at=bindparam("b_now", type_=UtcDateTime))
+          .returning(MailRecipient.id, MailRecipient.campaign_id, MailRecipient.address, MailRecipient.context,
+                     MailRecipient.attempts))
+_START = (update(MailCampaign)
+          .where(MailCampaign.id == bindparam("b_campaign"), MailCampaign.status == st.CAMPAIGN_QUEUED)
+          .values(status=st.CAMPAIGN_SENDING, started_at=bindparam("b_now", type_=UtcDateTime)))
+
+
+def claim(session: Session, worker_id: int, sender_id: int, now: datetime,
+          started: set[int] | None = None) -> Claimed | None:
+    """Take the next due recipient of ``sender_id`` (campaigns queued or sending):
+    ``→ sending``, attempts + 1, in the caller's transaction. None when nothing is due.
+    ``started`` caches campaign ids already marked ``sending``."""
+    row = session.execute(_CLAIM, {"b_sender": sender_id, "b_now": now, "b_worker": worker_id}).first()
     if row is None:
         return None
-    row.state = st.SENDING
-    row.worker_id = worker_id
-    row.attempts += 1
-    row.updated_at = now
-    session.execute(update(MailCampaign).where(MailCampaign.id == row.campaign_id,
-                                               MailCampaign.status == st.CAMPAIGN_QUEUED)
-                    .values(status=st.CAMPAIGN_SENDING, started_at=now))
-    return row
+    if started is None or row.campaign_id not in started:
+        session.execute(_START, {"b_campaign": row.campaign_id, "b_now": now})
+        if started is not None:
+            started.add(row.campaign_id)
+    return Claimed(row.id, row.campaign_id, row.address, dict(row.context or {}), row.attempts)
 
 
 def next_due(session: Session, sender_id: int) -> datetime | None:
@@ -161,33 +185,34 @@ def release(session: Session, recipient_id: int, worker_id: int, now: datetime) 
                             next_attempt_at=now + timedelta(seconds=30), updated_at=now))
 
 
-def record_outcome(session: Session, recipient_id: int, worker_id: int, outcome: Outcome, now: datetime,
+_RECORD = (update(MailRecipient)
+           .where(MailRecipient.id == bindparam("b_rid"), MailRecipient.state == st.SENDING,
+                  MailRecipient.worker_id == bindparam("b_wid")))
+
+
+def record_outcome(session: Session, claimed: Claimed, worker_id: int, outcome: Outcome, now: datetime,
                    policy: QueuePolicy, message_id: str = "") -> str | None:
-    """Store the SMTP answer of a claimed row; return the new state (None when the row
-    was no longer ours — a recovered row is never overwritten)."""
-    row = session.get(MailRecipient, recipient_id, with_for_update=True)
-    if row is None or row.state != st.SENDING or row.worker_id != worker_id:
-        return None
-    row.worker_id = None
-    row.updated_at = now
-    row.smtp_code = outcome.code
-    row.smtp_text = outcome.text[:2000]
+    """Store the SMTP answer of a claimed row (one UPDATE guarded by ``state = sending``
+    and the worker id, so a row recovered meanwhile is never overwritten); return the
+    new state, or None when the row was no longer ours."""
+    values: dict = {"worker_id": None, "updated_at": now, "smtp_code": outcome.code,
+                    "smtp_text": outcome.text[:2000]}
     if message_id:
-        row.message_id = message_id
+        values["message_id"] = message_id
+    attempts = claimed.attempts
     if outcome.kind == "sent":
-        row.state, row.sent_at, row.reason = st.SENT, now, ""
+        values.update(state=st.SENT, sent_at=now, reason="")
     elif outcome.kind == "failed":
-        row.state = st.FAILED
-        row.reason = f"Rechazado por el servidor: {outcome.code} {outcome.text}".strip()[:2000]
+        values.update(state=st.FAILED, reason=f"Rechazado por el servidor: {outcome.code} {outcome.text}".strip()[:2000])
     else:
         if outcome.kind == "connection":
-            row.attempts -= 1
-        if row.attempts >= policy.max_attempts:
-            row.state = st.FAILED
-            row.reason = (f"Se agotaron {row.attempts} intentos; última respuesta: "
-                          f"{outcome.code or ''} {outcome.text}").strip()[:2000]
+            attempts -= 1
+            values["attempts"] = attempts
+        if attempts >= policy.max_attempts:
+            values.update(state=st.FAILED, reason=(f"Se agotaron {attempts} intentos; última respuesta: "
+                                                   f"{outcome.code or ''} {outcome.text}").strip()[:2000])
         else:
-            row.state = st.DEFERRED
-            row.next_attempt_at = now + policy.backoff(max(1, row.attempts))
-            row.reason = f"Reintento programado: {outcome.code or ''} {outcome.text}".strip()[:2000]
-    return row.state
+            values.update(state=st.DEFERRED, next_attempt_at=now + policy.backoff(max(1, attempts)),
+                          reason=f"Reintento programado: {outcome.code or ''} {outcome.text}".strip()[:2000])
+    result = session.execute(_RECORD.values(**values), {"b_rid": claimed.id, "b_wid": worker_id})
+    return values["state"] if result.rowcount else None

@@ -21,7 +21,7 @@ import smtplib
 import socket
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.message import Message
 from typing import Callable
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
@@ -183,12 +183,13 @@ class SmtpSession:
             raise SenderError(f"No se pudo conectar con {cfg.host}:{cfg.port} ({type(exc).__name__}: {exc}).") from None
         self.smtp = smtp
 
-    def send(self, message: EmailMessage, to: str) -> Outcome:
-        """Submit ``message`` to ``to`` (envelope sender = the account's address)."""
+    def send(self, message: Message | bytes, to: str) -> Outcome:
+        """Submit ``message`` (a message or its bytes) to ``to`` (envelope sender = the account's address)."""
         if self.smtp is None:
             self.open()
+        data = message if isinstance(message, bytes) else message.as_bytes()
         try:
-            refused = self.smtp.send_message(message, from_addr=self.config.from_address, to_addrs=[to])
+            refused = self.smtp.sendmail(self.config.from_address, [to], data)
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
             return _outcome(code, text)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
@@ -125,6 +126,11 @@ def check_template(template: NoticeTemplate, allowed: set[str] | frozenset[str])
     return used
 
 
+@lru_cache(maxsize=512)
+def _compiled(part: str, source: str):
+    return (_ENV_HTML if part == "html" else _ENV_TEXT).from_string(source)
+
+
 _UNDEFINED_RE = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
 
 
@@ -133,9 +139,8 @@ def render(template: NoticeTemplate, context: dict[str, str]) -> Rendered:
     missing field (or the sandbox refusal); the subject is folded to one line."""
     out = {}
     for part, source in template.parts().items():
-        env = _ENV_HTML if part == "html" else _ENV_TEXT
         try:
-            out[part] = env.from_string(source).render(**context)
+            out[part] = _compiled(part, source).render(**context)
         except UndefinedError as exc:
             match = _UNDEFINED_RE.search(str(exc))
             field = (match.group(1) or match.group(2)) if match else ""

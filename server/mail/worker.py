@@ -97,6 +97,7 @@ class Worker:
         self.worker_id: int | None = None
         self.senders: dict[int, _Sender] = {}
         self.templates: dict[int, tuple] = {}
+        self.started: set[int] = set()
         self.stop = threading.Event()
         self.sent = 0
         self.attempts = 0
@@ -111,6 +112,8 @@ class Worker:
             rows = list(session.scalars(select(MailSender).where(MailSender.active.is_(True))))
             history = {}
             for row in rows:
+                if row.id in self.senders:
+                    continue
                 stamps = session.scalars(select(MailRecipient.updated_at).where(
                     MailRecipient.sender_id == row.id, MailRecipient.attempts > 0,
                     MailRecipient.updated_at > day_ago))
@@ -234,17 +237,17 @@ class Worker:
         now = utcnow()
 
         def claim(session):
-            row = queue.claim(session, self.worker_id, sender.row.id, now)
+            row = queue.claim(session, self.worker_id, sender.row.id, now, self.started)
             if row is None:
                 return None
-            template, secret = self._template(session, row.campaign_id)
-            return row.id, row.campaign_id, row.address, dict(row.context or {}), template, secret
+            return row, *self._template(session, row.campaign_id)
 
         claimed = run_transaction(self.factory, claim)
         if claimed is None:
             sender.idle_until = time.monotonic() + self.settings.idle_sleep_s
             return False
-        rid, cid, address, context, template, secret = claimed
+        row, template, secret = claimed
+        rid, cid, address, context = row.id, row.campaign_id, row.address, row.context
         msg_id = message_id(secret, cid, rid, sender.config.from_address)
         try:
             rendered = render(template, context)
@@ -269,7 +272,7 @@ class Worker:
             if outcome.kind == "connection":
                 sender.close()
         state = run_transaction(self.factory, lambda s: queue.record_outcome(
-            s, rid, self.worker_id, outcome, utcnow(), self.settings.policy, msg_id))
+            s, row, self.worker_id, outcome, utcnow(), self.settings.policy, msg_id))
         if state == st.SENT:
             self.sent += 1
             sender.error = ""
@@ -297,11 +300,12 @@ class Worker:
                 self.housekeeping()
                 if self.step():
                     continue
-                if until_idle and self.pending() == 0:
+                now_m, now_w = time.monotonic(), time.time()
+                all_idle = all(s.idle_until > now_m or s.paused_until > now_m for s in self.senders.values())
+                if until_idle and all_idle and self.pending() == 0:
                     self.housekeeping(force=True)
                     if self.pending() == 0:
                         break
-                now_m, now_w = time.monotonic(), time.time()
                 waits = [max(s.limiter.wait_time(now_m, now_w), s.idle_until - now_m, s.paused_until - now_m)
                          for s in self.senders.values()] or [self.settings.idle_sleep_s]
                 self.stop.wait(max(0.0005, min(min(waits), self.settings.idle_sleep_s)))
