@@ -134,12 +134,21 @@ def run(args, url: str, actor) -> int:
         return _fail(str(exc).removeprefix("[Errno 2] "))
 
 
-def _factory(url: str):
+def _factory(url: str, migrate: bool = True):
+    """Engine and sessions for ``url``. The worker does not migrate (several may start at
+    once; ``serve``/``migrate`` do it): it refuses a database without the mail tables."""
+    from sqlalchemy import inspect
+
     from server.db.engine import make_engine, make_session_factory
     from server.db.migrate import upgrade
 
-    upgrade(url)
+    if migrate:
+        upgrade(url)
     engine = make_engine(url, pool_size=2)
+    if not migrate and not inspect(engine).has_table("mail_recipients"):
+        engine.dispose()
+        raise FileNotFoundError("la base de datos no tiene las tablas de correo; ejecute primero "
+                                "«credencializacion-server migrate».")
     return engine, make_session_factory(engine)
 
 
@@ -166,7 +175,7 @@ def _dispatch(args, url: str, actor) -> int:
         from server.mail.demo import run_demo
 
         return run_demo(url, args.students)
-    engine, factory = _factory(url)
+    engine, factory = _factory(url, migrate=cmd != "worker")
     try:
         return _with_db(args, cmd, factory, actor, run_transaction)
     finally:

@@ -122,13 +122,13 @@ class _Handler:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook
         sink = self.sink
-        if sink.on_data is not None:
-            sink.on_data()
         with sink.lock:
             for rcpt in envelope.rcpt_tos:
                 if sink.keep:
                     sink.messages.append(Received(envelope.mail_from, rcpt, envelope.content, time.monotonic()))
                 sink.accepted += 1
+        if sink.on_data is not None:  # after the message is kept: tests kill the client right here
+            sink.on_data()
         return "250 2.0.0 Ok: queued"
 
     async def auth_XOAUTH2(self, server, args):  # noqa: N802 - aiosmtpd mechanism hook
