@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from email.charset import QP, Charset
 from email.header import Header
 from email.message import Message
+from email.policy import compat32
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
@@ -91,6 +92,10 @@ def build_message(*, from_address: str, from_name: str, to: str, subject: str, t
     return body
 
 
+_SMTP_POLICY = compat32.clone(linesep="\r\n")
+
+
 def message_bytes(message: Message) -> bytes:
-    """The message as bytes for SMTP (CRLF line ends are added by ``smtplib``)."""
-    return message.as_bytes()
+    """The message as bytes for SMTP, every line ended by CRLF (RFC 5321 §2.3.8:
+    ``smtplib`` sends bytes unchanged, and a bare LF is refused or "fixed" by servers)."""
+    return message.as_bytes(policy=_SMTP_POLICY)

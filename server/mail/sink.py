@@ -16,6 +16,7 @@ import base64
 import datetime as dt
 import email
 import ipaddress
+import re
 import socket
 import ssl
 import threading
@@ -23,6 +24,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+
+
+_BARE_LF = re.compile(rb"(?<!\r)\n")
 
 
 def _free_port() -> int:
@@ -122,6 +126,8 @@ class _Handler:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook
         sink = self.sink
+        if _BARE_LF.search(envelope.content or b""):
+            return "554 5.6.0 Message contains a bare LF (RFC 5321 2.3.8)"
         with sink.lock:
             for rcpt in envelope.rcpt_tos:
                 if sink.keep:

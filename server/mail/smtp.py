@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from email.message import Message
 from typing import Callable
 
+from server.mail.compose import message_bytes
+
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 
@@ -187,7 +189,7 @@ class SmtpSession:
         """Submit ``message`` (a message or its bytes) to ``to`` (envelope sender = the account's address)."""
         if self.smtp is None:
             self.open()
-        data = message if isinstance(message, bytes) else message.as_bytes()
+        data = message if isinstance(message, bytes) else message_bytes(message)
         try:
             refused = self.smtp.sendmail(self.config.from_address, [to], data)
         except smtplib.SMTPRecipientsRefused as exc:

@@ -109,3 +109,20 @@ def rows(n: int, every_fail: int = 0, every_busy: int = 0) -> list[dict]:
             local = f"ocupado{i:05d}"
         out.append({"email": f"{local}@{DOMAIN}", "first_names": f"ALUMNO {i}", "matricula": f"M{i:05d}"})
     return out
+
+
+@pytest.fixture
+def dovecot():
+    """A private Dovecot (see :mod:`tests.server.mail.dovecot`); skipped locally when not installed,
+    a failure in CI (``.ci/run`` installs it)."""
+    import os
+
+    from tests.server.mail.dovecot import available, start_dovecot
+
+    if not available():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("Dovecot no está instalado en CI (.ci/run debe instalar dovecot-imapd).")
+        pytest.skip("Dovecot no está instalado (apt-get install dovecot-imapd).")
+    instance = start_dovecot()
+    yield instance
+    instance.stop()
