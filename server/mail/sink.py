@@ -183,7 +183,7 @@ class SmtpSink:
         password = getattr(auth_data, "password", b"")
         login = login.decode() if isinstance(login, bytes) else str(login)
         password = password.decode() if isinstance(password, bytes) else str(password)
-        return AuthResult(success=self.users.get(login) == password and login in self.users)
+        return AuthResult(success=self.users.get(login) == password and login in self.users, handled=False)
 
     def start(self) -> "SmtpSink":
         """Start listening on 127.0.0.1 (a free port, in :attr:`port`)."""

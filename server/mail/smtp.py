@@ -162,7 +162,14 @@ class SmtpSession:
                 smtp.starttls(context=self._context())
                 smtp.ehlo()
             if cfg.auth == "password":
-                smtp.login(cfg.username, self.secret)
+                # One mechanism, PLAIN before LOGIN (both only inside TLS), instead of smtplib's
+                # try-them-all login(): one failure, one clear answer.
+                offered = smtp.esmtp_features.get("auth", "").upper().split()
+                mechanism = next((m for m in ("PLAIN", "LOGIN") if m in offered), None)
+                if mechanism is None:
+                    raise SenderError(f"El servidor {cfg.host} no ofrece AUTH PLAIN ni LOGIN.")
+                smtp.user, smtp.password = cfg.username, self.secret
+                smtp.auth(mechanism, getattr(smtp, f"auth_{mechanism.lower()}"), initial_response_ok=True)
             elif cfg.auth == "xoauth2":
                 token = self.token_provider()
                 smtp.auth("XOAUTH2", lambda challenge=None: xoauth2_string(cfg.username, token) if challenge is None

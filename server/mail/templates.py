@@ -92,6 +92,36 @@ def _names(ast) -> set[str]:
     return out
 
 
+#: What a notice may contain: text, fields, conditions, ``set`` and harmless filters. No loops,
+#: calls, attribute access, imports or arithmetic — nothing that lets a template burn the
+#: server's CPU or memory (``{{ 9**9**9 }}``, nested ``range`` loops) or reach Python objects.
+_ALLOWED_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const, nodes.If,
+                  nodes.CondExpr, nodes.Compare, nodes.Operand, nodes.And, nodes.Or, nodes.Not, nodes.Filter,
+                  nodes.Concat, nodes.Assign, nodes.Test, nodes.Keyword)
+ALLOWED_FILTERS = frozenset({"upper", "lower", "title", "capitalize", "trim", "default", "d", "replace", "truncate",
+                             "e", "escape", "string", "wordwrap", "center"})
+_NODE_NAMES = {"For": "ciclos (for)", "Call": "llamadas a funciones", "Getattr": "acceso a atributos",
+               "Getitem": "acceso por índice", "Pow": "potencias", "Mul": "multiplicaciones",
+               "Macro": "macros", "Include": "inclusión de plantillas", "Import": "importaciones",
+               "FromImport": "importaciones", "Extends": "herencia de plantillas", "CallBlock": "bloques call",
+               "FilterBlock": "bloques filter", "With": "bloques with", "Block": "bloques"}
+
+
+def _check_constructs(ast, part: str) -> None:
+    for node in ast.find_all(nodes.Node):
+        if isinstance(node, nodes.Filter) and node.name not in ALLOWED_FILTERS:
+            raise TemplateRefused(f"La plantilla ({_PARTS[part]}) usa el filtro «{node.name}», que no está "
+                                  f"permitido. Filtros permitidos: {', '.join(sorted(ALLOWED_FILTERS))}.", part)
+        if isinstance(node, nodes.Test) and node.name not in ("defined", "undefined", "none", "string"):
+            raise TemplateRefused(f"La plantilla ({_PARTS[part]}) usa la prueba «{node.name}», que no está "
+                                  "permitida.", part)
+        if not isinstance(node, _ALLOWED_NODES):
+            kind = type(node).__name__
+            raise TemplateRefused(f"La plantilla ({_PARTS[part]}) usa {_NODE_NAMES.get(kind, kind)}, que no se "
+                                  "permiten en un aviso: solo texto, campos, condiciones (if) y filtros simples.",
+                                  part)
+
+
 def check_template(template: NoticeTemplate, allowed: set[str] | frozenset[str]) -> set[str]:
     """Validate ``template`` against the offered field names ``allowed``.
 
@@ -116,6 +146,7 @@ def check_template(template: NoticeTemplate, allowed: set[str] | frozenset[str])
                 raise TemplateRefused(
                     f"La plantilla ({_PARTS[part]}) usa «{name}», que parece una contraseña o dato secreto: "
                     "nunca se envían contraseñas por correo.", part, name)
+        _check_constructs(ast, part)
         declared = {n.name for n in ast.find_all(nodes.Name) if n.ctx in ("store", "param")}
         variables = {n.name for n in ast.find_all(nodes.Name) if n.ctx == "load"} - declared - {"loop"}
         unknown = sorted(variables - set(allowed))

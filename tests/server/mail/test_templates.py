@@ -50,6 +50,17 @@ def test_loop_variables_and_filters_allowed():
     assert render(t, {"first_names": "ANA MARÍA"}).text == "Hola Ana María"
 
 
+@pytest.mark.parametrize("source, words", [
+    ("{{ 9**9**9 }}", "potencias"), ("{% for i in range(10) %}x{% endfor %}", "ciclos"),
+    ("{{ first_names.upper() }}", "funciones"), ("{{ first_names.x }}", "atributos"), ("{{ first_names|safe }}", "«safe»"),
+    ("{% include 'x' %}", "inclusión"), ("{{ 'a' * 100000000 }}", "multiplicaciones"),
+])
+def test_costly_or_unsafe_constructs_refused(source, words):
+    with pytest.raises(TemplateRefused) as err:
+        check_template(NoticeTemplate("Aviso", source), FIELDS)
+    assert words in err.value.message
+
+
 def test_sandbox_blocks_internals():
     t = NoticeTemplate("x", "{{ first_names.__class__.__mro__ }}")
     with pytest.raises(RenderError):
