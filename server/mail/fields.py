@@ -1,29 +1,27 @@
 """The student fields a notice template may use, with their Spanish labels.
 
-Names are the :class:`station.domain.Student` field names (the one field
-table of DESIGN.md §2) plus ``full_name`` («APELLIDOS NOMBRE» as printed on
-the card). Biometric hashes and internal counters are not offered.
+Names and labels come from the student field table
+(:mod:`station.domain.fields`, DESIGN.md §2) plus ``full_name`` («APELLIDOS
+NOMBRE» as printed on the card). Biometric hashes and internal counters are
+not offered.
 """
 from __future__ import annotations
 
-from dataclasses import fields as dc_fields
 from datetime import date, datetime
 from typing import Any
 
 from station.domain import Student
+from station.domain.fields import FIELDS_BY_NAME
 
-LABELS: dict[str, str] = {
-    "matricula": "Matrícula", "curp": "CURP", "first_names": "Nombre", "first_surname": "Primer apellido",
-    "second_surname": "Segundo apellido", "full_name": "Nombre completo", "prematricula": "Prematrícula",
-    "folio": "Folio", "campus_code": "Clave de plantel", "campus_name": "Plantel", "group_code": "Grupo",
-    "career": "Carrera", "semester": "Semestre", "institutional_email": "Correo institucional",
-    "health_institution": "Institución médica", "affiliation_number": "Número de afiliación",
-    "status": "Estatus", "valid_until": "Vigencia", "print_order": "Orden de impresión",
-    "delivered_at": "Fecha de entrega",
-}
-_STUDENT_NAMES = {f.name for f in dc_fields(Student)}
-#: Template variable names, in menu order.
-TEMPLATE_FIELDS: tuple[str, ...] = tuple(n for n in LABELS if n in _STUDENT_NAMES or n == "full_name")
+#: Student fields offered to templates (names of the field table, station.domain.fields), in menu
+#: order; biometrics, counters and internal dates are left out.
+_OFFERED = ("matricula", "curp", "first_names", "first_surname", "second_surname", "prematricula", "folio",
+            "campus_code", "campus_name", "group_code", "career", "semester", "institutional_email",
+            "health_institution", "affiliation_number", "status", "valid_until", "print_order", "delivered_at")
+#: Template variable name → Spanish label (the field table's, plus ``full_name``).
+LABELS: dict[str, str] = {"full_name": "Nombre completo",
+                          **{name: FIELDS_BY_NAME[name].label for name in _OFFERED}}
+TEMPLATE_FIELDS: tuple[str, ...] = tuple(LABELS)
 
 
 def _text(value: Any) -> str | None:
