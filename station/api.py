@@ -358,3 +358,46 @@ class ServerApi:
         """``POST /accounts/directory`` with the tenant's directory export → ``{new}``."""
         return self.request("POST", "/accounts/directory", data=data, params={"filename": filename},
                             headers={"Content-Type": "application/octet-stream"}, timeout=(3.05, 120.0))
+    # --- avisos por correo (issue 18; server/mail/routes.py) ---------------
+
+    def mail_senders(self) -> list:
+        """``GET /mail/senders`` → ``[{id, name, from_address, from_name, per_minute, per_day, active}]``."""
+        return self.request("GET", "/mail/senders")
+
+    def mail_fields(self) -> list:
+        """``GET /mail/fields`` → ``[{name, label}]``: the fields a notice template may use."""
+        return self.request("GET", "/mail/fields")
+
+    def mail_create(self, campaign: dict) -> dict:
+        """``POST /mail/campaigns`` with ``{name, subject, text, html?, audience, senders?,
+        requester_email?}`` → the draft's summary. 422 ``template_refused`` names the field."""
+        return self.request("POST", "/mail/campaigns", json=campaign)
+
+    def mail_preview(self, campaign_id: int, samples: int = 3) -> dict:
+        """``POST /mail/campaigns/{id}/preview`` → ``{total, samples, invalid, suppressed}``; a row that
+        cannot render raises :class:`ApiError` (422 ``template_render_failed``) naming row and field."""
+        return self.request("POST", f"/mail/campaigns/{int(campaign_id)}/preview", params={"samples": samples})
+
+    def mail_start(self, campaign_id: int) -> dict:
+        """``POST /mail/campaigns/{id}/start`` → summary (the server's worker sends it)."""
+        return self.request("POST", f"/mail/campaigns/{int(campaign_id)}/start")
+
+    def mail_cancel(self, campaign_id: int) -> dict:
+        """``POST /mail/campaigns/{id}/cancel`` → summary."""
+        return self.request("POST", f"/mail/campaigns/{int(campaign_id)}/cancel")
+
+    def mail_campaigns(self) -> list:
+        """``GET /mail/campaigns`` → summaries ``{id, name, status_label, counts, bounced, eta_seconds…}``."""
+        return self.request("GET", "/mail/campaigns")
+
+    def mail_recipients(self, campaign_id: int, state: str | None = None, limit: int = 500) -> dict:
+        """``GET /mail/campaigns/{id}/recipients`` → ``{items, total}`` (optionally one ``state``)."""
+        params: dict = {"limit": int(limit)}
+        if state:
+            params["state"] = state
+        return self.request("GET", f"/mail/campaigns/{int(campaign_id)}/recipients", params=params)
+
+    def mail_report_xlsx(self, campaign_id: int) -> bytes:
+        """``GET /mail/campaigns/{id}/report.xlsx`` → the outcome workbook."""
+        return self.request("GET", f"/mail/campaigns/{int(campaign_id)}/report.xlsx", raw=True,
+                            headers={"Accept": "application/octet-stream"})

@@ -24,10 +24,13 @@ MIN_WIDTH, MIN_HEIGHT = 860, 460
 SIDEBAR_WIDTH = 196
 
 
-def roles_for(command: Command | None) -> frozenset[Role] | None:
-    """Roles that may run ``command`` per the domain table (``None`` = every role)."""
+def roles_for(command: Command | frozenset | None) -> frozenset[Role] | None:
+    """Roles that may run ``command`` per the domain table (``None`` = every role); a
+    screen that is not a transition (e.g. «Avisos por correo») gives its roles directly."""
     if command is None:
         return None
+    if isinstance(command, frozenset):
+        return command
     return frozenset().union(*(t.roles for t in transitions_for(command)))
 
 
@@ -229,6 +232,7 @@ def default_screens() -> dict:
     from ui.screens.consult import ConsultScreen
     from ui.screens.deliver import DeliverScreen
     from ui.screens.home import HomeScreen
+    from ui.screens.mail import MailScreen
     from ui.screens.print_temp import PrintTemporaryScreen
     from ui.screens.reject import RejectScreen
     from ui.screens.sae_import import SaeImportScreen
@@ -247,6 +251,7 @@ def default_screens() -> dict:
         "deliver": (t("Entregar credencial"), Command.DELIVER, DeliverScreen),
         "consult": (t("Consultar alumno"), None, ConsultScreen),
         "accounts": (t("Cuentas institucionales"), Command.SET_INSTITUTIONAL_EMAIL, AccountsScreen),
+        "mail": (t("Avisos por correo"), frozenset({Role.SUPERVISOR, Role.STATE_OFFICE}), MailScreen),
         "sync": (t("Sincronización"), None, SyncScreen),
         "settings": (t("Ajustes y dispositivos"), None, SettingsScreen),
     }

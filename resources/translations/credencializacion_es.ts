@@ -827,6 +827,210 @@
     </message>
 </context>
 <context>
+    <name>MailScreen</name>
+    <message>
+        <source>Avisos por correo</source>
+        <translation>Avisos por correo</translation>
+    </message>
+    <message>
+        <source>Avise a los alumnos por correo (por ejemplo, «tu credencial está lista»). Revise la vista previa antes de enviar; los rebotes y el resultado llegan solos.</source>
+        <translation>Avise a los alumnos por correo (por ejemplo, «tu credencial está lista»). Revise la vista previa antes de enviar; los rebotes y el resultado llegan solos.</translation>
+    </message>
+    <message>
+        <source>Nuevo aviso</source>
+        <translation>Nuevo aviso</translation>
+    </message>
+    <message>
+        <source>Tu credencial está lista</source>
+        <translation>Tu credencial está lista</translation>
+    </message>
+    <message>
+        <source>Claves de plantel separadas por coma</source>
+        <translation>Claves de plantel separadas por coma</translation>
+    </message>
+    <message>
+        <source>Todos los grupos</source>
+        <translation>Todos los grupos</translation>
+    </message>
+    <message>
+        <source>Todos los estatus</source>
+        <translation>Todos los estatus</translation>
+    </message>
+    <message>
+        <source>{{ first_names }}, tu credencial está lista</source>
+        <translation>{{ first_names }}, tu credencial está lista</translation>
+    </message>
+    <message>
+        <source>Correo de quien recibe el resultado</source>
+        <translation>Correo de quien recibe el resultado</translation>
+    </message>
+    <message>
+        <source>Nombre del aviso</source>
+        <translation>Nombre del aviso</translation>
+    </message>
+    <message>
+        <source>Remitente</source>
+        <translation>Remitente</translation>
+    </message>
+    <message>
+        <source>Planteles</source>
+        <translation>Planteles</translation>
+    </message>
+    <message>
+        <source>Grupo</source>
+        <translation>Grupo</translation>
+    </message>
+    <message>
+        <source>Estatus</source>
+        <translation>Estatus</translation>
+    </message>
+    <message>
+        <source>Asunto</source>
+        <translation>Asunto</translation>
+    </message>
+    <message>
+        <source>Texto</source>
+        <translation>Texto</translation>
+    </message>
+    <message>
+        <source>Resultado a</source>
+        <translation>Resultado a</translation>
+    </message>
+    <message>
+        <source>Aquí aparece la vista previa.</source>
+        <translation>Aquí aparece la vista previa.</translation>
+    </message>
+    <message>
+        <source>Avisos enviados</source>
+        <translation>Avisos enviados</translation>
+    </message>
+    <message>
+        <source>Matrícula</source>
+        <translation>Matrícula</translation>
+    </message>
+    <message>
+        <source>Correo</source>
+        <translation>Correo</translation>
+    </message>
+    <message>
+        <source>Tipo</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <source>Motivo</source>
+        <translation>Motivo</translation>
+    </message>
+    <message>
+        <source>Actualizar</source>
+        <translation>Actualizar</translation>
+    </message>
+    <message>
+        <source>Ver rebotes</source>
+        <translation>Ver rebotes</translation>
+    </message>
+    <message>
+        <source>Descargar resultado (Excel)</source>
+        <translation>Descargar resultado (Excel)</translation>
+    </message>
+    <message>
+        <source>Vista previa</source>
+        <translation>Vista previa</translation>
+    </message>
+    <message>
+        <source>Enviar aviso</source>
+        <translation>Enviar aviso</translation>
+    </message>
+    <message>
+        <source>Los avisos por correo necesitan conexión con el servidor central.</source>
+        <extracomment>Asks where to save; tests replace it. (suggested name) → path or &quot;&quot;.</extracomment>
+        <translation>Los avisos por correo necesitan conexión con el servidor central.</translation>
+    </message>
+    <message>
+        <source>Cargando remitentes…</source>
+        <translation>Cargando remitentes…</translation>
+    </message>
+    <message>
+        <source>{0} &lt;{1}&gt; ({2}/min, {3}/día)</source>
+        <translation>{0} &lt;{1}&gt; ({2}/min, {3}/día)</translation>
+    </message>
+    <message>
+        <source>No hay cuentas remitentes configuradas en el servidor; pida a Sistemas que registre una.</source>
+        <translation>No hay cuentas remitentes configuradas en el servidor; pida a Sistemas que registre una.</translation>
+    </message>
+    <message>
+        <source>{0} destinatarios; {1} con dirección inválida; {2} suprimidos.</source>
+        <translation>{0} destinatarios; {1} con dirección inválida; {2} suprimidos.</translation>
+    </message>
+    <message>
+        <source>Para: {0}</source>
+        <translation>Para: {0}</translation>
+    </message>
+    <message>
+        <source>Asunto: {0}</source>
+        <translation>Asunto: {0}</translation>
+    </message>
+    <message>
+        <source>Vista previa lista: revise y pulse «Enviar aviso».</source>
+        <translation>Vista previa lista: revise y pulse «Enviar aviso».</translation>
+    </message>
+    <message>
+        <source>Preparando vista previa…</source>
+        <translation>Preparando vista previa…</translation>
+    </message>
+    <message>
+        <source>Aviso en cola: {0} destinatarios. Tiempo estimado: {1}.</source>
+        <translation>Aviso en cola: {0} destinatarios. Tiempo estimado: {1}.</translation>
+    </message>
+    <message>
+        <source>Poniendo el aviso en cola…</source>
+        <translation>Poniendo el aviso en cola…</translation>
+    </message>
+    <message>
+        <source>Actualizando avisos…</source>
+        <translation>Actualizando avisos…</translation>
+    </message>
+    <message>
+        <source>Seleccione un aviso de la tabla.</source>
+        <translation>Seleccione un aviso de la tabla.</translation>
+    </message>
+    <message>
+        <source>Permanente</source>
+        <translation>Permanente</translation>
+    </message>
+    <message>
+        <source>Temporal</source>
+        <translation>Temporal</translation>
+    </message>
+    <message>
+        <source>Queja</source>
+        <translation>Queja</translation>
+    </message>
+    <message>
+        <source>Ese aviso no tiene rebotes ni fallas.</source>
+        <translation>Ese aviso no tiene rebotes ni fallas.</translation>
+    </message>
+    <message>
+        <source>Cargando rebotes…</source>
+        <translation>Cargando rebotes…</translation>
+    </message>
+    <message>
+        <source>Guardar resultado</source>
+        <translation>Guardar resultado</translation>
+    </message>
+    <message>
+        <source>Libro de Excel (*.xlsx)</source>
+        <translation>Libro de Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Resultado guardado en {0}.</source>
+        <translation>Resultado guardado en {0}.</translation>
+    </message>
+    <message>
+        <source>Descargando resultado…</source>
+        <translation>Descargando resultado…</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Credencialización</source>

@@ -145,10 +145,15 @@ def _factory(url: str, migrate: bool = True):
     if migrate:
         upgrade(url)
     engine = make_engine(url, pool_size=2)
-    if not migrate and not inspect(engine).has_table("mail_recipients"):
+    if not migrate:
+        if not inspect(engine).has_table("mail_recipients"):
+            engine.dispose()
+            raise FileNotFoundError("la base de datos no tiene las tablas de correo; ejecute primero "
+                                    "«credencializacion-server migrate».")
+        from server.mail.worker import relax_sqlite_durability
+
         engine.dispose()
-        raise FileNotFoundError("la base de datos no tiene las tablas de correo; ejecute primero "
-                                "«credencializacion-server migrate».")
+        relax_sqlite_durability(engine)
     return engine, make_session_factory(engine)
 
 

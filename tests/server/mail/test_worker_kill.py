@@ -38,6 +38,28 @@ def _worker_main(url: str) -> None:  # runs in the forked worker process
     os._exit(code)
 
 
+def _kill_cycles(ctx, mail_db, sink, rng, current, killed_in_handler) -> None:
+    for n in range(KILLS):
+        before = sink.accepted
+        proc = ctx.Process(target=_worker_main, args=(mail_db.url,), daemon=True)
+        current["proc"] = proc
+        proc.start()
+        deadline = time.monotonic() + 60
+        while sink.accepted == before and time.monotonic() < deadline:  # wait until it is sending
+            time.sleep(0.005)
+        assert sink.accepted > before, f"el trabajador {n} no empezó a enviar (exitcode {proc.exitcode})"
+        if n % 5 == 4:
+            killed_in_handler.clear()
+            current["armed"] = True
+            assert killed_in_handler.wait(30)
+        else:
+            time.sleep(rng.uniform(0.0, 0.4))
+            proc.kill()
+        proc.join(10)
+        assert proc.exitcode == -9
+        current["proc"] = None
+
+
 @pytest.mark.slow
 def test_fifty_sigkills_lose_nothing_and_duplicate_only_in_the_window(mail_db, sink):
     mail_db.add_sender("avisos", sink.port)
@@ -45,7 +67,6 @@ def test_fifty_sigkills_lose_nothing_and_duplicate_only_in_the_window(mail_db, s
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["server.cli", "server.mail.cli", "server.mail.worker", "server.db.migrate"])
     rng = random.Random(18)
-    in_window = 0
     current = {"proc": None, "armed": False}
     killed_in_handler = threading.Event()
 
@@ -56,27 +77,14 @@ def test_fifty_sigkills_lose_nothing_and_duplicate_only_in_the_window(mail_db, s
             killed_in_handler.set()
 
     sink.on_data = on_data
-    for n in range(KILLS):
-        before = sink.accepted
-        proc = ctx.Process(target=_worker_main, args=(mail_db.url,))
-        current["proc"] = proc
-        proc.start()
-        deadline = time.monotonic() + 60
-        while sink.accepted == before and time.monotonic() < deadline:  # wait until it is sending
-            time.sleep(0.005)
-        assert sink.accepted > before, "el trabajador no empezó a enviar"
-        if n % 5 == 4:
-            killed_in_handler.clear()
-            current["armed"] = True
-            assert killed_in_handler.wait(30)
-            in_window += 1
-        else:
-            time.sleep(rng.uniform(0.0, 0.4))
-            proc.kill()
-        proc.join(10)
-        assert proc.exitcode == -9
-        current["proc"] = None
-    sink.on_data = None
+    try:
+        _kill_cycles(ctx, mail_db, sink, rng, current, killed_in_handler)
+    finally:
+        sink.on_data = None
+        if current["proc"] is not None and current["proc"].is_alive():
+            current["proc"].kill()
+    in_window = KILLS // 5
+
 
     with mail_db.factory() as session:
         sent_before_final = session.scalar(select(func.count()).select_from(MailRecipient)

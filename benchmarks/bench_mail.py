@@ -1,0 +1,151 @@
+"""Mail engine speed (issue 18): messages rendered and handed to SMTP per second,
+unthrottled, by the real worker (claim → render → build → SMTP → record, two
+commits per message on SQLite), against a bare ``smtplib`` loop sending the
+same already-built messages over one connection to the same server (an
+``aiosmtpd`` sink on 127.0.0.1). Also the queue's own cost on PostgreSQL:
+claims + outcome commits per second with ``FOR UPDATE SKIP LOCKED`` and no
+SMTP (the mechanism chosen instead of a queue library; see
+:mod:`server.mail.queue`).
+
+Figures are medians of 3 runs of ``N`` messages.
+"""
+from __future__ import annotations
+
+import smtplib
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+N = 400
+RUNS = 3
+
+
+def _setup(url: str, port: int):
+    from server.db.engine import make_engine, make_session_factory, run_transaction
+    from server.db.migrate import upgrade
+    from server.mail import service
+    from server.mail.senders import add_sender
+    from station.domain import Actor, Role
+
+    upgrade(url)
+    engine = make_engine(url, pool_size=2)
+    factory = make_session_factory(engine)
+    actor = Actor("bench", Role.STATE_OFFICE)
+    run_transaction(factory, lambda s: add_sender(s, actor, "bench", "avisos@conalepmex.edu.mx", "127.0.0.1", port,
+                                                  security="none", auth="none", per_minute=0, per_day=0))
+    rows = [{"email": f"alumno{i:05d}@alumnos.conalepmex.edu.mx", "first_names": f"ALUMNO {i}",
+             "matricula": f"2400{i:05d}-1", "campus_name": "Ciudad Azteca"} for i in range(N)]
+    spec = service.CampaignSpec(name="bench", subject="{{ first_names }}, tu credencial está lista",
+                                text="Hola {{ first_names }}:\n\nTu credencial ({{ matricula }}) llegó a "
+                                     "{{ campus_name }}.\n", html="<p>Hola {{ first_names }}</p>",
+                                audience={"kind": "list", "rows": rows}, bounce_wait_s=0)
+    campaign = run_transaction(factory, lambda s: service.create_campaign(s, actor, spec))
+    run_transaction(factory, lambda s: service.start(s, actor, campaign.id))
+    return engine, factory
+
+
+def _ours(port: int) -> float:
+    from server.mail.queue import QueuePolicy
+    from server.mail.worker import Worker, WorkerSettings
+
+    from server.mail.worker import relax_sqlite_durability
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-mail-"))
+    engine, factory = _setup(f"sqlite:///{folder / 'b.sqlite3'}", port)
+    engine.dispose()
+    relax_sqlite_durability(engine)  # as the worker command runs
+    worker = Worker(settings=WorkerSettings(heartbeat_s=1.0, idle_sleep_s=0.01, bounce_poll_s=0,
+                                            policy=QueuePolicy()), factory=factory)
+    start = time.perf_counter()
+    result = worker.run(until_idle=True)
+    elapsed = time.perf_counter() - start
+    engine.dispose()
+    assert result["sent"] == N, result
+    return N / elapsed
+
+
+def _messages() -> list[tuple[str, bytes]]:
+    from server.mail.compose import build_message, message_bytes
+    from server.mail.templates import NoticeTemplate, render
+
+    template = NoticeTemplate("{{ first_names }}, tu credencial está lista",
+                              "Hola {{ first_names }}:\n\nTu credencial ({{ matricula }}) llegó a {{ campus_name }}.\n",
+                              "<p>Hola {{ first_names }}</p>")
+    out = []
+    for i in range(N):
+        to = f"alumno{i:05d}@alumnos.conalepmex.edu.mx"
+        r = render(template, {"first_names": f"ALUMNO {i}", "matricula": f"2400{i:05d}-1",
+                              "campus_name": "Ciudad Azteca"})
+        msg = build_message(from_address="avisos@conalepmex.edu.mx", from_name="", to=to, subject=r.subject,
+                            text=r.text, html=r.html, msg_id=f"<cred.1.{i}.0123456789@conalepmex.edu.mx>",
+                            envio=f"1.{i}.0123456789")
+        out.append((to, message_bytes(msg)))
+    return out
+
+
+def _bare(port: int, messages) -> float:
+    start = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port, timeout=30) as smtp:
+        for to, data in messages:
+            smtp.sendmail("avisos@conalepmex.edu.mx", [to], data)
+    return len(messages) / (time.perf_counter() - start)
+
+
+def _pg_queue() -> float | None:
+    """Claims + outcome commits per second on PostgreSQL (no SMTP), or None without PostgreSQL."""
+    from server.db.engine import run_transaction
+    from server.mail import queue
+    from server.mail.smtp import Outcome
+    from server.services.students import utcnow
+    from server.testing import create_pg_database, drop_pg_database
+
+    try:
+        url = create_pg_database("credencializacion_bench_")
+    except Exception:
+        return None
+    try:
+        engine, factory = _setup(url, 1)
+        wid = run_transaction(factory, lambda s: queue.register_worker(s, utcnow()))
+        from sqlalchemy import select
+
+        from server.mail.models import MailSender
+
+        with factory() as s:
+            sender_id = s.scalar(select(MailSender.id))
+        policy = queue.QueuePolicy()
+        start = time.perf_counter()
+        done = 0
+        while True:
+            row = run_transaction(factory, lambda s: queue.claim(s, wid, sender_id, utcnow()))
+            if row is None:
+                break
+            run_transaction(factory, lambda s: queue.record_outcome(s, row, wid, Outcome("sent", 250), utcnow(),
+                                                                     policy))
+            done += 1
+        elapsed = time.perf_counter() - start
+        engine.dispose()
+        return done / elapsed
+    finally:
+        drop_pg_database(url)
+
+
+def run() -> dict[str, float]:
+    from server.mail.sink import SmtpSink
+
+    ours, bare = [], []
+    with SmtpSink(keep=False) as sink:
+        messages = _messages()
+        for _ in range(RUNS):
+            ours.append(_ours(sink.port))
+            bare.append(_bare(sink.port, messages))
+    pg = _pg_queue()
+    out = {
+        "mail_worker_messages_per_s": round(statistics.median(ours), 1),
+        "mail_bare_smtplib_messages_per_s": round(statistics.median(bare), 1),
+        "mail_worker_vs_bare_smtplib_ratio": round(statistics.median(ours) / statistics.median(bare), 3),
+    }
+    if pg is not None:
+        out["mail_queue_claims_per_s_postgresql"] = round(pg, 1)
+        out["mail_queue_vs_exchange_online_limit_ratio"] = round(pg / 0.5, 1)  # 30/min = 0.5 message a second
+    return out
