@@ -1,13 +1,13 @@
 """mail: campaigns, recipients, suppressions, bounce reports
 
 Revision ID: 0003_mail
-Revises: 0004_trust
+Revises: 0003_accounts
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0003_mail'
-down_revision = '0004_trust'
+down_revision = '0003_accounts'
 branch_labels = None
 depends_on = None
 
