@@ -109,3 +109,5 @@ def test_fifty_sigkills_lose_nothing_and_duplicate_only_in_the_window(mail_db, s
     assert sum(flagged.values()) <= KILLS  # at most one possibly-duplicated recipient per kill
     assert total_duplicates <= KILLS
     assert summary["possible_duplicates"] == sum(flagged.values())
+    print(f"\n{KILLS} kills ({in_window} in the window): {total_duplicates} duplicate copies, "
+          f"{sum(flagged.values())} recipients flagged as possible duplicates")
