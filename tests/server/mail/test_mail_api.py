@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import func, select
 
-from server.db.models import AuditEvent, StudentRow
+from server.db.models import AuditRow, StudentRow
 from server.mail.models import MailBounceReport, MailCampaign, MailSuppression
 from station.domain import Actor, Role
 
@@ -37,7 +37,7 @@ def body(**over):
 
 def audits(server, command: str) -> int:
     with server.db() as s:
-        return s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.command == command))
+        return s.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.command == command))
 
 
 def test_who_may_call(mail_server):
