@@ -179,7 +179,10 @@ def preview_campus(session: Session, actor: Actor, campus_code: str) -> list[Pro
     require(actor, SYSTEMS_ROLES, campus_code)
     _campus(session, campus_code)
     rules = _rules_or_refuse(session, campus_code, ("student",))
-    return _assign(session, [student_person(r) for r in pending_students(session, campus_code)], rules)
+    proposals = _assign(session, [student_person(r) for r in pending_students(session, campus_code)], rules)
+    audit(session, actor, "account_batch", f"preview:{campus_code}", "preview_accounts",
+          details={"campus": campus_code, "count": len(proposals)})  # a read of personal data is logged too
+    return proposals
 
 
 def propose(session: Session, actor: Actor, people: list[Person], campus_code: str, sealer: Sealer,

@@ -102,6 +102,9 @@ def test_staff_list_follows_the_rule_and_exports_and_is_audited(srv):
         commands = set(s.scalars(select(AuditRow.command).where(AuditRow.username == "sistemas")))
         rule_set_by = set(s.scalars(select(AuditRow.username).where(AuditRow.command == "set_account_rule")))
     assert {"propose_accounts", "export_accounts"} <= commands and "admin" in rule_set_by
+    call(srv, "sistemas", "GET", "/accounts/campuses/001/preview")
+    with srv.db() as s:
+        assert s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.command == "preview_accounts"))
 
 
 def test_slip_refusals(srv):

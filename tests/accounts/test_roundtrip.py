@@ -119,3 +119,24 @@ def test_export_import_sync_credential_slip_once(srv, tmp_path):
         assert password not in dump and password not in logs
         assert password.encode() not in raw and password.encode() not in station_raw
     assert "smtp" not in logs.lower()  # nothing was mailed
+
+
+def test_m365_results_file_password_is_the_one_on_the_slip(srv):
+    """The admin center makes its own passwords: importing its results file (not mailing them) seals
+    those, so the slip carries the password the tenant really set."""
+    call(srv, "sistemas2", "PUT", "/accounts/rules/student", json={"domain": STUDENT_DOMAIN, "campus": "002"})
+    proposed = call(srv, "sistemas2", "POST", "/accounts/campuses/002/proposals").json()
+    assert proposed
+    files = unzip(call(srv, "sistemas2", "GET", "/accounts/campuses/002/export", params={"format": "m365"}).content)
+    users = [row["User Name"] for data in files.values() for row in csv_rows(data)]
+    assert sorted(users) == sorted(p["address"] for p in proposed)
+    results = "User name,Display name,Password,Result\r\n" + "".join(
+        f"{u},X,Tn{i:04d}#Kq9z,Success\r\n" for i, u in enumerate(users))
+    report = call(srv, "sistemas2", "POST", "/accounts/campuses/002/import", data=results.encode()).json()
+    assert report["matched"] == len(users)
+    first = next(p for p in proposed if p["address"] == users[0])
+    slip = call(srv, "operador2", "POST", f"/accounts/slips/{first['key']}")
+    assert slip.status_code == 200 and slip.json()["password"] == "Tn0000#Kq9z"
+    assert slip.headers["cache-control"] == "no-store"
+    again = call(srv, "operador2", "POST", f"/accounts/slips/{first['key']}")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "slip_already_printed"
