@@ -104,7 +104,7 @@ def test_staff_list_follows_the_rule_and_exports_and_is_audited(srv):
     assert {"propose_accounts", "export_accounts"} <= commands and "admin" in rule_set_by
     call(srv, "sistemas", "GET", "/accounts/campuses/001/preview")
     with srv.db() as s:
-        assert s.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.command == "preview_accounts"))
+        assert s.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.command == "preview_accounts"))
 
 
 def test_slip_refusals(srv):
