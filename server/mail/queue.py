@@ -168,15 +168,6 @@ def claim(session: Session, worker_id: int, sender_id: int, now: datetime,
     return Claimed(row.id, row.campaign_id, row.address, dict(row.context or {}), row.attempts)
 
 
-def next_due(session: Session, sender_id: int) -> datetime | None:
-    """When the next recipient of ``sender_id`` becomes due (None = none waiting)."""
-    return session.scalar(
-        select(func.min(MailRecipient.next_attempt_at))
-        .join(MailCampaign, MailCampaign.id == MailRecipient.campaign_id)
-        .where(MailRecipient.sender_id == sender_id, MailRecipient.state.in_((st.QUEUED, st.DEFERRED)),
-               MailCampaign.status.in_((st.CAMPAIGN_QUEUED, st.CAMPAIGN_SENDING))))
-
-
 def release(session: Session, recipient_id: int, worker_id: int, now: datetime) -> None:
     """Give a claimed row back untouched (sender-level fault: attempts − 1)."""
     session.execute(update(MailRecipient).where(MailRecipient.id == recipient_id, MailRecipient.worker_id == worker_id,
