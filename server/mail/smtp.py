@@ -91,14 +91,16 @@ def xoauth2_string(user: str, token: str) -> str:
 
 
 def msal_token_provider(tenant_id: str, client_id: str, secret: str,
-                        scope: str = "https://outlook.office365.com/.default") -> Callable[[], str]:
+                        scope: str = "https://outlook.office365.com/.default", http_client=None) -> Callable[[], str]:
     """A callable returning an Exchange Online access token (client credentials,
     ``msal.ConfidentialClientApplication``; msal caches it until expiry).
+    ``http_client`` (msal's own hook) replaces the HTTP layer in tests.
     Raises :class:`SenderError` with Entra's description when refused."""
     import msal
 
+    extra = {"http_client": http_client, "instance_discovery": False} if http_client is not None else {}
     app = msal.ConfidentialClientApplication(client_id, client_credential=secret,
-                                             authority=f"https://login.microsoftonline.com/{tenant_id}")
+                                             authority=f"https://login.microsoftonline.com/{tenant_id}", **extra)
 
     def token() -> str:
         try:

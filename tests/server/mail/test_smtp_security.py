@@ -101,3 +101,57 @@ def test_answers_mapped(tmp_path):
     with pytest.raises(SenderError) as err:
         dead.open()
     assert "No se pudo conectar" in err.value.message
+
+
+class _FakeEntra:
+    """msal's ``http_client`` hook standing in for login.microsoftonline.com (no network here)."""
+
+    def __init__(self, answer: dict, status: int = 200):
+        self.answer, self.status, self.posts = answer, status, []
+
+    def _response(self, status, body):
+        import json
+
+        class R:
+            status_code, text, headers = status, json.dumps(body), {}
+
+            def raise_for_status(self):
+                if self.status_code >= 400:
+                    raise RuntimeError(self.status_code)
+
+        return R()
+
+    def get(self, url, **kw):
+        base = "https://login.microsoftonline.com/contoso"
+        return self._response(200, {"token_endpoint": f"{base}/oauth2/v2.0/token",
+                                    "authorization_endpoint": f"{base}/oauth2/v2.0/authorize",
+                                    "issuer": f"{base}/v2.0"})
+
+    def post(self, url, data=None, **kw):
+        self.posts.append((url, data))
+        return self._response(self.status, self.answer)
+
+    def close(self):
+        pass
+
+
+def test_xoauth2_token_from_msal_client_credentials(tls_sink):
+    from server.mail.smtp import msal_token_provider
+
+    entra = _FakeEntra({"access_token": "token-de-prueba", "token_type": "Bearer", "expires_in": 3600})
+    provider = msal_token_provider("contoso", "app-id", "client-secret", http_client=entra)
+    cfg = config(tls_sink.port, ca_file=tls_sink.ca_file, auth="xoauth2", tenant_id="contoso", client_id="app-id")
+    for _ in range(2):
+        session = SmtpSession(cfg, token_provider=provider)
+        assert session.send(message(), "alumno@alumnos.conalepmex.edu.mx").kind == "sent"
+        session.close()
+    assert len(entra.posts) == 1  # msal cached the token
+    url, data = entra.posts[0]
+    assert url.endswith("/contoso/oauth2/v2.0/token") and data["grant_type"] == "client_credentials"
+    assert data["scope"] == "https://outlook.office365.com/.default" and data["client_secret"] == "client-secret"
+
+    refused = msal_token_provider("contoso", "app-id", "wrong", http_client=_FakeEntra(
+        {"error": "invalid_client", "error_description": "AADSTS7000215: Invalid client secret provided."}, 401))
+    with pytest.raises(SenderError) as err:
+        SmtpSession(cfg, token_provider=refused).open()
+    assert "AADSTS7000215" in err.value.message and "Entra" in err.value.message
