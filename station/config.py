@@ -14,6 +14,7 @@ TOML keys (all optional)::
     camera = "0"            # index, or a file/video/image path
     pad = "topaz"           # topaz | sigweb | onscreen
     offline_login_days = 7  # 0 (off) … 14 (MAX_OFFLINE_LOGIN_DAYS)
+    temporary_valid_days = 90  # 1 … 365: vigencia of a printed temporary credential
     data_dir = "…"          # where the SQLite cache lives
 """
 from __future__ import annotations
@@ -31,6 +32,8 @@ from station.domain.errors import UserError
 APP_NAME = "credencializacion"
 #: Upper bound of ``offline_login_days`` (issue 14 §4): a desk never signs in offline longer than this.
 MAX_OFFLINE_LOGIN_DAYS = 14
+#: Integer settings and their inclusive bounds.
+_INT_BOUNDS = {"offline_login_days": (0, MAX_OFFLINE_LOGIN_DAYS), "temporary_valid_days": (1, 365)}
 ENV_PREFIX = "CREDENCIALIZACION_"
 
 
@@ -72,6 +75,7 @@ class Config:
     camera: str = "0"
     pad: str = "topaz"
     offline_login_days: int = 7
+    temporary_valid_days: int = 90
     data_dir: Path = field(default_factory=default_data_dir)
 
     @property
@@ -97,13 +101,14 @@ def _coerce(name: str, value, source: str):
             if not isinstance(value, list):
                 raise TypeError
             return [str(v) for v in value]
-        if name == "offline_login_days":
+        if name in _INT_BOUNDS:
             if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
                 raise ValueError
             days = int(str(value).strip()) if isinstance(value, str) else int(value)
-            if not 0 <= days <= MAX_OFFLINE_LOGIN_DAYS:
-                raise ConfigError(f"El valor de «{name}» en {source} debe ser un número entero de días entre 0 y "
-                                  f"{MAX_OFFLINE_LOGIN_DAYS}: {value!r}.")
+            low, high = _INT_BOUNDS[name]
+            if not low <= days <= high:
+                raise ConfigError(f"El valor de «{name}» en {source} debe ser un número entero de días entre {low} y "
+                                  f"{high}: {value!r}.")
             return days
         if name == "data_dir":
             if not isinstance(value, str) or not value.strip() or "\x00" in value:

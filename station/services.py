@@ -466,7 +466,8 @@ class DeskServices:
         try:
             inputs = source.load_card_inputs(student.matricula)
             card = make_card(inputs.student, inputs.photo_jpeg, inputs.signature_png, self.signing_key(),
-                             self.station_id, self._clock())
+                             self.station_id, self._clock(),
+                             valid_days=int(getattr(self.config, "temporary_valid_days", 90) or 90))
             render = credentials_cr80_pdf if card_printer else credentials_pdf
             pdf = render([card], title=f"Credencial temporal {student.matricula}")
         except (CardSourceError, CredentialError) as exc:

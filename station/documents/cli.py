@@ -115,7 +115,8 @@ def card_main(argv: Sequence[str], source=None) -> int:
         cards = []
         for matricula in matriculas:
             inputs = source.load_card_inputs(matricula)
-            cards.append(make_card(inputs.student, inputs.photo_jpeg, inputs.signature_png, key, station_id, now))
+            cards.append(make_card(inputs.student, inputs.photo_jpeg, inputs.signature_png, key, station_id, now,
+                                   valid_days=config.temporary_valid_days if config else 90))
         title = f"Credenciales temporales grupo {args.group}" if args.group else f"Credencial temporal {matriculas[0]}"
         pdf = credentials_pdf(cards, title=title)
         for matricula in matriculas:
@@ -143,68 +144,85 @@ def _store_source(config):
 
 # --------------------------------------------------------------------------- verify-qr
 
-def known_keys(keys_file: Path | None, station_id: str, config=None) -> dict:
-    """Known station public keys: ``keys_file`` (default ``<data_dir>/station_keys.json``)
-    plus this station's own key when ``station_id`` is known. Raises
+def known_trust(keys_file: Path | None, station_id: str, config=None):
+    """Known station keys and revocations (:class:`station.documents.keys.Trust`):
+    ``keys_file`` (default ``<data_dir>/station_keys.json``, synced from the
+    server) plus this station's own key when ``station_id`` is known. Raises
     :class:`station.documents.keys.KeysFileError` on a malformed file."""
-    from station.documents.keys import known_keys_path, load_known_keys, own_public_key
+    from station.documents.keys import known_keys_path, load_trust, own_key_info
 
     if keys_file is None and config is not None:
         keys_file = known_keys_path(config.data_dir)
-    keys = load_known_keys(keys_file)
-    own = own_public_key(station_id)
-    if own is not None:
-        keys[station_id] = own
-    return keys
+    trust = load_trust(keys_file)
+    own = own_key_info(station_id)
+    if own is not None and own.key_id not in trust.keys:
+        trust.keys[own.key_id] = own
+    return trust
+
+
+#: ``verify-qr`` verdict words per refusal code (the issue's five outcomes, plus format/sample).
+VERDICTS = {"unknown_key": "CLAVE DESCONOCIDA", "expired": "VENCIDA", "revoked": "REVOCADA", "altered": "ALTERADA",
+            "future": "ALTERADA", "format": "NO RECONOCIDA", "sample": "MUESTRA"}
 
 
 def verify_main(argv: Sequence[str]) -> int:
     """``credencializacion verify-qr ARCHIVO [--keys FILE] [--station-id ID]``.
 
     Decodes every QR in the image/PDF and checks each signed payload against
-    the known station keys (see :func:`known_keys`). Exit 0 only when at
-    least one QR was found and all are valid; 1 when any is invalid; 2 on
-    unreadable input or no QR.
+    the known station keys and revocation list (see :func:`known_trust`);
+    on a PDF the embedded photo is checked against the signed digest. Prints
+    for each: VÁLIDA, CLAVE DESCONOCIDA, VENCIDA, REVOCADA or ALTERADA, and
+    always the name and vigencia for comparison with the card. Exit 0 only
+    when at least one QR was found and all are valid; 1 when any is not;
+    2 on unreadable input or no QR.
     """
     parser = _Parser(prog="credencializacion verify-qr",
                      description="Verifica la firma del código QR de una credencial (imagen o PDF).")
     parser.add_argument("archivo", type=Path, help="Imagen (PNG, JPG…) o PDF de la credencial.")
     parser.add_argument("--keys", type=Path, metavar="ARCHIVO.json",
-                        help="Claves públicas conocidas {estación: clave} (por omisión, las sincronizadas).")
+                        help="Claves públicas conocidas (por omisión, las sincronizadas).")
     parser.add_argument("--station-id", help="Identificador de esta estación (por omisión, el configurado).")
     args = parser.parse_args(list(argv))
 
-    from station.documents.decode import DecodeInputError, read_qr_texts
+    from station.documents.decode import DecodeInputError, read_card
     from station.documents.keys import KeysFileError
-    from station.documents.qr_payload import QrPayloadError, verify_payload
+    from station.documents.qr_payload import QrPayloadError, photo_digest, verify_payload
 
     config = _config() if (args.keys is None or not args.station_id) else None
     station_id = args.station_id or (config.station_id if config else "")
     try:
-        keys = known_keys(args.keys, station_id, config)
-        texts = read_qr_texts(args.archivo)
+        trust = known_trust(args.keys, station_id, config)
+        scans = read_card(args.archivo)
     except (DecodeInputError, KeysFileError) as exc:
         _err(str(exc))
         return EXIT_INPUT
+    found = [(text, scan.photos) for scan in scans for text in scan.texts]
     all_valid = True
-    for i, text in enumerate(texts, start=1):
-        prefix = f"[{i}] " if len(texts) > 1 else ""
+    for i, (text, photos) in enumerate(found, start=1):
+        prefix = f"[{i}] " if len(found) > 1 else ""
         try:
-            p = verify_payload(text, keys)
+            p = verify_payload(text, trust.keys, revocations=trust.revocations)
+            if photos:  # a PDF: the signed photo must be one of those printed on the page
+                match = next((ph for ph in photos if photo_digest(ph) == p.photo), photos[0])
+                p = verify_payload(text, trust.keys, revocations=trust.revocations, photo_jpeg=match)
         except QrPayloadError as exc:
             all_valid = False
-            print(f"{prefix}NO VÁLIDA: {exc}")
+            print(f"{prefix}{VERDICTS.get(exc.code, 'NO VÁLIDA')}: {exc}")
             if exc.payload is not None:
                 _print_payload(exc.payload, "    (datos sin verificar) ")
             continue
-        print(f"{prefix}VÁLIDA: firma correcta de la estación {p.station_id}.")
+        info = trust.keys[p.key_id]
+        photo_note = ("la foto impresa corresponde a la firmada" if photos else
+                      "compare la foto y el nombre con la persona (la foto solo se comprueba en el PDF)")
+        print(f"{prefix}VÁLIDA: firma correcta de la estación {info.station_id}; {photo_note}.")
         _print_payload(p, "    ")
     return EXIT_OK if all_valid else EXIT_REFUSED
 
 
 def _print_payload(p, indent: str) -> None:
-    print(f"{indent}Matrícula: {p.matricula} · CURP: {p.curp} · Vigencia: {p.valid_until:%d/%m/%Y} · "
-          f"Emitida: {p.issued_at.astimezone():%d/%m/%Y %H:%M} · Estación: {p.station_id}")
+    print(f"{indent}Nombre: {p.full_name} · Vigencia: {p.valid_until:%d/%m/%Y}")
+    print(f"{indent}Matrícula: {p.matricula} · CURP: {p.curp} · Emitida: {p.issued_at.astimezone():%d/%m/%Y %H:%M}"
+          f" · Clave: {p.key_id}")
 
 
 # --------------------------------------------------------------------------- report

@@ -58,8 +58,8 @@ PHOTO_H_MM = 29.33
 #: QR side (mm, quiet zone included) and Code128 narrow bar (mm).
 QR_MM = 24.0
 BAR_MM = 0.38
-#: Days a temporary credential is valid when the record has no vigencia yet.
-TEMPORARY_VALIDITY_DAYS = 180
+#: Days a temporary credential is valid (issue 14 §5: short; ``temporary_valid_days`` in the config).
+TEMPORARY_VALIDITY_DAYS = 90
 
 GREEN = HexColor("#0B6B3A")
 INK = HexColor("#1A1A1A")
@@ -82,29 +82,37 @@ class CardData:
     signature_png: bytes
     payload: CredentialPayload
     sample: bool = False
+    station_id: str = ""
 
 
 class CredentialError(ValueError):
     """The inputs cannot make a credential (e.g. unreadable photo). ``str()`` is Spanish."""
 
 
-def temporary_valid_until(student: Student, issued_at: datetime) -> date:
-    """Vigencia printed on a temporary credential: the record's ``valid_until``
-    when set (after validation, manual §10), else ``issued_at`` +
-    :data:`TEMPORARY_VALIDITY_DAYS` days."""
-    return student.valid_until or (issued_at.date() + timedelta(days=TEMPORARY_VALIDITY_DAYS))
+def temporary_valid_until(student: Student, issued_at: datetime,
+                          valid_days: int = TEMPORARY_VALIDITY_DAYS) -> date:
+    """Vigencia of a temporary credential: ``issued_at`` + ``valid_days`` days,
+    never later than the record's ``valid_until`` when set (manual §10) — a
+    temporary card is short-lived whatever the record says."""
+    short = issued_at.date() + timedelta(days=valid_days)
+    return min(short, student.valid_until) if student.valid_until else short
 
 
 def make_card(student: Student, photo_jpeg: bytes, signature_png: bytes, key: Ed25519PrivateKey,
-              station_id: str, issued_at: datetime | None = None, sample: bool = False) -> CardData:
-    """Sign the QR payload with the station ``key`` and bundle a :class:`CardData`.
+              station_id: str, issued_at: datetime | None = None, sample: bool = False,
+              valid_days: int = TEMPORARY_VALIDITY_DAYS) -> CardData:
+    """Sign the QR payload (key id, matrícula, CURP, full name, photo digest,
+    vigencia, issue time) with the station ``key`` and bundle a :class:`CardData`.
 
     ``issued_at`` defaults to now (UTC). Vigencia: :func:`temporary_valid_until`.
     """
+    from station.documents.qr_payload import SAMPLE_KEY_ID
+
     issued = issued_at or datetime.now(timezone.utc)
-    payload = sign_payload(student.matricula, student.curp, temporary_valid_until(student, issued),
-                           station_id, key, issued)
-    return CardData(student, photo_jpeg, signature_png, payload, sample)
+    payload = sign_payload(student.matricula, student.curp, student.full_name, photo_jpeg,
+                           temporary_valid_until(student, issued, valid_days), key, issued,
+                           key_id=SAMPLE_KEY_ID if sample else None)
+    return CardData(student, photo_jpeg, signature_png, payload, sample, station_id)
 
 
 # --------------------------------------------------------------------------- layout helpers
@@ -354,7 +362,7 @@ def _back(c: Canvas, card: CardData, x: float, y: float) -> None:
     # Issue facts under the QR.
     right = x + (CARD_W_MM - 3) * mm
     c.drawRightString(right, y + 6.2 * mm, f"Emitida {p.issued_at.astimezone():%d/%m/%Y %H:%M}")
-    size, (line,) = fit_text(f"Estación {p.station_id}", regular, 26 * mm, 1, 4.5, 3.5)
+    size, (line,) = fit_text(f"Estación {card.station_id} · clave {p.key_id}", regular, 26 * mm, 1, 4.5, 3.5)
     c.setFont(regular, size)
     c.drawRightString(right, y + 3.6 * mm, line)
 

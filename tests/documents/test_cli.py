@@ -75,9 +75,9 @@ def test_verify_refuses_a_card_whose_station_key_does_not_match(tmp_path, source
     wrong = public_key_b64(Ed25519PrivateKey.generate())
     assert verify_main([str(out), "--keys", _keys_file(tmp_path, {"EST-CLI-2": wrong}),
                         "--station-id", "OTRA"]) == 1
-    assert "NO VÁLIDA" in capsys.readouterr().out
+    assert "CLAVE DESCONOCIDA" in capsys.readouterr().out
     assert verify_main([str(out), "--keys", _keys_file(tmp_path, {}), "--station-id", "OTRA"]) == 1
-    assert "no está entre las estaciones conocidas" in capsys.readouterr().out
+    assert "no está entre las claves conocidas" in capsys.readouterr().out
 
 
 def test_verify_refuses_a_tampered_qr_image(tmp_path, source, capsys):
@@ -87,13 +87,13 @@ def test_verify_refuses_a_tampered_qr_image(tmp_path, source, capsys):
 
     text = zxingcpp.read_barcodes(render_pages(out.read_bytes())[0], formats=zxingcpp.BarcodeFormat.QRCode)[0].text
     parts = text.split("|")
-    parts[3] = "20991231"  # extend the vigencia
+    parts[6] = "20991231"  # extend the vigencia
     forged = tmp_path / "forged.png"
     qrcode.make("|".join(parts)).save(forged)
     pub = public_key_b64(get_or_create_signing_key("EST-CLI-3"))
     capsys.readouterr()
     assert verify_main([str(forged), "--keys", _keys_file(tmp_path, {"EST-CLI-3": pub}), "--station-id", "X"]) == 1
-    assert "alterada" in capsys.readouterr().out
+    assert "ALTERADA" in capsys.readouterr().out
 
 
 def test_group_batch_prints_every_student_of_the_group_in_one_pdf(tmp_path, photo, signature, capsys):
@@ -138,7 +138,7 @@ def test_bad_inputs_exit_2_with_spanish_messages(tmp_path, capsys):
     bad_keys = tmp_path / "claves.json"
     bad_keys.write_text('{"EST": "no-es-base64"}')
     assert verify_main([str(blank), "--keys", str(bad_keys)]) == 2
-    assert "Clave pública inválida" in capsys.readouterr().err
+    assert "clave o fecha inválida" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exc:
         card_main(["--sample"])
     assert exc.value.code == 2 and "faltan los argumentos" in capsys.readouterr().err

@@ -19,7 +19,7 @@ from station.documents.credential import (
     make_card,
 )
 from station.documents.fonts import register_fonts
-from station.documents.qr_payload import QrPayloadError, verify_payload
+from station.documents.qr_payload import KeyInfo, QrPayloadError, key_id_of, verify_payload
 from station.documents.sample import sample_student
 
 from .conftest import STATION, decode, page_text
@@ -27,6 +27,10 @@ from .conftest import STATION, decode, page_text
 ISSUED = datetime(2026, 9, 1, 12, 0, tzinfo=timezone.utc)
 NOW = datetime(2026, 9, 2, tzinfo=timezone.utc)
 PT_PER_MM = 72 / 25.4
+
+
+def _keys(key):
+    return {key_id_of(key): KeyInfo(key_id_of(key), STATION, key.public_key())}
 LONG_NAME = "ÑÚÑEZ DE LA CRUZ CASTAÑEDA IBÁÑEZ MARÍA DE LOS ÁNGELES ITZEL"  # 60 characters
 LONG_CAREER = ("PT-B en Mantenimiento de Sistemas Automáticos, Electromecánica Industrial y Climatización.")
 
@@ -44,30 +48,30 @@ def pdf(student, key, photo, signature) -> bytes:
 def test_qr_and_code128_decode_back_to_the_matricula_and_a_valid_signature(pdf, student, key):
     found = dict(decode(pdf, dpi=300))
     assert found["Code128"] == student.matricula
-    payload = verify_payload(found["QRCode"], {STATION: key.public_key()}, now=NOW)
-    assert (payload.matricula, payload.curp, payload.valid_until) == (student.matricula, student.curp,
-                                                                      date(2027, 8, 1))
-    assert payload.station_id == STATION and payload.issued_at == ISSUED
+    payload = verify_payload(found["QRCode"], _keys(key), now=NOW)
+    assert (payload.matricula, payload.curp, payload.full_name, payload.valid_until) == (
+        student.matricula, student.curp, student.full_name, date(2026, 11, 30))  # 90 days, not the record's 2027
+    assert payload.key_id == key_id_of(key) and payload.issued_at == ISSUED
 
 
 @pytest.mark.parametrize("dpi", [150, 200, 600])
 def test_codes_decode_at_common_scan_resolutions(pdf, student, dpi):
     formats = {fmt: text for fmt, text in decode(pdf, dpi=dpi)}
     assert formats.get("Code128") == student.matricula
-    assert formats.get("QRCode", "").startswith(f"CRD1|{student.matricula}|")
+    assert formats.get("QRCode", "").startswith("CRD2|") and f"|{student.matricula}|" in formats["QRCode"]
 
 
 def test_tampered_qr_payload_from_the_printed_card_is_refused(pdf, key):
     text = dict(decode(pdf))["QRCode"]
     forged = text.replace("260010999-1", "260010998-1")
     with pytest.raises(QrPayloadError) as err:
-        verify_payload(forged, {STATION: key.public_key()}, now=NOW)
-    assert err.value.code == "bad_signature"
+        verify_payload(forged, _keys(key), now=NOW)
+    assert err.value.code == "altered"
 
 
 def test_text_extraction_finds_every_field(pdf, student):
     text = page_text(pdf)
-    for value in (student.campus_name, student.full_name, student.career, "VIGENCIA: 01/08/2027",
+    for value in (student.campus_name, student.full_name, student.career, "VIGENCIA: 30/11/2026",
                   f"PREMATRÍCULA: {student.prematricula}", student.curp, student.institutional_email,
                   student.health_institution, student.affiliation_number, student.matricula,
                   "CORREO INSTITUCIONAL", "INSTITUCIÓN MÉDICA", "NÚMERO DE AFILIACIÓN"):
@@ -169,7 +173,7 @@ def test_batch_puts_a_whole_group_in_one_pdf_four_per_page(key, photo, signature
     assert [len(_card_rects(pdf, i)) for i in range(3)] == [8, 8, 2]
     found = decode(pdf, dpi=200)
     assert sorted(t for f, t in found if f == "Code128") == sorted(s.matricula for s in group)
-    qr = [verify_payload(t, {STATION: key.public_key()}, now=NOW).matricula for f, t in found if f == "QRCode"]
+    qr = [verify_payload(t, _keys(key), now=NOW).matricula for f, t in found if f == "QRCode"]
     assert sorted(qr) == sorted(s.matricula for s in group)
 
 
@@ -183,5 +187,6 @@ def test_unreadable_photo_and_empty_batch_are_spanish_errors(student, key, signa
 def test_vigencia_defaults_for_a_record_not_validated_yet(key, photo, signature):
     s = sample_student()  # CAPTURED, no valid_until
     card = make_card(s, photo, signature, key, STATION, ISSUED)
-    assert card.payload.valid_until == date(2027, 2, 28)  # issue date + 180 days
-    assert f"VIGENCIA: 28/02/2027" in page_text(credential_pdf(card))
+    assert card.payload.valid_until == date(2026, 11, 30)  # issue date + 90 days
+    assert "VIGENCIA: 30/11/2026" in page_text(credential_pdf(card))
+    assert make_card(s, photo, signature, key, STATION, ISSUED, valid_days=30).payload.valid_until == date(2026, 10, 1)
