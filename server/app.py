@@ -125,7 +125,9 @@ def create_app(db_url: str, settings: ServerSettings | None = None, migrate: boo
             session.execute(text("SELECT 1"))
         return Health(status="ok", database=engine.dialect.name)
 
-    for module in (auth_routes, students, sae, print_orders, reports, admin):
+    from server.api import keys as trust_routes
+
+    for module in (auth_routes, students, sae, print_orders, reports, admin, trust_routes):
         app.include_router(module.router)
     from server.sync.routes import router as sync_router
 

@@ -127,6 +127,10 @@ def error_from_response(response: requests.Response) -> ServerApiError:
         error = None
     if isinstance(error, dict) and isinstance(error.get("message"), str):
         return ServerApiError(cause, error["message"], status, error.get("code"), error.get("field"), body)
+    if status < 500:  # not our API's error shape: a proxy, a captive portal or a wrong address (issue 14 §7)
+        return ServerApiError("bad_response", f"La dirección configurada respondió HTTP {status} sin el formato del "
+                                        "servidor central (¿un proxy o una dirección equivocada?); nada se "
+                                        "marcó como rechazado y se reintentará.", status)
     defaults = {
         "unauthorized": "La sesión expiró o las credenciales no son válidas; inicie sesión de nuevo.",
         "forbidden": "Su usuario no tiene permiso para esta acción.",
@@ -250,6 +254,15 @@ class ServerApi:
     def status_report(self) -> dict:
         """``GET /reports/status`` → ``StatusReport.to_dict()``."""
         return self.request("GET", "/reports/status")
+
+    def trust(self, since: int, usernames: list[str] | None = None) -> dict:
+        """``GET /trust?since=&users=`` → ``{keys, revocations, next, more, users}``
+        (see :mod:`server.services.keys`). Raises ``bad_response`` on another shape."""
+        answer = self.request("GET", "/trust", params={"since": int(since), "users": ",".join(usernames or [])})
+        if not isinstance(answer, dict) or not isinstance(answer.get("keys"), list) \
+                or not isinstance(answer.get("revocations"), list) or not isinstance(answer.get("users", {}), dict):
+            raise ServerApiError("bad_response", "El servidor respondió a la consulta de claves sin los datos esperados.")
+        return answer
 
     def station_keys(self) -> dict:
         """``GET /stations/keys`` → ``{station_id: public_key_b64}``."""

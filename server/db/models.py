@@ -120,6 +120,20 @@ class UsedChallenge(Base):
     used_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
+class StationKey(Base):
+    """Every Ed25519 key a station has had (issue 14 §5): ``key_id`` (16 hex
+    digits of SHA-256 of the raw key, as in the QR), credentials issued in
+    ``[valid_from, valid_until)`` verify; ``revoked_at``: the key is withdrawn."""
+
+    __tablename__ = "station_keys"
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    station_id: Mapped[str] = mapped_column(String(64), index=True)
+    public_key: Mapped[str] = mapped_column(String(64))
+    valid_from: Mapped[datetime] = mapped_column(UtcDateTime)
+    valid_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
 class StudentRow(Base):
     """One student's record: the columns of :class:`station.domain.Student`
     plus ``change_seq`` and server timestamps."""

@@ -91,11 +91,14 @@ def register_station(session: Session, actor: Actor, station_id: str, public_key
     elif row.public_key != public_key:
         end_station_sessions(session, station_id)
     row.campuses = campuses
+    from server.services.keys import record_station_key
+
     row.public_key = public_key
     row.description = description
     row.registered_by = actor.username
     row.registered_at = utcnow()
     row.revoked_at = None
+    record_station_key(session, station_id, public_key, row.registered_at)
     audit(session, actor, "station", station_id, "register_station",
           details={"public_key": public_key, "campuses": campuses})
     session.flush()
@@ -115,7 +118,10 @@ def revoke_station(session: Session, actor: Actor, station_id: str) -> int:
     row = session.get(Station, station_id)
     if row is None:
         raise ApiError(404, "station_not_found", f"La estación «{station_id}» no está registrada.", "station_id")
+    from server.services.keys import close_station_keys
+
     row.revoked_at = row.revoked_at or utcnow()
+    close_station_keys(session, station_id, row.revoked_at)  # cards printed before stay verifiable
     ended = end_station_sessions(session, station_id)
     audit(session, actor, "station", station_id, "revoke_station", details={"sessions_ended": ended})
     return ended

@@ -134,6 +134,11 @@ class SyncService:
                 finally:
                     self.refresh_counts()
                 pulled = engine.pull()
+                data_dir = getattr(self.config, "data_dir", None)
+                if data_dir is not None and hasattr(transport, "trust"):
+                    from station.sync.trust import refresh_trust
+
+                    engine.call(lambda: refresh_trust(self.store, transport, data_dir))
             except RoundAborted as exc:
                 error = exc.error
             except ServerApiError as exc:

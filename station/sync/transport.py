@@ -86,3 +86,6 @@ class HttpTransport:
 
     def changes(self, since: int, limit: int, campuses: list[str] | None) -> dict:
         return self.api.changes(since, limit, campuses)
+
+    def trust(self, since: int, usernames: list[str]) -> dict:
+        return self.api.trust(since, usernames)
