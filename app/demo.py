@@ -43,6 +43,31 @@ class DemoEnvironment:
         self._stop_server = None
         self.services = None
         self.base_url = ""
+        if self._own_folder:
+            self.remove_folder_on_exit()
+
+    def remove_folder_on_exit(self) -> None:
+        """Delete the temporary folder on any exit: normal end (``atexit``),
+        SIGTERM, SIGINT and SIGHUP (issue 14 §1: the demo's copies of
+        students' data never outlive it). Signal handlers exist only on the
+        main thread; elsewhere ``atexit`` alone applies."""
+        import atexit
+        import signal
+        import threading
+
+        atexit.register(self.stop)
+        if threading.current_thread() is not threading.main_thread():
+            return
+
+        def on_signal(signum, _frame):
+            try:
+                self.stop()
+            finally:
+                os._exit(128 + signum)
+
+        for name in ("SIGTERM", "SIGINT", "SIGHUP"):
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), on_signal)
 
     def start(self, progress=lambda text: None):
         """Seed and start the server, open the station store, pull plantel 001;

@@ -68,6 +68,11 @@ def main(argv: list[str] | None = None) -> int:
         from app.demo import DemoEnvironment
 
         station = StationApp(app, demo=DemoEnvironment())
+        # Qt's event loop runs in C: wake Python twice a second so SIGTERM's handler
+        # (which deletes the demo folder) runs promptly.
+        wake = QTimer(app)
+        wake.timeout.connect(lambda: None)
+        wake.start(500)
     else:
         from app.wiring import prepare_configured_station
 

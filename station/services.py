@@ -352,14 +352,26 @@ class DeskServices:
                 pass
 
     def capture(self, matricula: str, photo_jpeg: bytes, signature, *, photo_checks_ok: bool = True,
-                override_reason: str = "") -> Student:
+                override_reason: str = "", guardian_name: str = "", guardian_relationship: str = "") -> Student:
         """Save the toma de biométricos (manual §8 step 8; §11 retake).
 
         ``photo_jpeg``: the cropped 480×640 JPEG; ``signature``: a
-        :class:`drivers.signature.Signature` (stored as JSON + PNG).
-        Raises :class:`ServiceError` when the photo or signature is missing
-        or the status does not allow a capture.
+        :class:`drivers.signature.Signature` (stored as JSON + PNG). For a
+        minor (age from the CURP, :mod:`station.domain.minors`) the guardian's
+        consent — ``guardian_name`` and ``guardian_relationship`` — is
+        required and recorded in the command's audit (who gave it; the audit
+        adds when and by which operator). Raises :class:`ServiceError` when
+        the photo, signature or consent is missing or the status does not
+        allow a capture.
         """
+        from station.domain.minors import consent_problem
+
+        student = self.lookup(matricula)
+        consent = {"guardian_name": " ".join(str(guardian_name or "").split()),
+                   "guardian_relationship": str(guardian_relationship or "").strip()}
+        problem = consent_problem(student.curp, self._clock().date(), consent)
+        if problem is not None:
+            raise ServiceError(problem[1], problem[0], "guardian_consent_required")
         if not photo_jpeg:
             raise ServiceError("Falta la fotografía: tome la foto y presione «Capturar foto».", "photo",
                                "missing_biometrics")
@@ -370,6 +382,8 @@ class DeskServices:
         payload = {"photo_checks_ok": bool(photo_checks_ok)}
         if override_reason:
             payload["photo_override_reason"] = override_reason
+        if consent["guardian_name"]:
+            payload.update(consent)
         return self._execute(Command.CAPTURE, matricula, payload, blobs)
 
     def validate(self, matricula: str, *, health_institution: str = "", affiliation_number: str = "",

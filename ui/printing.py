@@ -1,18 +1,17 @@
 """Direct printing of the temporary credential (manual §8 step 9, §9).
 
-«Imprimir» generates the PDF off the GUI thread (it is also saved under the
-station's data folder, ``credenciales/``), then opens Qt's print preview at
-100 % with the last printer used preselected. The page is painted at its real
+«Imprimir» generates the PDF off the GUI thread and keeps it in memory only —
+it holds a minor's photo, signature and CURP, so it is never written under the
+data folder (issue 14 §1) — then opens Qt's print preview at 100 % with the
+last printer used preselected; the pages are painted from memory. The page is painted at its real
 size (full page, no «fit to page»), so the card keeps its CR80 size
 (85.60 × 53.98 mm). Two layouts, chosen in «Ajustes»: a letter page with cut
 marks (any office printer) or one CR80 page per side for card printers
-(Evolis, Zebra, Fargo). The preview's toolbar keeps «Guardar PDF…».
+(Evolis, Zebra, Fargo). The preview's toolbar keeps «Guardar PDF…» (an explicit copy where the operator chooses).
 """
 from __future__ import annotations
 
 import os
-import shutil
-from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
@@ -50,29 +49,19 @@ def set_card_printer(enabled: bool) -> None:
     settings().setValue(CARD_PRINTER_KEY, bool(enabled))
 
 
-def save_credential_pdf(data_dir: Path | str, matricula: str, pdf: bytes) -> Path:
-    """Write ``pdf`` to ``<data_dir>/credenciales/credencial-<matrícula>-<fecha>.pdf``; returns the path."""
-    folder = Path(data_dir) / "credenciales"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"credencial-{matricula}-{datetime.now():%Y%m%d-%H%M%S}.pdf"
-    path.write_bytes(pdf)
-    return path
-
-
 def generate_credential(services, matricula: str, card_printer: bool = False):
-    """Worker-thread half: PDF + ``print_temporary`` command, saved to disk.
-    Returns ``(path, student)``."""
-    pdf, student = services.print_temporary(matricula, card_printer=card_printer)
-    return save_credential_pdf(services.config.data_dir, student.matricula, pdf), student
+    """Worker-thread half: PDF + ``print_temporary`` command; nothing written to disk.
+    Returns ``(pdf bytes, student)``."""
+    return services.print_temporary(matricula, card_printer=card_printer)
 
 
-def render_pages(pdf_path: Path | str, dpi: float) -> list[QImage]:
-    """The PDF's pages as images at ``dpi`` (pypdfium2; capped at :data:`MAX_DPI`)."""
+def render_pages(pdf: bytes, dpi: float) -> list[QImage]:
+    """The PDF's pages (bytes, in memory) as images at ``dpi`` (pypdfium2; capped at :data:`MAX_DPI`)."""
     import pypdfium2 as pdfium
 
     dpi = min(float(dpi), MAX_DPI)
     images = []
-    doc = pdfium.PdfDocument(str(pdf_path))
+    doc = pdfium.PdfDocument(pdf)
     try:
         for page in doc:
             bitmap = page.render(scale=dpi / 72.0)
@@ -86,11 +75,11 @@ def render_pages(pdf_path: Path | str, dpi: float) -> list[QImage]:
     return images
 
 
-def page_size_mm(pdf_path: Path | str) -> QSizeF:
+def page_size_mm(pdf: bytes) -> QSizeF:
     """Size of the PDF's first page in millimetres."""
     import pypdfium2 as pdfium
 
-    doc = pdfium.PdfDocument(str(pdf_path))
+    doc = pdfium.PdfDocument(pdf)
     try:
         w, h = doc[0].get_size()
     finally:
@@ -98,9 +87,9 @@ def page_size_mm(pdf_path: Path | str) -> QSizeF:
     return QSizeF(w * 25.4 / 72.0, h * 25.4 / 72.0)
 
 
-def paint_pdf(printer, pdf_path: Path | str) -> None:
-    """Paint every page of ``pdf_path`` on ``printer`` at real size (full page, 100 %)."""
-    images = render_pages(pdf_path, printer.resolution())
+def paint_pdf(printer, pdf: bytes) -> None:
+    """Paint every page of ``pdf`` on ``printer`` at real size (full page, 100 %)."""
+    images = render_pages(pdf, printer.resolution())
     painter = QPainter()
     if not painter.begin(printer):
         return
@@ -114,11 +103,11 @@ def paint_pdf(printer, pdf_path: Path | str) -> None:
         painter.end()
 
 
-def configure_printer(printer, pdf_path: Path | str) -> None:
+def configure_printer(printer, pdf: bytes, name_hint: str = "credencial") -> None:
     """Page size from the PDF (letter or CR80), no margins, full page, the remembered printer."""
     from PySide6.QtPrintSupport import QPrinterInfo
 
-    size = page_size_mm(pdf_path)
+    size = page_size_mm(pdf)
     orientation = QPageLayout.Orientation.Landscape if size.width() > size.height() else QPageLayout.Orientation.Portrait
     portrait = QSizeF(min(size.width(), size.height()), max(size.width(), size.height()))
     name = settings().value(PRINTER_KEY, "", type=str)
@@ -128,14 +117,14 @@ def configure_printer(printer, pdf_path: Path | str) -> None:
     printer.setPageSize(QPageSize(portrait, QPageSize.Unit.Millimeter, "CR80" if portrait.width() < 60 else ""))
     printer.setPageOrientation(orientation)
     printer.setPageMargins(printer.pageLayout().margins().__class__(0, 0, 0, 0), QPageLayout.Unit.Millimeter)
-    printer.setDocName(Path(pdf_path).stem)
+    printer.setDocName(name_hint)
 
 
 class CredentialPrinter:
     """Generates, saves and prints a temporary credential for a screen.
 
     ``parent`` owns the dialogs. ``interactive`` False (tests, screenshots,
-    ``CREDENCIALIZACION_NO_OPEN_PDF``) only saves the PDF. ``last_dialog`` is
+    ``CREDENCIALIZACION_NO_OPEN_PDF``) only generates the PDF (in memory). ``last_dialog`` is
     the preview dialog while it is open (tests).
     """
 
@@ -146,39 +135,37 @@ class CredentialPrinter:
         self.printer = None
 
     def print_credential(self, services, matricula: str, message, done: Callable) -> None:
-        """Run the generation on a worker, then the preview; ``done(path, student)`` on success.
+        """Run the generation on a worker, then the preview; ``done(pdf bytes, student)`` on success.
         ``message`` is the screen's :class:`MessageLabel`."""
         card = card_printer_enabled()
 
         def finished(result) -> None:
-            path, student = result
+            pdf, student = result
             text = _t("Credencial temporal de {0} lista ({1}.ª impresión).").format(student.matricula,
                                                                                    student.reprint_count)
             message.ok(text)
-            done(path, student)
+            done(pdf, student)
             if self.interactive:
-                printed = self.preview(path)
+                printed = self.preview(pdf, name_hint=f"credencial-{student.matricula}")
                 message.ok(text + " " + (_t("Enviada a la impresora.") if printed else
-                                         _t("No se imprimió; el PDF quedó en {0}.").format(path)))
-            else:
-                message.ok(text + " " + _t("PDF: {0}").format(path))
+                                         _t("No se imprimió; no quedó copia en el equipo.")))
 
         self.parent.run(lambda: generate_credential(services, matricula, card), finished,
                         _t("Generando credencial temporal…"))
 
-    def preview(self, pdf_path: Path | str, exec_dialog: bool = True):
-        """Qt's print preview at 100 % for ``pdf_path``; True when it was printed.
+    def preview(self, pdf: bytes, exec_dialog: bool = True, name_hint: str = "credencial"):
+        """Qt's print preview at 100 % for ``pdf`` (bytes, in memory); True when it was printed.
         With ``exec_dialog`` False the dialog is returned unopened (tests)."""
         from PySide6.QtGui import QAction
         from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
         from PySide6.QtWidgets import QToolBar
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        configure_printer(printer, pdf_path)
+        configure_printer(printer, pdf, name_hint)
         dialog = QPrintPreviewDialog(printer, self.parent)
         self.printer = printer  # the dialog does not own it: keep it alive as long as the dialog
         dialog.setWindowTitle(_t("Imprimir credencial temporal"))
-        dialog.paintRequested.connect(lambda p: paint_pdf(p, pdf_path))
+        dialog.paintRequested.connect(lambda p: paint_pdf(p, pdf))
         widget = dialog.findChild(QPrintPreviewWidget)
         if widget is not None:
             widget.setZoomMode(QPrintPreviewWidget.ZoomMode.CustomZoom)
@@ -187,7 +174,7 @@ class CredentialPrinter:
         if toolbar is not None:
             save = QAction(_t("Guardar PDF…"), dialog)
             save.setObjectName("savePdf")
-            save.triggered.connect(lambda: self.save_copy(pdf_path, dialog))
+            save.triggered.connect(lambda: self.save_copy(pdf, dialog, name_hint))
             toolbar.addSeparator()
             toolbar.addAction(save)
         dialog.resize(min(1000, self.parent.screen().availableGeometry().width() - 40),
@@ -201,20 +188,20 @@ class CredentialPrinter:
         self.last_dialog = None
         return accepted
 
-    def save_copy(self, pdf_path: Path | str, parent: QWidget | None = None) -> Path | None:
-        """«Guardar PDF…»: copy the credential where the operator chooses (Qt's own, translated file dialog)."""
-        dialog = self.file_dialog(pdf_path, parent)
+    def save_copy(self, pdf: bytes, parent: QWidget | None = None, name_hint: str = "credencial") -> Path | None:
+        """«Guardar PDF…»: write the credential where the operator chooses (Qt's own, translated file dialog)."""
+        dialog = self.file_dialog(name_hint + ".pdf", parent)
         if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
             return None
         target = Path(dialog.selectedFiles()[0])
         if target.suffix.lower() != ".pdf":
             target = target.with_suffix(".pdf")
-        shutil.copyfile(pdf_path, target)
+        target.write_bytes(pdf)
         return target
 
-    def file_dialog(self, pdf_path: Path | str, parent: QWidget | None = None) -> QFileDialog:
+    def file_dialog(self, file_name: str, parent: QWidget | None = None) -> QFileDialog:
         """The «Guardar PDF» dialog, unopened (tests look at its texts)."""
-        dialog = QFileDialog(parent or self.parent, _t("Guardar credencial en PDF"), str(Path.home() / Path(pdf_path).name),
+        dialog = QFileDialog(parent or self.parent, _t("Guardar credencial en PDF"), str(Path.home() / Path(file_name).name),
                              _t("Documentos PDF (*.pdf)"))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)

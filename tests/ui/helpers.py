@@ -36,8 +36,9 @@ def sign(qtbot, canvas) -> None:
         QTest.mouseRelease(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[-1])
 
 
-def take_photo_and_signature(qtbot, screen) -> None:
-    """On «Toma de biométricos»: take and accept the photo, sign and capture the signature."""
+def take_photo_and_signature(qtbot, screen, consent: bool = True) -> None:
+    """On «Toma de biométricos»: take and accept the photo, sign and capture the signature
+    (and, with ``consent``, fill a minor's guardian consent)."""
     qtbot.waitUntil(lambda: screen.camera_widget is not None and screen.camera_widget.take_button.isEnabled(),
                     timeout=WAIT_MS)
     camera = screen.camera_widget
@@ -52,6 +53,16 @@ def take_photo_and_signature(qtbot, screen) -> None:
     sign(qtbot, canvas)
     screen.pad_panel.capture_button.click()
     qtbot.waitUntil(lambda: screen.signature_check.isChecked(), timeout=WAIT_MS)
+    if consent:
+        give_consent(screen)
+
+
+def give_consent(screen, name: str = "MARÍA LÓPEZ RUIZ", relationship: str = "Madre") -> None:
+    """Fill the guardian consent of a minor (no-op when the box is hidden: an adult)."""
+    if screen.consent_box.isHidden():
+        return
+    screen.guardian_name.setText(name)
+    screen.guardian_relationship.setCurrentIndex(screen.guardian_relationship.findData(relationship))
 
 
 def first(store, status, campus: str = "001") -> str:

@@ -10,6 +10,7 @@ when the server returns. The state-office steps are done on the server API.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate
@@ -104,7 +105,8 @@ def test_one_student_through_every_status(make_station, server, qtbot):
     screen = win.screens["capture"]
     screen.print_button.click()
     qtbot.waitUntil(lambda: getattr(screen, "last_pdf", None) is not None, timeout=WAIT_MS)
-    assert screen.last_pdf.read_bytes().startswith(b"%PDF")
+    assert screen.last_pdf.startswith(b"%PDF")
+    assert not list(Path(services.config.data_dir).rglob("*.pdf"))  # issue 14 §1: no PDF left on disk
     assert store.get_student(matricula).reprint_count == 1
 
     # Validar

@@ -9,7 +9,8 @@ F9 Imprimir; F4 Volver a tomar. The keys are written on the buttons.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QFrame, QHBoxLayout, QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                               QScrollArea, QTabWidget, QVBoxLayout, QWidget)
 
 from station.domain import Command, Status
 from ui.domain_labels import domain_text
@@ -56,6 +57,7 @@ class CaptureScreen(DeskScreen):
         left_layout.setContentsMargins(0, 0, 4, 0)
         left_layout.addWidget(self.comment_label)
         left_layout.addWidget(self.panel)
+        left_layout.addWidget(self._consent_box())
         left_layout.addStretch(1)
         left_scroll = QScrollArea()
         left_scroll.setWidgetResizable(True)
@@ -105,6 +107,34 @@ class CaptureScreen(DeskScreen):
         self.actions.addWidget(self.save_button)
         self.actions.addWidget(self.print_button)
         self._set_enabled(False)
+
+    def _consent_box(self) -> QGroupBox:
+        """Guardian consent (LGPDPPSO): shown only for a minor (age from the CURP)."""
+        from station.domain.minors import MAX_GUARDIAN_NAME, RELATIONSHIPS
+
+        self.consent_box = QGroupBox(self.tr("Consentimiento de madre, padre o tutor (menor de edad)"))
+        form = QFormLayout(self.consent_box)
+        form.setContentsMargins(6, 4, 6, 4)
+        self.guardian_name = QLineEdit()
+        self.guardian_name.setMaxLength(MAX_GUARDIAN_NAME)
+        self.guardian_name.setPlaceholderText(self.tr("Nombre completo de quien autoriza"))
+        self.guardian_relationship = QComboBox()
+        self.guardian_relationship.addItem(self.tr("— Parentesco —"), "")
+        for relationship in RELATIONSHIPS:
+            self.guardian_relationship.addItem(self.tr(relationship), relationship)
+        form.addRow(self.tr("Nombre:"), self.guardian_name)
+        form.addRow(self.tr("Parentesco:"), self.guardian_relationship)
+        self.consent_box.hide()
+        return self.consent_box
+
+    def _show_consent(self, student) -> None:
+        from datetime import date
+
+        from station.domain.minors import is_minor
+
+        self.guardian_name.clear()
+        self.guardian_relationship.setCurrentIndex(0)
+        self.consent_box.setVisible(student is not None and is_minor(student.curp, date.today()))
 
     # ------------------------------------------------------------- devices
     def _ensure_devices(self) -> None:
@@ -202,6 +232,7 @@ class CaptureScreen(DeskScreen):
         self.student = student
         self.photo_jpeg, self.photo_ok, self.override_reason, self.signature = None, True, "", None
         self.panel.set_student(student)
+        self._show_consent(student)
         comment = getattr(student, "comment", "") if student is not None else ""
         if comment and student.status in (Status.DEFERRED, Status.RETAKE):
             self.comment_label.notice(self.tr("Comentario de la validación: {0}").format(comment))
@@ -250,6 +281,7 @@ class CaptureScreen(DeskScreen):
             return
         services, matricula = self.services, self.student.matricula
         photo, signature, ok, reason = self.photo_jpeg, self.signature, self.photo_ok, self.override_reason
+        guardian = self.guardian_name.text(), self.guardian_relationship.currentData() or ""
         self.save_button.setEnabled(False)
 
         def done(student) -> None:
@@ -270,7 +302,8 @@ class CaptureScreen(DeskScreen):
             self.changed.emit()
             self.action_done()
 
-        self.run(lambda: services.capture(matricula, photo, signature, photo_checks_ok=ok, override_reason=reason),
+        self.run(lambda: services.capture(matricula, photo, signature, photo_checks_ok=ok, override_reason=reason,
+                                          guardian_name=guardian[0], guardian_relationship=guardian[1]),
                  done, self.tr("Guardando biométricos…"), lambda exc: self._update_buttons())
 
     def _update_print(self) -> None:
@@ -282,9 +315,9 @@ class CaptureScreen(DeskScreen):
         if self.student is None or not self.print_button.isEnabled():
             return
 
-        def done(path, student) -> None:
+        def done(pdf, student) -> None:
             self.student = student
-            self.last_pdf = path
+            self.last_pdf = pdf  # bytes in memory: never written under the data folder
             self.changed.emit()
             self.action_done()
 

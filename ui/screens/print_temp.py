@@ -60,9 +60,9 @@ class PrintTemporaryScreen(DeskScreen):
         if self.student is None:
             return
 
-        def done(path, student) -> None:
+        def done(pdf, student) -> None:
             self.student = student
-            self.last_pdf = path
+            self.last_pdf = pdf  # bytes in memory: never written under the data folder
             self.panel.details.set_student(student)
             self.changed.emit()
             self.action_done()
