@@ -46,7 +46,10 @@ def _version() -> str:
 def _dispatch(target: str, argv: list[str]) -> int:
     module_name, func_name = target.split(":")
     module = importlib.import_module(module_name)
-    return int(getattr(module, func_name)(argv) or 0)
+    try:
+        return int(getattr(module, func_name)(argv) or 0)
+    except SystemExit as exc:  # argparse's usage errors (already printed in Spanish): 2; --help: 0
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
 
 
 def main(argv: list[str] | None = None) -> int:

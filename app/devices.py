@@ -14,7 +14,6 @@ No Qt is imported.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import threading
@@ -191,10 +190,12 @@ def format_text(report: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``credencializacion devices``; returns 0 (2 on bad arguments)."""
-    p = argparse.ArgumentParser(prog="credencializacion devices",
-                                description="Lista las cámaras y los pads de firma y su estado.")
+    from station.domain.cliargs import SpanishArgumentParser, positive_float
+
+    p = SpanishArgumentParser(prog="credencializacion devices",
+                              description="Lista las cámaras y los pads de firma y su estado.")
     p.add_argument("--json", action="store_true", help="imprime un objeto JSON con «cameras» y «pads»")
-    p.add_argument("--timeout", type=float, default=3.0, help="segundos máximos por revisión (3)")
+    p.add_argument("--timeout", type=positive_float, default=3.0, help="segundos máximos por revisión (3)")
     p.add_argument("--sigweb-url", default=None, help="dirección de SigWeb (http://localhost:47289/SigWeb/)")
     p.add_argument("--virtual", action="store_true", help="incluye el pad Topaz virtual (demostración)")
     try:

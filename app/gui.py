@@ -37,7 +37,16 @@ def _qt_application():
 
 
 def setup_main(argv: list[str] | None = None) -> int:
-    """``credencializacion setup``: run the first-run setup wizard alone; 0 when saved."""
+    """``credencializacion setup``: run the first-run setup wizard alone; 0 when saved, 2 for
+    an unknown option (Spanish message, no window)."""
+    from station.domain.cliargs import SpanishArgumentParser
+
+    parser = SpanishArgumentParser(prog="credencializacion setup",
+                                   description="Abre el asistente de configuración de la estación.")
+    try:
+        parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    except SystemExit as exc:
+        return 0 if exc.code in (0, None) else 2
     from ui.setup_wizard import run_setup_wizard
 
     _qt_application()

@@ -16,8 +16,10 @@ Usage::
 """
 from __future__ import annotations
 
-import argparse
 import json
+import math
+import os
+import stat
 import sys
 import threading
 from datetime import datetime, timezone
@@ -36,6 +38,8 @@ from drivers.signature.topaz_protocol import (
 
 FORMAT = "credencializacion.pad-record"
 VERSION = 1
+#: Largest recording read (bytes): minutes of traffic are a few MB.
+MAX_RECORDING_BYTES = 100_000_000
 
 
 class RecordingFormatError(ValueError):
@@ -49,28 +53,53 @@ class RecordingFormatError(ValueError):
 def read_recording(path: str | Path) -> tuple[dict[str, Any], list[tuple[float, bytes]]]:
     """``(header, [(t_ms, report_bytes), ...])`` of a recording (events skipped).
 
-    Raises :class:`RecordingFormatError` for a missing file, another format, or
-    a damaged line (the line number is in the message).
+    Raises :class:`RecordingFormatError` (Spanish) for a missing, unreadable,
+    non-regular (FIFO, device, folder) or oversized file, text that is not
+    UTF-8, another format, or a damaged line — a line that is not a JSON
+    object, a time that is not a finite number, hex that is not hex or longer
+    than a HID report (the line number is in the message).
     """
     path = Path(path)
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise RecordingFormatError(f"«{path}» no es un archivo de grabación (carpeta, tubería o dispositivo).")
+        if info.st_size > MAX_RECORDING_BYTES:
+            raise RecordingFormatError(f"«{path.name}» es demasiado grande para ser una grabación de pad.")
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise RecordingFormatError(f"No se pudo leer la grabación «{path}»: {exc.strerror}.") from exc
+        raise RecordingFormatError(f"No se pudo leer la grabación «{path}»: {exc.strerror or exc}.") from None
+    except (UnicodeDecodeError, ValueError):
+        raise RecordingFormatError(f"«{path.name}» no es una grabación de pad de Credencialización "
+                                   "(no es texto UTF-8).") from None
     try:
         header = json.loads(lines[0]) if lines else {}
     except ValueError:
         header = {}
-    if header.get("format") != FORMAT:
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise RecordingFormatError(f"«{path.name}» no es una grabación de pad de Credencialización.")
+    if header.get("version") != VERSION:
+        raise RecordingFormatError(f"«{path.name}» es de una versión de grabación desconocida "
+                                   f"({header.get('version')!r}).")
+    for key in ("device", "calibration"):
+        if header.get(key) is not None and not isinstance(header[key], dict):
+            raise RecordingFormatError(f"El encabezado de «{path.name}» está dañado («{key}»).")
     reports = []
     for n, line in enumerate(lines[1:], start=2):
         if not line.strip():
             continue
         try:
             item = json.loads(line)
+            if not isinstance(item, dict):
+                raise TypeError
             if "hex" in item:
-                reports.append((float(item["t"]), bytes.fromhex(item["hex"])))
+                t = item["t"]
+                if isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t):
+                    raise ValueError
+                data = bytes.fromhex(item["hex"])
+                if not data or len(data) > 64:
+                    raise ValueError
+                reports.append((float(t), data))
         except (ValueError, KeyError, TypeError) as exc:
             raise RecordingFormatError(f"La línea {n} de «{path.name}» está dañada.") from exc
     return header, reports
@@ -91,13 +120,16 @@ def replay(
     from drivers.signature.model import DeviceInfo
 
     header, reports = read_recording(path)
-    layout = layout or layout_for(header.get("layout"))
-    calibration = calibration or calibration_for(
-        (header.get("device") or {}).get("model"), header.get("calibration")
-    )
+    try:
+        layout = layout or layout_for(header.get("layout"))
+        calibration = calibration or calibration_for(
+            (header.get("device") or {}).get("model"), header.get("calibration")
+        )
+        device_doc = header.get("device")
+        device = DeviceInfo.from_dict(device_doc) if device_doc else DeviceInfo(kind="topaz")
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise RecordingFormatError(f"El encabezado de «{Path(path).name}» está dañado ({exc}).") from None
     decoder = TopazDecoder(layout, calibration)
-    device_doc = header.get("device")
-    device = DeviceInfo.from_dict(device_doc) if device_doc else DeviceInfo(kind="topaz")
     device.logical_width, device.logical_height = calibration.logical
     builder = SignatureBuilder(device)
     for t, report in reports:
@@ -154,14 +186,17 @@ class _Writer:
             return self._lock.wait_for(lambda: self.count >= n, timeout)
 
 
-def _parse(argv: list[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(
+def _parse(argv: list[str]):
+    from station.domain.cliargs import SpanishArgumentParser, positive_float
+
+    p = SpanishArgumentParser(
         prog="credencializacion pad-record",
         description="Graba los reportes crudos de un pad Topaz (USB HID) con marcas de tiempo.",
     )
     p.add_argument("file", metavar="ARCHIVO", help="archivo .jsonl de salida")
-    p.add_argument("--seconds", type=float, default=None, help="duración de la grabación (por omisión hasta Ctrl+C)")
-    p.add_argument("--wait", type=float, default=10.0, help="segundos de espera a que se conecte el pad")
+    p.add_argument("--seconds", type=positive_float, default=None,
+                   help="duración de la grabación (por omisión hasta Ctrl+C)")
+    p.add_argument("--wait", type=positive_float, default=10.0, help="segundos de espera a que se conecte el pad")
     p.add_argument("--pid", action="append", default=None, help="PID USB aceptado (repetible), p. ej. 0x0043")
     p.add_argument("--model", default="LBK460", help="modelo para la calibración (LBK460)")
     p.add_argument("--virtual", action="store_true", help="graba una firma de demostración del pad virtual")
@@ -179,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     from drivers.signature.topaz import TopazPad, TopazSettings
 
     out = Path(args.file)
+    if out.is_dir() or (out.exists() and not out.is_file()):
+        print(f"«{out}» no es un archivo (carpeta, tubería o dispositivo).", file=sys.stderr)
+        return 2
     if out.exists() and not args.force:
         print(f"El archivo «{out}» ya existe; use --force para sobrescribirlo.", file=sys.stderr)
         return 2
@@ -196,10 +234,13 @@ def main(argv: list[str] | None = None) -> int:
         device = VirtualTopazDevice()
         backend = VirtualUsbBackend([device])
     pad = TopazPad(settings, usb_backend=backend, kind="virtual" if args.virtual else "topaz")
+    # Recorded into a side file that replaces ``out`` only when a pad was found:
+    # --force never deletes an existing recording for nothing (issue 14 §7).
+    partial = out.with_name(out.name + ".grabando")
     try:
-        fh = out.open("w", encoding="utf-8")
+        fh = partial.open("w", encoding="utf-8")
     except OSError as exc:
-        print(f"No se pudo crear «{out}»: {exc.strerror}.", file=sys.stderr)
+        print(f"No se pudo crear «{out}»: {exc.strerror or exc}.", file=sys.stderr)
         return 2
     with fh:
         t0 = now_ms()
@@ -210,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
             print(pad.message or "No se encontró el pad de firma Topaz.", file=sys.stderr)
             pad.close()
             fh.close()
-            out.unlink(missing_ok=True)
+            partial.unlink(missing_ok=True)
             return 1
         info = pad.device_info
         header = {
@@ -236,6 +277,12 @@ def main(argv: list[str] | None = None) -> int:
             pass
         finally:
             pad.close()
+    try:
+        os.replace(partial, out)
+    except OSError as exc:
+        print(f"No se pudo guardar «{out}»: {exc.strerror or exc}; la grabación quedó en «{partial}».",
+              file=sys.stderr)
+        return 2
     stats = pad.decoder.stats
     rejected = sum(v for k, v in stats.items() if k not in ("position", "lift", "info", "response", "pressure"))
     print(f"Se grabaron {writer.count} reportes ({rejected} rechazados por el decodificador) en «{out}».")

@@ -360,11 +360,19 @@ def main(argv: list[str] | None = None) -> int:
 
     ``argv`` may hold ``--only NAME[,NAME…]`` to run a subset (names of :data:`CHECKS`).
     """
-    argv = list(argv or [])
+    from station.domain.cliargs import SpanishArgumentParser
+
+    parser = SpanishArgumentParser(prog="credencializacion --self-check",
+                                   description="Revisa almacén local, llavero, paquetes y dispositivos; imprime JSON.")
+    parser.add_argument("--only", metavar="NOMBRE[,NOMBRE…]", help="solo estas revisiones")
+    try:
+        args = parser.parse_args(list(argv or []))
+    except SystemExit as exc:
+        return 0 if exc.code in (0, None) else 2
     only = None
-    if argv[:1] == ["--only"] and len(argv) > 1:
-        only = {n.strip() for n in argv[1].split(",") if n.strip()}
-        unknown = only - {n for n, _ in CHECKS}
+    if args.only is not None:
+        only = {n.strip() for n in args.only.split(",") if n.strip()}
+        unknown = (only - {n for n, _ in CHECKS}) or ({"(vacío)"} if not only else set())
         if unknown:
             print(f"Revisión desconocida: {', '.join(sorted(unknown))}. Use: {', '.join(n for n, _ in CHECKS)}.",
                   file=sys.stderr)

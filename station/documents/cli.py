@@ -37,10 +37,25 @@ def _config():
 
 
 def _write(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` whole or not at all (side file, fsync, rename); Spanish error on failure."""
+    import os
+
+    if path.is_dir():
+        _err(f"{path} es una carpeta; indique el nombre del archivo a crear.")
+        return False
+    partial = path.with_name(path.name + ".parcial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        with open(partial, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(partial, path)
     except OSError as exc:
+        try:
+            partial.unlink(missing_ok=True)
+        except OSError:
+            pass
         _err(f"No se pudo escribir {path}: {exc.strerror or exc}.")
         return False
     return True
@@ -119,13 +134,14 @@ def card_main(argv: Sequence[str], source=None) -> int:
                                    valid_days=config.temporary_valid_days if config else 90))
         title = f"Credenciales temporales grupo {args.group}" if args.group else f"Credencial temporal {matriculas[0]}"
         pdf = credentials_pdf(cards, title=title)
+        # Write first, then count: a PDF that could not be written is not a print (issue 14 §7).
+        if not _write(args.out, pdf):
+            return EXIT_INPUT
         for matricula in matriculas:
             source.record_print(matricula)
     except (CardSourceError, CredentialError) as exc:
         _err(str(exc))
         return EXIT_REFUSED
-    if not _write(args.out, pdf):
-        return EXIT_INPUT
     plural = "credenciales" if len(cards) > 1 else "credencial"
     print(f"{len(cards)} {plural} temporal{'es' if len(cards) > 1 else ''} guardada{'s' if len(cards) > 1 else ''} "
           f"en {args.out}.")

@@ -51,12 +51,26 @@ def _offset(text: str) -> tuple[float, float]:
     return finite_float(parts[0]), finite_float(parts[1])
 
 
+def _same_file(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` name the same file (same path, symlink or hard link)."""
+    try:
+        if os.path.exists(b):
+            return os.path.samefile(a, b)
+        return os.path.realpath(a) == os.path.realpath(b)
+    except OSError:
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point; ``argv`` without the sub-command name. Returns the exit code (0/1/2)."""
     try:
         args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     except SystemExit as exc:
         return int(exc.code or 0)
+    if args.out and _same_file(args.image, args.out):
+        print(f"Error: --out no puede ser la misma imagen de entrada («{args.out}»); elija otro archivo "
+              "para no sobrescribir la original.", file=sys.stderr)
+        return 2
     try:
         image = read_image(args.image)
         analysis = analyze(image, PhotoConfig(detector=args.detector), zoom=args.zoom, offset=args.offset)

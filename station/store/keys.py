@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from station.store.crypto import page_key
 from station.store.db import (StoreKeyError, StoreOpenError, check_key, connect_raw, file_identity,
-                              is_plain_sqlite, sqlcipher)
+                              is_plain_sqlite, secure_data_dir, sqlcipher)
 
 KEY_PREFIX = "store-key:"
 BACKUP_FORMAT = "credencializacion-clave-almacen/1"
@@ -116,6 +116,16 @@ def _encrypt_legacy(path: Path) -> bytes:
 
 
 def load_store_key(path: Path | str, *, create: bool = True) -> bytes:
+    """See :func:`_load_store_key`; file-system and SQLite failures become :class:`StoreOpenError`."""
+    try:
+        return _load_store_key(Path(path), create=create)
+    except (sqlcipher.Error, OSError) as exc:
+        from station.store.store import _open_failure
+
+        raise StoreOpenError(_open_failure(Path(path), exc)) from None
+
+
+def _load_store_key(path: Path, *, create: bool = True) -> bytes:
     """The key of the store at ``path`` from the OS keyring.
 
     A missing or empty file gets a new key and an empty encrypted file when
@@ -128,7 +138,7 @@ def load_store_key(path: Path | str, *, create: bool = True) -> bytes:
     if not path.exists() or path.stat().st_size == 0:
         if not create:
             raise StoreKeyError(f"No existe el almacén local {path}.")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        secure_data_dir(path.parent)
         key = os.urandom(32)
         _create_empty(path, key)
         return key

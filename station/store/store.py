@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from ulid import ULID
 
@@ -21,8 +22,8 @@ from station.domain import Actor, Command, Context, Refusal, Status, Student, ap
 from station.domain.audit import AuditEvent, audit_event
 from station.domain.report import StatusReport, build_status_report
 from station.store.crypto import BlobCipher, derive_key, page_key
-from station.store.db import (check_key, export_encrypted, is_plain_sqlite, make_engine, migrate,
-                              secure_data_dir)
+from station.store.db import (StoreOpenError, check_key, export_encrypted, is_plain_sqlite, make_engine, migrate,
+                              secure_data_dir, sqlcipher)
 from station.store.schema import AuditRow, BlobRow, CampusRow, OutboxRow, SettingRow, StudentRow
 
 #: Blob kinds and the payload key that carries each one's SHA-256.
@@ -105,7 +106,15 @@ class LocalStore:
         self.station_id = station_id
         self._cipher = BlobCipher(key)
         self.record_key = derive_key(key, "offline-signin-records")
-        db_key = page_key(key)
+        try:
+            self._open(page_key(key))
+        except StoreOpenError:
+            raise
+        except (SQLAlchemyError, sqlcipher.Error, OSError) as exc:
+            raise StoreOpenError(_open_failure(self.path, exc)) from None
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def _open(self, db_key: bytes) -> None:
         if is_plain_sqlite(self.path):
             encrypted = self.path.with_name(self.path.name + ".cifrando")
             export_encrypted(self.path, encrypted, db_key)
@@ -115,9 +124,10 @@ class LocalStore:
         check_key(self.path, db_key)
         self.engine = make_engine(self.path, db_key)
         self.migration_backup = migrate(self.engine, self.path, key=db_key)
+        with self.engine.connect() as conn:  # a damaged file fails here, not at the first desk action
+            conn.exec_driver_sql("SELECT count(*) FROM students").scalar()
         if self.path.exists():
             self.path.chmod(0o600)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @classmethod
     def open_configured(cls, config) -> "LocalStore":
@@ -375,3 +385,20 @@ class LocalStore:
         """Remove cached records (e.g. a plantel no longer assigned). Biometrics stay."""
         with self.session() as s, s.begin():
             s.execute(delete(StudentRow).where(StudentRow.matricula.in_(list(matriculas))))
+
+
+def _open_failure(path: Path, exc: BaseException) -> str:
+    """Spanish reason a store could not be opened (locked, read-only, full, damaged)."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    if "locked" in text or "busy" in text:
+        return f"El almacén local {path} está bloqueado por otro programa; ciérrelo e intente de nuevo."
+    if "readonly" in text or "read-only" in text or "permission" in text or "unable to open" in text:
+        return (f"No se puede escribir en la carpeta de datos {path.parent} (solo lectura o sin permiso); "
+                "revise los permisos de la carpeta.")
+    if "full" in text or "no space" in text:
+        return f"El disco donde está {path} está lleno; libere espacio e intente de nuevo. No se perdió nada."
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return (f"El almacén local {path} está dañado. No se modificó; pida ayuda a la oficina de sistemas "
+                "(las copias previas a cada actualización están en la misma carpeta).")
+    return f"No se pudo abrir el almacén local {path}: {exc}."
+

@@ -8,31 +8,45 @@ interrupted (network, server, session), 2 for a configuration problem.
 Credentials: ``--usuario`` with the password from ``--contrasena-stdin`` or
 the variable ``CREDENCIALIZACION_SYNC_PASSWORD``; without ``--usuario`` the
 session token of the last online sign-in (OS keyring) is used.
+
+Time-bounded (issue 14 §7): every request has a connect timeout of 3 s and a
+read timeout of ``--espera`` s (default 15), and the whole round a deadline
+of ``--limite`` s (default 120); past it the round is abandoned (the queue
+is intact: each local change commits on its own) and the exit code is 1
+with cause ``timeout``.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
+import threading
 
 from station.api import ServerApiError, ServerApi
 from station.sync.backoff import Backoff
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="credencializacion sync",
-                                description="Ejecuta una ronda de sincronización con el servidor central.")
+def _parser():
+    from station.domain.cliargs import SpanishArgumentParser, positive_float, positive_int
+
+    p = SpanishArgumentParser(prog="credencializacion sync",
+                              description="Ejecuta una ronda de sincronización con el servidor central.")
     p.add_argument("--servidor", help="URL del servidor central (por omisión la de la configuración)")
     p.add_argument("--usuario", help="Usuario para iniciar sesión en línea")
     p.add_argument("--contrasena-stdin", action="store_true", help="Leer la contraseña de la entrada estándar")
-    p.add_argument("--intentos", type=int, default=3, help="Intentos por solicitud dentro de la ronda (3)")
+    p.add_argument("--intentos", type=positive_int, default=3, help="Intentos por solicitud dentro de la ronda (3)")
+    p.add_argument("--espera", type=positive_float, default=15.0,
+                   help="Segundos máximos de espera de cada respuesta (15)")
+    p.add_argument("--limite", type=positive_float, default=120.0, help="Segundos máximos de la ronda completa (120)")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one round; see the module doc for output and exit codes."""
-    args = _parser().parse_args(argv)
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:
+        return 0 if exc.code in (0, None) else 2
     from station.config import ConfigError, load_config
 
     def fail(code: int, cause: str, message: str) -> int:
@@ -44,9 +58,12 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config()
     except ConfigError as exc:
         return fail(2, "config", str(exc))
-    url = args.servidor or config.server_url
+    url = (args.servidor or config.server_url or "").strip()
     if not url:
         return fail(2, "config", "No se ha configurado la dirección del servidor central (server_url).")
+    if not url.lower().startswith(("http://", "https://")) or any(c.isspace() for c in url):
+        return fail(2, "config", f"La dirección del servidor debe empezar con https:// (o http://): «{url}».")
+    timeout = (3.05, float(args.espera))
     from station.secrets import SecretStoreError
     from station.store import LocalStore, StoreOpenError
 
@@ -62,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
             if not password:
                 return fail(2, "config", "Falta la contraseña (use --contrasena-stdin o "
                                          "CREDENCIALIZACION_SYNC_PASSWORD).")
-            api = ServerApi(url)
+            api = ServerApi(url, timeout=timeout)
             key = None
             if config.station_id:
                 from station.secrets import get_or_create_signing_key
@@ -79,11 +96,20 @@ def main(argv: list[str] | None = None) -> int:
             from station.auth import load_session_api
 
             api = load_session_api(url)
+            if api is not None:
+                api.timeout = timeout
         from station.sync.service import SyncService
 
         service = SyncService(store, lambda: api, config,
                               backoff=Backoff(base_s=0.5, cap_s=5.0, attempts=max(1, args.intentos)))
-        result = service.run_round()
+        outcome: list = []
+        worker = threading.Thread(target=lambda: outcome.append(service.run_round()), name="sync-cli", daemon=True)
+        worker.start()
+        worker.join(float(args.limite))
+        if not outcome:
+            return fail(1, "timeout", f"La ronda de sincronización no terminó en {args.limite:g} s; se abandonó. "
+                                      "Lo pendiente sigue en la cola y se enviará en la próxima ronda.")
+        result = outcome[0]
         print(json.dumps(result.to_dict(), ensure_ascii=False))
         return 0 if result.completed else 1
     finally:
