@@ -19,6 +19,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "verify-qr": ("station.documents.cli:verify_main", "Verifica el QR firmado de una credencial."),
     "report": ("station.documents.cli:report_main", "Exporta el reporte de estatus (PDF/XLSX)."),
     "sync": ("station.sync.cli:main", "Ejecuta una ronda de sincronización con el servidor central."),
+    "aviso": ("station.documents.privacy:aviso_main", "Genera el aviso de privacidad integral en PDF."),
     "store-key": ("station.store.cli:main", "Respalda o restaura la clave de cifrado del almacén local."),
     "setup": ("app.gui:setup_main", "Abre el asistente de configuración de la estación."),
 }

@@ -210,9 +210,16 @@ def _check_store() -> tuple[bool, str]:
         with store.engine.connect() as conn:
             integrity = conn.exec_driver_sql("PRAGMA integrity_check").scalar()
             journal = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+        from station.store.retention import holdings
+
+        held = holdings(store)
         ok = revision == head_revision() and integrity == "ok" and journal == "wal"
-        return ok, (f"Almacén {config.store_path}: revisión {revision}, integridad {integrity}, "
-                    f"diario {journal}, {store.pending_count()} comandos pendientes.")
+        return ok, (f"Almacén {config.store_path} (cifrado): revisión {revision}, integridad {integrity}, "
+                    f"diario {journal}, {held['pending']} comandos pendientes. Contiene {held['students']} "
+                    f"alumnos y {held['biometrics']} datos biométricos ({held['biometrics_not_uploaded']} sin "
+                    f"enviar; el más antiguo de hace {held['oldest_biometric_days']} días; los ya enviados se "
+                    f"borran a los {config.retention_days} días), {held['migration_copies']} copias previas "
+                    "a actualizaciones (se conservan 2).")
     finally:
         store.close()
 

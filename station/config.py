@@ -15,6 +15,7 @@ TOML keys (all optional)::
     pad = "topaz"           # topaz | sigweb | onscreen
     offline_login_days = 7  # 0 (off) … 14 (MAX_OFFLINE_LOGIN_DAYS)
     temporary_valid_days = 90  # 1 … 365: vigencia of a printed temporary credential
+    retention_days = 30     # 1 … 365: days acknowledged biometrics stay on the station
     data_dir = "…"          # where the SQLite cache lives
 """
 from __future__ import annotations
@@ -33,7 +34,8 @@ APP_NAME = "credencializacion"
 #: Upper bound of ``offline_login_days`` (issue 14 §4): a desk never signs in offline longer than this.
 MAX_OFFLINE_LOGIN_DAYS = 14
 #: Integer settings and their inclusive bounds.
-_INT_BOUNDS = {"offline_login_days": (0, MAX_OFFLINE_LOGIN_DAYS), "temporary_valid_days": (1, 365)}
+_INT_BOUNDS = {"offline_login_days": (0, MAX_OFFLINE_LOGIN_DAYS), "temporary_valid_days": (1, 365),
+               "retention_days": (1, 365)}
 ENV_PREFIX = "CREDENCIALIZACION_"
 
 
@@ -76,6 +78,7 @@ class Config:
     pad: str = "topaz"
     offline_login_days: int = 7
     temporary_valid_days: int = 90
+    retention_days: int = 30
     data_dir: Path = field(default_factory=default_data_dir)
 
     @property

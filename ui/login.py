@@ -2,7 +2,7 @@
 server, offline with the verifier kept by the station (sync issue)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QProgressBar, QVBoxLayout, QWidget, QHBoxLayout
 
@@ -77,6 +77,15 @@ class LoginWindow(QWidget):
         self.server_label.setObjectName("subtitle")
         self.server_label.setWordWrap(True)
         form.addWidget(self.server_label)
+        from station.documents.privacy import SHORT_NOTICE
+
+        #: Aviso de privacidad simplificado (LGPDPPSO art. 28), always visible at sign-in.
+        self.privacy_label = QLabel(QCoreApplication.translate("LoginWindow", SHORT_NOTICE))
+        self.privacy_label.setObjectName("subtitle")
+        self.privacy_label.setWordWrap(True)
+        form.addWidget(self.privacy_label)
+        self.privacy_button = button(self.tr("Aviso de privacidad (imprimir)"), slot=self.print_privacy_notice)
+        form.addWidget(self.privacy_button)
 
         self.user_edit.returnPressed.connect(self.password_edit.setFocus)
         self.password_edit.returnPressed.connect(self.submit)
@@ -101,6 +110,13 @@ class LoginWindow(QWidget):
         if services is not None:
             self.set_services(services)
         self.user_edit.setFocus()
+
+    def print_privacy_notice(self) -> None:
+        """Open the integral notice in the print preview (from memory, nothing left on disk)."""
+        from station.documents.privacy import privacy_notice_pdf
+        from ui.printing import CredentialPrinter
+
+        CredentialPrinter(self).preview(privacy_notice_pdf(), name_hint="aviso-de-privacidad")
 
     def set_preparing(self, text: str) -> None:
         """Show that the station is still starting (store, demo server)."""

@@ -150,6 +150,7 @@ class SyncService:
             now = datetime.now(timezone.utc)
             if error is None:
                 self.store.set_setting(LAST_SUCCESS_KEY, now.isoformat())
+                self._purge(campuses)
                 self._tracker.update(last_success_at=now, last_error=None)
             else:
                 if not errors or errors[-1].get("message") != error.message:
@@ -159,6 +160,16 @@ class SyncService:
             self._tracker.update(running=False, progress=Progress(0, 0, "idle"), pending=pending,
                                  incidencias=incidencias)
             return RoundResult(pushed, rejected, pulled, pending, errors, error is None)
+
+    def _purge(self, campuses: list[str]) -> None:
+        """Retention after a successful round (:func:`station.store.retention.purge`); never fails the round."""
+        from station.store.retention import DEFAULT_RETENTION_DAYS, purge
+
+        try:
+            purge(self.store, int(getattr(self.config, "retention_days", DEFAULT_RETENTION_DAYS) or
+                                  DEFAULT_RETENTION_DAYS), campuses)
+        except Exception:  # a failed purge is retried next round; the desk keeps working
+            log.exception("Falla al depurar datos retenidos")
 
     # --- background ---------------------------------------------------
 

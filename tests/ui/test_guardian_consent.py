@@ -34,3 +34,12 @@ def test_guardar_blocked_for_a_minor_without_consent(make_station, qtbot):
     assert event.details["guardian_name"] == "MARÍA LÓPEZ RUIZ"
     assert event.details["guardian_relationship"] == "Tutor legal"
     assert event.username == "operador" and event.at is not None  # by which operator, when
+
+
+def test_sign_in_shows_the_privacy_notice(qtbot):
+    from ui.login import LoginWindow
+
+    window = LoginWindow()
+    qtbot.addWidget(window)
+    assert "Aviso de privacidad" in window.privacy_label.text() and "ARCO" in window.privacy_label.text()
+    assert not window.privacy_button.isHidden()
