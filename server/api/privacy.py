@@ -1,0 +1,94 @@
+"""ARCO access export (LGPDPPSO arts. 43–50, issue 14 §6): everything the server holds about one student.
+
+``GET /students/{matrícula}/arco`` — state office and admins only (403
+otherwise, 401 without a session, 404 unknown matrícula) — answers a ZIP:
+
+- ``alumno.json``: the server record (every column of the field table and status);
+- ``auditoria.json``: every audit event of the student (who, station, when, from→to, comment);
+- ``accesos.json``: the audited reads of the student's data (events whose
+  command is a read: the export itself, and reads other modules audit);
+- ``biometricos/<tipo>-<sha256>``: each biometric bound to the student, as
+  the server serves it (``GET /blobs``), with ``biometricos.json`` listing
+  kind, size, uploader, station and time.
+
+The export itself is audited (``arco_export``) before the answer is sent.
+"""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import date, datetime
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from station.domain import Role
+
+from server.api.common import AUTH_ERRORS, PrincipalDep, errors, transaction
+from server.auth import Principal, require_roles
+from server.db.models import AuditEvent, StudentRow
+from server.errors import ApiError
+from server.services.students import utcnow
+from server.sync.models import BlobBinding, SyncBlob
+
+router = APIRouter(tags=["privacy"])
+
+#: Audit commands that record a read of personal data.
+READ_COMMANDS = ("arco_export", "read", "read_student", "read_blob", "get_blob")
+
+
+def _plain(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def _event(e: AuditEvent) -> dict:
+    return {"at": _plain(e.at), "username": e.username, "role": e.role, "station_id": e.station_id,
+            "sender": e.sender, "command": e.command, "from_status": e.from_status, "to_status": e.to_status,
+            "comment": e.comment, "details": e.details}
+
+
+def build_arco_zip(session, principal: Principal, matricula: str) -> bytes:
+    """The export (see module doc); audits it in ``session``. 404 ``student_not_found``."""
+    row = session.get(StudentRow, matricula)
+    if row is None:
+        raise ApiError(404, "student_not_found", f"No existe la matrícula {matricula}.", "matricula")
+    session.add(AuditEvent(at=utcnow(), username=principal.username, role=principal.role.value,
+                           station_id="", sender=principal.username, entity="student", entity_id=matricula,
+                           command="arco_export", comment="Exportación ARCO (acceso)", details={}))
+    session.flush()
+    record = {c.name: _plain(getattr(row, c.name)) for c in StudentRow.__table__.columns}
+    events = list(session.scalars(select(AuditEvent).where(AuditEvent.entity == "student",
+                                                           AuditEvent.entity_id == matricula)
+                                  .order_by(AuditEvent.id)))
+    bindings = list(session.scalars(select(BlobBinding).where(BlobBinding.matricula == matricula)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("alumno.json", json.dumps(record, ensure_ascii=False, indent=2))
+        z.writestr("auditoria.json", json.dumps([_event(e) for e in events], ensure_ascii=False, indent=2))
+        z.writestr("accesos.json", json.dumps([_event(e) for e in events if e.command in READ_COMMANDS],
+                                              ensure_ascii=False, indent=2))
+        listed = []
+        for b in bindings:
+            blob = session.get(SyncBlob, b.sha256)
+            if blob is None:
+                continue
+            name = f"biometricos/{b.kind}-{b.sha256}"
+            z.writestr(name, blob.data)
+            listed.append({"archivo": name, "tipo": b.kind, "bytes": blob.size, "subido_por": b.uploaded_by,
+                           "estacion": b.station_id, "fecha": _plain(blob.created_at)})
+        z.writestr("biometricos.json", json.dumps(listed, ensure_ascii=False, indent=2))
+    return out.getvalue()
+
+
+@router.get("/students/{matricula}/arco", responses=errors(*AUTH_ERRORS, 403, 404))
+def get_arco_export(request: Request, matricula: str = Path(min_length=1, max_length=16),
+                    principal: Principal = PrincipalDep) -> Response:
+    """ZIP with everything held about one student (state office, admin); the export is audited."""
+    require_roles(principal, Role.STATE_OFFICE, Role.ADMIN)
+    data = transaction(request, lambda s: build_arco_zip(s, principal, matricula))
+    return Response(data, media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="arco-{matricula}.zip"'})
