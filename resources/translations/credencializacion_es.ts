@@ -391,6 +391,26 @@
         <translation>Imprimir credencial temporal ({0})</translation>
     </message>
     <message>
+        <source>Consentimiento de madre, padre o tutor (menor de edad)</source>
+        <translation>Consentimiento de madre, padre o tutor (menor de edad)</translation>
+    </message>
+    <message>
+        <source>Nombre completo de quien autoriza</source>
+        <translation>Nombre completo de quien autoriza</translation>
+    </message>
+    <message>
+        <source>— Parentesco —</source>
+        <translation>— Parentesco —</translation>
+    </message>
+    <message>
+        <source>Nombre:</source>
+        <translation>Nombre:</translation>
+    </message>
+    <message>
+        <source>Parentesco:</source>
+        <translation>Parentesco:</translation>
+    </message>
+    <message>
         <source>Comentario de la validación: {0}</source>
         <translation>Comentario de la validación: {0}</translation>
     </message>
@@ -800,6 +820,11 @@
     <message>
         <source>Contraseña</source>
         <translation>Contraseña</translation>
+    </message>
+    <message>
+        <source>Aviso de privacidad (imprimir)</source>
+        <extracomment>Aviso de privacidad simplificado (LGPDPPSO art. 28), always visible at sign-in.</extracomment>
+        <translation>Aviso de privacidad (imprimir)</translation>
     </message>
     <message>
         <source>Preparando la estación…</source>

@@ -42,6 +42,8 @@ PAYLOAD_KEYS: dict[str, tuple[type, int]] = {
     "photo_checks_ok": (bool, 0), "photo_override_reason": (str, 2000), "comment": (str, 2000),
     "health_institution": (str, 160), "affiliation_number": (str, 32), "valid_until": (str, 32),
     "temporary_returned": (bool, 0),
+    # guardian consent of a minor's capture (issue 14 §6; station.domain.minors), kept in the audit
+    "guardian_name": (str, 120), "guardian_relationship": (str, 20),
 }
 
 

@@ -106,11 +106,6 @@ def load_trust(path: Path | str | None) -> Trust:
     return trust
 
 
-def load_known_keys(path: Path | str | None) -> dict[str, KeyInfo]:
-    """Key id → :class:`KeyInfo` from the file at ``path`` (see :func:`load_trust`)."""
-    return load_trust(path).keys
-
-
 def _write(path: Path, data: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -120,15 +115,6 @@ def _write(path: Path, data: dict) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
-
-
-def save_known_keys(path: Path | str, keys: dict[str, str]) -> None:
-    """Write ``{station_id: public_key_b64}`` as a trust file with open windows (tests, installers)."""
-    entries = []
-    for station_id, text in keys.items():
-        info = key_info({"station_id": station_id, "public_key": text})
-        entries.append({"key_id": info.key_id, "station_id": station_id, "public_key": text})
-    _write(Path(path), {"keys": entries, "revocations": {}, "cursor": 0})
 
 
 def merge_trust(path: Path | str, answer: dict) -> Trust:

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from station.domain import Status
-from tests.ui.helpers import WAIT_MS, wait_idle
+from tests.ui.helpers import WAIT_MS, give_consent, wait_idle
 
 
 def student_signs(pad) -> None:
@@ -56,6 +56,7 @@ def test_lookup_to_saved_capture_with_the_keyboard_only(make_station, qtbot):
     student_signs(screen.pad_panel.pad)
     press(Qt.Key.Key_F7)
     qtbot.waitUntil(screen.save_button.isEnabled, timeout=WAIT_MS)
+    give_consent(screen)  # a minor: the guardian's name and relationship (issue 14 §6), typed by the operator
     press(Qt.Key.Key_F8)
     qtbot.waitUntil(lambda: store.get_student(matricula).status == Status.CAPTURED, timeout=WAIT_MS)
     wait_idle(qtbot)
