@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from station.api import ApiError
+from station.api import ServerApiError
 from station.auth import drop_disabled_users, offline_usernames
 from station.documents.keys import KeysFileError, known_keys_path, load_trust, merge_trust
 
@@ -20,7 +20,7 @@ MAX_PAGES = 100
 def refresh_trust(store, transport, data_dir: Path | str) -> dict:
     """Download and save keys and revocations; returns ``{"keys", "revocations", "users_removed"}``.
 
-    Raises :class:`station.api.ApiError` (network/server, or ``bad_response``
+    Raises :class:`station.api.ServerApiError` (network/server, or ``bad_response``
     when the answer is malformed — nothing saved from that page).
     """
     path = known_keys_path(data_dir)
@@ -37,7 +37,7 @@ def refresh_trust(store, transport, data_dir: Path | str) -> dict:
         try:
             trust = merge_trust(path, answer)
         except KeysFileError as exc:
-            raise ApiError("bad_response", str(exc)) from None
+            raise ServerApiError("bad_response", str(exc)) from None
         received += len(answer.get("revocations") or [])
         if page == 0 and users:
             removed = drop_disabled_users(store, {str(k): bool(v) for k, v in (answer.get("users") or {}).items()})

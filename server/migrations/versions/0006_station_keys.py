@@ -2,8 +2,8 @@
 so re-keying a station keeps the credentials it printed verifiable. Existing stations' keys
 are copied in, valid from their registration.
 
-Revision ID: 0005_station_keys
-Revises: 0004_trust
+Revision ID: 0006_station_keys
+Revises: 0003_accounts
 """
 import hashlib
 import base64
@@ -11,8 +11,8 @@ import base64
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_station_keys"
-down_revision = "0004_trust"
+revision = "0006_station_keys"
+down_revision = "0003_accounts"
 branch_labels = None
 depends_on = None
 
