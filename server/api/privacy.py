@@ -28,9 +28,8 @@ from station.domain import Role
 
 from server.api.common import AUTH_ERRORS, PrincipalDep, errors, transaction
 from server.auth import Principal, require_roles
-from server.db.models import AuditEvent, StudentRow
+from server.db.models import AuditRow, StudentRow
 from server.errors import ApiError
-from server.services.students import utcnow
 from server.sync.models import BlobBinding, SyncBlob
 
 router = APIRouter(tags=["privacy"])
@@ -45,7 +44,7 @@ def _plain(value):
     return value
 
 
-def _event(e: AuditEvent) -> dict:
+def _event(e: AuditRow) -> dict:
     return {"at": _plain(e.at), "username": e.username, "role": e.role, "station_id": e.station_id,
             "sender": e.sender, "command": e.command, "from_status": e.from_status, "to_status": e.to_status,
             "comment": e.comment, "details": e.details}
@@ -56,14 +55,14 @@ def build_arco_zip(session, principal: Principal, matricula: str) -> bytes:
     row = session.get(StudentRow, matricula)
     if row is None:
         raise ApiError(404, "student_not_found", f"No existe la matrícula {matricula}.", "matricula")
-    session.add(AuditEvent(at=utcnow(), username=principal.username, role=principal.role.value,
-                           station_id="", sender=principal.username, entity="student", entity_id=matricula,
-                           command="arco_export", comment="Exportación ARCO (acceso)", details={}))
+    from server.services.admin import audit
+
+    audit(session, principal.actor, "student", matricula, "arco_export", comment="Exportación ARCO (acceso)")
     session.flush()
     record = {c.name: _plain(getattr(row, c.name)) for c in StudentRow.__table__.columns}
-    events = list(session.scalars(select(AuditEvent).where(AuditEvent.entity == "student",
-                                                           AuditEvent.entity_id == matricula)
-                                  .order_by(AuditEvent.id)))
+    events = list(session.scalars(select(AuditRow).where(AuditRow.entity == "student",
+                                                           AuditRow.entity_id == matricula)
+                                  .order_by(AuditRow.id)))
     bindings = list(session.scalars(select(BlobBinding).where(BlobBinding.matricula == matricula)))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:

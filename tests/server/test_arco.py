@@ -7,7 +7,7 @@ import json
 import zipfile
 from datetime import datetime, timezone
 
-from server.db.models import AuditEvent
+from server.db.models import AuditRow
 from server.sync.models import BlobBinding, SyncBlob
 
 
@@ -21,7 +21,7 @@ def _seed_biometric(server, matricula: str) -> str:
                            created_at=now))
             s.add(BlobBinding(sha256=sha, matricula=matricula, kind="photo", uploaded_by="operador",
                               station_id="EST-001-01", created_at=now))
-        s.add(AuditEvent(at=now, username="operador", role="operator", station_id="EST-001-01", sender="operador",
+        s.add(AuditRow(at=now, username="operador", role="operator", station_id="EST-001-01", sender="operador",
                          entity="student", entity_id=matricula, command="capture", from_status="ENROLLED",
                          to_status="CAPTURED", comment="", details={}))
     return sha
