@@ -94,7 +94,7 @@ def test_photo_check_bad_files(tmp_path, capsys, make, message):
 
 @pytest.mark.parametrize("argv,message", [
     (["--zoom", "nan"], "zoom"), (["--zoom", "inf"], "zoom"), (["--zoom", "dos"], "zoom"),
-    (["--offset", "nan,0"], "desplazamiento"), (["--offset", "1,2,3"], "desplazamiento"),
+    (["--offset", "nan,0"], "finito"), (["--offset", "1,2,3"], "desplazamiento"),
     (["--bogus"], "opciones no reconocidas"), (["--detector", "magia"], "opción no válida"),
 ])
 def test_photo_check_bad_options(tmp_path, capsys, argv, message):
