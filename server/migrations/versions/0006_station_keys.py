@@ -3,7 +3,7 @@ so re-keying a station keeps the credentials it printed verifiable. Existing sta
 are copied in, valid from their registration.
 
 Revision ID: 0006_station_keys
-Revises: 0003_accounts
+Revises: 0003_mail
 """
 import hashlib
 import base64
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_station_keys"
-down_revision = "0003_accounts"
+down_revision = "0003_mail"
 branch_labels = None
 depends_on = None
 
