@@ -111,10 +111,12 @@ class CountingProxy:
 
 
 def _capture_blobs(rng: random.Random) -> dict[str, bytes]:
-    photo = b"\xff\xd8\xff\xe0" + rng.randbytes(50_000 - 6) + b"\xff\xd9"
-    return {"photo": photo, "signature": json.dumps({"strokes": [[rng.randint(0, 2000), rng.randint(0, 700), i, 1]
-                                                                 for i in range(300)]}).encode(),
-            "signature_png": b"\x89PNG\r\n\x1a\n" + rng.randbytes(6000)}
+    from server.testing import sample_jpeg, sample_png
+
+    return {"photo": sample_jpeg(50_000, rng),
+            "signature": json.dumps({"strokes": [[[rng.randint(0, 2000), rng.randint(0, 700), i, 1]
+                                                  for i in range(300)]]}).encode(),
+            "signature_png": sample_png(6_000, rng)}
 
 
 def _sync_figures(tmp: Path) -> dict[str, float]:
@@ -299,11 +301,12 @@ def _server_push(runs: int = 3, stations: int = 40, per_station: int = 15, worke
                 if not page["more"]:
                     break
             rng = random.Random(9)
-            photo = rng.randbytes(50_000)
-            sig = rng.randbytes(3_000)
+            blobs = _capture_blobs(rng)
+            photo, sig = blobs["photo"], blobs["signature"]
             shas = [hashlib.sha256(photo).hexdigest(), hashlib.sha256(sig).hexdigest()]
-            api.put_blob(shas[0], photo, "photo")
-            api.put_blob(shas[1], sig, "signature")
+            for m in capturable[:stations * per_station]:  # blobs are bound to their student (not timed)
+                api.put_blob(shas[0], photo, "photo", m)
+                api.put_blob(shas[1], sig, "signature", m)
             for run in range(runs):
                 todo = capturable[:stations * per_station]  # a capture may be taken again: same work every run
                 assert len(todo) == stations * per_station

@@ -85,6 +85,29 @@ def app_from_environment() -> FastAPI:
     return create_app(os.environ[SERVE_DB_ENV], settings=serve_settings(os.environ.get(SERVE_SEMESTERS_ENV, "")))
 
 
+class SecurityHeadersMiddleware:
+    """ASGI middleware: every answer carries ``X-Content-Type-Options: nosniff`` and
+    ``Cache-Control: no-store`` (answers hold minors' personal data and biometrics; no
+    browser or proxy may keep or re-interpret them)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", [])
+                           if k.lower() not in (b"cache-control", b"x-content-type-options")]
+                headers += [(b"cache-control", b"no-store"), (b"x-content-type-options", b"nosniff")]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        return await self.app(scope, receive, with_headers)
+
+
 def create_app(db_url: str, settings: ServerSettings | None = None, migrate: bool = False,
                sae_adapter=None) -> FastAPI:
     """Build the FastAPI app for the database at ``db_url``.
@@ -117,6 +140,7 @@ def create_app(db_url: str, settings: ServerSettings | None = None, migrate: boo
     app.state.sae = sae_adapter or DatabaseSaeAdapter()
     install_error_handlers(app)
     app.add_middleware(RejectNulMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
 
     @app.get("/health", response_model=Health, tags=["health"], responses=errors(503))
     def health(request: Request) -> Health:

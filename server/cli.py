@@ -8,6 +8,7 @@ Sub-commands::
     import-sae  [--db URL] FILE
     print-order [--db URL] create --campus 001 [--campus 002 ...] | advance N [--to PRINTING|RECEIVED] | list
     station     [--db URL] revoke STATION_ID
+    keys        [--db URL] [--key-file PATH] rotate [--drop-old]
     demo-data   [--db URL] [--students N] [--campuses N] [--password-stdin | --password P]
     accounts    [--db URL] rule | directory | preview | list | export | import   (see server.accounts.cli)
     mail        … avisos por correo (see :mod:`server.mail.cli`)
@@ -106,6 +107,11 @@ def _parser() -> argparse.ArgumentParser:
     st_sub = st.add_subparsers(dest="action", required=True)
     st_rev = st_sub.add_parser("revoke", help="Revoca una estación: sus sesiones terminan de inmediato.")
     st_rev.add_argument("station_id")
+    ks = with_db(sub.add_parser("keys", help="Llaves maestras del cifrado de fotografías y firmas."))
+    ks.add_argument("--key-file", default=None, help="Archivo de llaves maestras (JSON)")
+    ks_sub = ks.add_subparsers(dest="action", required=True)
+    ks_rot = ks_sub.add_parser("rotate", help="Crea una llave maestra nueva y vuelve a envolver las llaves de datos.")
+    ks_rot.add_argument("--drop-old", action="store_true", help="Quita del archivo las llaves anteriores al terminar.")
     demo = with_db(sub.add_parser("demo-data", help="Carga datos de demostración."))
     demo.add_argument("--students", type=int, default=500)
     demo.add_argument("--campuses", type=int, default=3)
@@ -143,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     url = getattr(args, "db", None) or default_db_url()
     from server.errors import ApiError
+    from server.keys import MasterKeyError
 
     try:
         return _dispatch(args, url)
@@ -152,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
+    except MasterKeyError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
 
 
 def _dispatch(args, url: str) -> int:
@@ -243,6 +253,17 @@ def _dispatch(args, url: str) -> int:
         from server.accounts.cli import run as run_accounts
 
         return run_accounts(args, url, _run_tx)
+    if args.command == "keys":
+        from server.keys import default_key_file, load_master_keys, rotate
+
+        keys = load_master_keys(args.key_file or default_key_file())
+        engine, factory = _session(url)
+        try:
+            new, count = rotate(factory, keys, drop_old=args.drop_old)
+        finally:
+            engine.dispose()
+        print(f"Llave maestra nueva «{new}» en {keys.path}; {count} archivo(s) con su llave de datos envuelta de nuevo.")
+        return 0
     if args.command == "demo-data":
         from server.services.demo import load_demo
 

@@ -66,6 +66,23 @@ class MasterKeys:
         self.keys = dict(keys)
         self.current = current
         self.path = path
+        self._mtime = self._stat()
+
+    def _stat(self) -> float | None:
+        try:
+            return self.path.stat().st_mtime_ns if self.path is not None else None
+        except OSError:
+            return None
+
+    def refresh(self) -> None:
+        """Pick up a rotation made by the CLI while this process runs (the file changed):
+        the file's current key becomes ours; keys we held stay usable."""
+        mtime = self._stat()
+        if self.path is None or mtime is None or mtime == self._mtime:
+            return
+        fresh = MasterKeys.load_file(self.path, create=False)
+        self.keys = {**self.keys, **fresh.keys}
+        self.current, self._mtime = fresh.current, mtime
 
     # --- loading --------------------------------------------------------
 
@@ -101,7 +118,11 @@ class MasterKeys:
             raise MasterKeyError(f"El archivo de llaves maestras {path} no se pudo leer: {type(exc).__name__}.") from None
 
     def save(self) -> None:
-        """Write the key file atomically with mode 0600 (only for file-backed keys)."""
+        """Write the key file atomically with mode 0600 (only for file-backed keys).
+
+        Running servers pick the new current key up on their next upload
+        (:meth:`refresh`); ``--drop-old`` is for when no server still holds blobs
+        wrapped by an old key in flight (re-run ``keys rotate`` after restarting)."""
         if self.path is None:
             raise MasterKeyError(f"Las llaves vienen de {ENV_KEYS}; rótelas en su gestor de secretos.")
         tmp = self.path.with_suffix(".tmp")
@@ -112,6 +133,7 @@ class MasterKeys:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, self.path)
+        self._mtime = self._stat()
 
     def add_new(self) -> str:
         """Add a fresh random key, make it current, return its id (caller saves and re-wraps)."""
@@ -127,6 +149,7 @@ class MasterKeys:
 
     def seal(self, data: bytes, aad: bytes) -> Sealed:
         """Encrypt ``data`` under a fresh data key (``aad``: e.g. the SHA-256 it must match)."""
+        self.refresh()
         dek = AESGCM.generate_key(bit_length=256)
         nonce = os.urandom(12)
         ciphertext = nonce + AESGCM(dek).encrypt(nonce, data, aad)
@@ -145,6 +168,8 @@ class MasterKeys:
 
     def unwrap(self, wrapped: bytes, key_id: str, aad: bytes) -> bytes:
         """Open a wrapped data key sealed by master key ``key_id``."""
+        if key_id not in self.keys:
+            self.refresh()
         if key_id not in self.keys:
             raise MasterKeyError(f"Falta la llave maestra «{key_id}»; no se puede descifrar el archivo.")
         return AESGCM(self.keys[key_id]).decrypt(wrapped[:12], wrapped[12:], b"dek:" + aad)
@@ -186,3 +211,38 @@ def load_master_keys(path: str | Path | None = None) -> MasterKeys:
 def random_token(nbytes: int = 16) -> str:
     """URL-safe random text (nonces)."""
     return secrets.token_urlsafe(nbytes)
+
+
+def rewrap_all(factory, keys: MasterKeys, batch: int = 200) -> int:
+    """Re-wrap every blob's data key under ``keys.current`` (blob bytes untouched), in
+    batches of ``batch`` rows per transaction; returns how many were re-wrapped.
+    Raises :class:`MasterKeyError` when a blob's key id is missing from ``keys``."""
+    from sqlalchemy import select
+
+    from server.sync.models import SyncBlob
+
+    done = 0
+    while True:
+        with factory() as session, session.begin():
+            rows = list(session.scalars(select(SyncBlob).where(SyncBlob.key_id != keys.current,
+                                                               SyncBlob.key_id != "").limit(batch)))
+            for row in rows:
+                aad = row.sha256.encode("ascii")
+                row.wrapped_key = keys.wrap(keys.unwrap(row.wrapped_key, row.key_id, aad), aad)
+                row.key_id = keys.current
+            done += len(rows)
+        if len(rows) < batch:
+            return done
+
+
+def rotate(factory, keys: MasterKeys, drop_old: bool = False) -> tuple[str, int]:
+    """``keys rotate``: add a new current master key, save the key file (old keys kept,
+    so an interrupted rotation loses nothing), re-wrap every data key, and with
+    ``drop_old`` remove the old keys from the file. Returns ``(new key id, re-wrapped)``."""
+    new = keys.add_new()
+    keys.save()
+    count = rewrap_all(factory, keys)
+    if drop_old:
+        keys.keys = {new: keys.keys[new]}
+        keys.save()
+    return new, count

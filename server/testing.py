@@ -113,3 +113,46 @@ def seeded_sqlite_url(folder: Path, password: str, students: int = 200, campuses
     url = f"sqlite:///{Path(folder) / 'server.sqlite3'}"
     seed(url, password, students=students, campuses=campuses)
     return url
+
+
+_SAMPLE_BASE: dict[str, bytes] = {}
+
+
+def _sample_base(fmt: str) -> bytes:
+    if fmt not in _SAMPLE_BASE:
+        import io
+
+        from PIL import Image
+
+        img = Image.new("RGB", (480, 640), (200, 180, 160)) if fmt == "JPEG" else Image.new("L", (600, 200), 255)
+        out = io.BytesIO()
+        img.save(out, fmt)
+        _SAMPLE_BASE[fmt] = out.getvalue()
+    return _SAMPLE_BASE[fmt]
+
+
+def sample_jpeg(size: int = 50_000, rng=None) -> bytes:
+    """A real 480×640 JPEG of about ``size`` bytes whose bytes differ per call: random
+    filler in JPEG comment (COM) segments, so every capture has its own hash and the
+    server's content checks accept it. ``rng``: a ``random.Random`` for repeatable bytes."""
+    import struct
+
+    base = _sample_base("JPEG")
+    need = max(16, size - len(base))
+    filler = rng.randbytes(need) if rng else os.urandom(need)
+    segments = b"".join(b"\xff\xfe" + struct.pack(">H", len(filler[i:i + 65533]) + 2) + filler[i:i + 65533]
+                        for i in range(0, len(filler), 65533))
+    return base[:2] + segments + base[2:]
+
+
+def sample_png(size: int = 8_000, rng=None) -> bytes:
+    """A real 600×200 signature PNG of about ``size`` bytes, unique per call (a private
+    ancillary chunk of random bytes)."""
+    import struct
+    import zlib
+
+    base = _sample_base("PNG")
+    need = max(16, size - len(base))
+    filler = rng.randbytes(need) if rng else os.urandom(need)
+    chunk = struct.pack(">I", len(filler)) + b"raNd" + filler + struct.pack(">I", zlib.crc32(b"raNd" + filler))
+    return base[:33] + chunk + base[33:]

@@ -270,21 +270,27 @@ class ServerApi:
 
     # --- sync (issue 4; wire protocol in station/sync/__init__.py) -------
 
-    def blobs_missing(self, sha256s: list[str]) -> list[str]:
-        """``POST /blobs/missing`` ``{"sha256s": [...]}`` → the subset the server does not hold
-        (complete). At most 1,000 hashes per call."""
-        answer = self.request("POST", "/blobs/missing", json={"sha256s": list(sha256s)})
+    def blobs_missing(self, sha256s: list[str], matriculas: list[str] | None = None) -> list[str]:
+        """``POST /blobs/missing`` ``{"sha256s": [...], "matriculas": [...]}`` → the subset the
+        server does not hold for that student (complete). At most 1,000 hashes per call;
+        ``matriculas`` (same order) names each blob's student."""
+        body: dict = {"sha256s": list(sha256s)}
+        if matriculas is not None:
+            body["matriculas"] = list(matriculas)
+        answer = self.request("POST", "/blobs/missing", json=body)
         if not isinstance(answer, dict) or not isinstance(answer.get("missing"), list):
             raise ServerApiError("bad_response", "El servidor respondió sin la lista de archivos faltantes.")
         return [str(x) for x in answer["missing"]]
 
-    def put_blob(self, sha256: str, data: bytes, kind: str) -> dict:
-        """``PUT /blobs/{sha256}?kind=`` with the raw bytes (``application/octet-stream``).
+    def put_blob(self, sha256: str, data: bytes, kind: str, matricula: str = "") -> dict:
+        """``PUT /blobs/{sha256}?kind=&matricula=`` with the raw bytes (``application/octet-stream``).
 
-        The server re-hashes and answers 422 ``blob_hash_mismatch`` when the
-        bytes do not match; storing an existing blob again is a no-op (200).
+        The blob is bound to the student ``matricula``. The server re-hashes (422
+        ``blob_hash_mismatch``), checks the content (422 ``invalid_blob``: not a JPEG
+        photo / PNG or JSON signature) and the uploader's plantel (403); storing an
+        existing blob again is a no-op (200).
         """
-        return self.request("PUT", f"/blobs/{sha256}", data=data, params={"kind": kind},
+        return self.request("PUT", f"/blobs/{sha256}", data=data, params={"kind": kind, "matricula": matricula},
                             headers={"Content-Type": "application/octet-stream"})
 
     def get_blob(self, sha256: str) -> bytes:

@@ -19,7 +19,8 @@ from server.auth import Principal, require_campus_read
 from server.db.models import Campus, StudentRow
 from server.errors import ApiError, refusal_error
 from server.schemas import CampusOut, CommandRequest, GroupOut, StudentOut, StudentPage
-from server.services.students import apply_student_command, student_from_row
+from server.services.students import apply_student_command, precheck, student_from_row
+from server.sync.bindings import unbound_hashes
 
 router = APIRouter(tags=["students"])
 
@@ -92,7 +93,12 @@ def get_student(request: Request, matricula: str = MatriculaPath, principal: Pri
         if row is None:
             raise ApiError(404, "student_not_found",
                            f"El alumno {matricula} no existe en la base de datos de credencialización.", "matricula")
-        return to_out(student_from_row(row))
+        out = to_out(student_from_row(row))
+    if not principal.sees_all_campuses() and row.campus_code not in principal.campuses:
+        # manual §13: any desk user may consult the data, but never another plantel's biometrics
+        out = out.model_copy(update={"photo_sha256": None, "signature_sha256": None,
+                                     "delivery_signature_sha256": None})
+    return out
 
 
 @router.get("/students", response_model=StudentPage, responses=errors(401, 403, 422))
@@ -143,9 +149,18 @@ def post_command(body: CommandRequest, request: Request, matricula: str = Matric
     check_payload(body.payload)
     actor = principal.actor
 
+    hashes = {v for k, v in body.payload.items() if k.endswith("_sha256") and isinstance(v, str)}
+
     def work(session):
+        row = session.get(StudentRow, matricula)
+        refusal = precheck(None, body.command, actor, row.campus_code) if row is not None else None
+        if refusal is not None:  # role and plantel answer first (403), then the blobs
+            raise refusal_error(refusal)
+        if unbound_hashes(session, matricula, hashes):
+            raise ApiError(409, "blob_missing", "La fotografía o firma indicada no se ha subido al servidor para "
+                                                "este alumno; súbala primero (PUT /blobs/{sha256}).", "payload")
         result = apply_student_command(session, matricula, body.command, actor, body.payload,
-                                       expected_status=body.expected_status)
+                                       expected_status=body.expected_status, sender=principal.username)
         if isinstance(result, Refusal):
             raise refusal_error(result)
         return result

@@ -24,7 +24,7 @@ from typing import Any
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -38,7 +38,8 @@ from server.errors import ApiError, refusal_status
 from server.settings import ServerSettings
 from server.station_proof import verify_offline_attestation
 from server.services.students import apply_locked, lock_student, student_from_row, utcnow
-from server.sync.models import SyncBlob, SyncOperation
+from server.sync.bindings import unbound_hashes
+from server.sync.models import BlobBinding, SyncBlob, SyncOperation
 from server.sync.stamping import stamp_command
 
 router = APIRouter(tags=["sync"])
@@ -60,71 +61,132 @@ def record_dict(row: StudentRow | None) -> dict | None:
 # --- blobs ---------------------------------------------------------------
 
 class MissingRequest(BaseModel):
-    """``POST /blobs/missing``: up to 1,000 SHA-256 values."""
+    """``POST /blobs/missing``: up to 1,000 SHA-256 values, each with the matrícula it is
+    for (``matriculas``, same order; without it: held for any student)."""
 
     model_config = ConfigDict(extra="forbid")
     sha256s: list[str] = Field(max_length=1000)
+    matriculas: list[str] | None = Field(default=None, max_length=1000)
 
 
 @router.post("/blobs/missing", responses=errors(401, 422))
 def blobs_missing(body: MissingRequest, request: Request, principal: Principal = PrincipalDep) -> dict:
-    """Which of ``sha256s`` the server does not hold → ``{"missing": [...]}`` (request order)."""
-    wanted = [s for s in dict.fromkeys(body.sha256s)]
-    bad = next((s for s in wanted if not HEX64.match(s)), None)
+    """Which of ``sha256s`` the server does not hold for their student → ``{"missing": [...]}``
+    (request order). A blob held but bound to another student counts as missing: the
+    station uploads it again for this one."""
+    bad = next((s for s in body.sha256s if not HEX64.match(s)), None)
     if bad is not None:
         raise ApiError(422, "invalid_field", "Cada huella debe ser un SHA-256 en hexadecimal (64 caracteres).",
                        "sha256s")
+    if body.matriculas is not None and len(body.matriculas) != len(body.sha256s):
+        raise ApiError(422, "invalid_field", "«matriculas» debe tener un elemento por cada huella.", "matriculas")
+    pairs = list(dict.fromkeys(zip(body.sha256s, body.matriculas or [None] * len(body.sha256s))))
+    wanted = sorted({sha for sha, _ in pairs})
     with factory(request)() as session:
-        have = set(session.scalars(select(SyncBlob.sha256).where(SyncBlob.sha256.in_(wanted)))) if wanted else set()
-    return {"missing": [s for s in wanted if s not in have]}
+        if body.matriculas is None:
+            have = set(session.scalars(select(SyncBlob.sha256).where(SyncBlob.sha256.in_(wanted)))) if wanted else set()
+            return {"missing": [sha for sha in dict.fromkeys(body.sha256s) if sha not in have]}
+        bound = {(sha, m) for sha, m in session.execute(select(BlobBinding.sha256, BlobBinding.matricula)
+                                                         .where(BlobBinding.sha256.in_(wanted)))} if wanted else set()
+    return {"missing": list(dict.fromkeys(sha for sha, m in pairs if (sha, m) not in bound))}
 
 
-@router.put("/blobs/{sha256}", status_code=201, responses=errors(401, 413, 422))
+def may_upload_for(principal: Principal, student: StudentRow | None) -> None:
+    """403/404 unless the uploader may capture or deliver for ``student`` (role and plantel)."""
+    if student is None:
+        raise ApiError(404, "student_not_found", "El alumno del archivo no existe en el servidor.", "matricula")
+    if principal.role not in (Role.OPERATOR, Role.SUPERVISOR):
+        raise ApiError(403, "forbidden_role", f"Su perfil ({principal.role.label}) no sube fotografías ni firmas.")
+    if student.campus_code not in principal.campuses:
+        raise ApiError(403, "forbidden_campus",
+                       f"El alumno pertenece al plantel {student.campus_code}, que no está entre sus planteles "
+                       "asignados.", "matricula")
+
+
+@router.put("/blobs/{sha256}", status_code=201, responses=errors(401, 403, 404, 413, 422))
 async def put_blob(request: Request, sha256: str = Sha256Path,
                    kind: str = Query(default="", max_length=32, pattern=r"^[a-z_]*$"),
+                   matricula: str = Query(default="", max_length=32),
                    principal: Principal = PrincipalDep) -> JSONResponse:
-    """Store the raw body under its SHA-256: 201 stored, 200 already held.
+    """Store the raw body under its SHA-256, bound to the student ``matricula`` and the
+    uploader: 201 stored, 200 already held (the binding is added).
 
-    422 ``blob_hash_mismatch`` when the bytes do not hash to ``sha256`` (the
-    station retries); 413 over 5 MB.
+    The body is read only up to 5 MB (413 beyond); 422 ``blob_hash_mismatch`` when the
+    bytes do not hash to ``sha256`` (the station retries); 422 ``invalid_blob`` when
+    the content is not what ``kind`` promises (:mod:`server.sync.blob_checks`);
+    403 when the uploader may not capture for that student. Stored encrypted
+    (:mod:`server.keys`).
     """
+    from server.sync.blob_checks import check_blob
+
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > MAX_BLOB_BYTES:
         raise ApiError(413, "payload_too_large", "El archivo es demasiado grande (máximo 5 MB).")
-    data = await request.body()
-    if len(data) > MAX_BLOB_BYTES:
-        raise ApiError(413, "payload_too_large", "El archivo es demasiado grande (máximo 5 MB).")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BLOB_BYTES:
+            raise ApiError(413, "payload_too_large", "El archivo es demasiado grande (máximo 5 MB).")
+        chunks.append(chunk)
+    data = b"".join(chunks)
     if hashlib.sha256(data).hexdigest() != sha256:
         raise ApiError(422, "blob_hash_mismatch",
                        "El archivo recibido no corresponde a su huella SHA-256 (se dañó en el camino); "
                        "la estación lo enviará de nuevo.", "sha256")
+    if not matricula:
+        raise ApiError(422, "invalid_field", "Indique la matrícula del alumno al que pertenece el archivo.",
+                       "matricula")
+    matricula = checked_matricula(matricula)
+    reason = await run_in_threadpool(check_blob, kind, data)
+    if reason is not None:
+        raise ApiError(422, "invalid_blob", reason, "kind")
+    keys = request.app.state.keys
+    sealed = await run_in_threadpool(keys.seal, data, sha256.encode("ascii"))
 
     def work(session: Session) -> bool:
-        if session.get(SyncBlob, sha256) is not None:
-            return False
-        session.add(SyncBlob(sha256=sha256, kind=kind or "blob", size=len(data), data=data,
-                             uploaded_by=principal.username, created_at=utcnow()))
-        return True
+        student = session.get(StudentRow, matricula)
+        may_upload_for(principal, student)
+        check_station_campus(session, principal.station_id, student.campus_code)
+        created = False
+        if session.get(SyncBlob, sha256) is None:
+            session.add(SyncBlob(sha256=sha256, kind=kind, size=len(data), data=sealed.ciphertext,
+                                 wrapped_key=sealed.wrapped_key, key_id=sealed.key_id,
+                                 uploaded_by=principal.username, created_at=utcnow()))
+            created = True
+        if session.get(BlobBinding, (sha256, matricula)) is None:
+            session.add(BlobBinding(sha256=sha256, matricula=matricula, kind=kind, uploaded_by=principal.username,
+                                    station_id=principal.station_id, created_at=utcnow()))
+        return created
 
     created = await run_in_threadpool(transaction, request, work, True)
-    return JSONResponse({"sha256": sha256, "size": len(data), "stored": created}, status_code=201 if created else 200)
+    return JSONResponse({"sha256": sha256, "size": len(data), "stored": created},
+                        status_code=201 if created else 200)
+
+
+def blob_bytes(request: Request, blob: SyncBlob) -> bytes:
+    """The plaintext of a stored blob (decrypted with its wrapped data key)."""
+    from server.keys import Sealed
+
+    if not blob.key_id:  # stored before encryption at rest
+        return blob.data
+    return request.app.state.keys.open(Sealed(blob.data, blob.wrapped_key, blob.key_id), blob.sha256.encode("ascii"))
 
 
 @router.get("/blobs/{sha256}", responses=errors(401, 403, 404))
 def get_blob(request: Request, sha256: str = Sha256Path, principal: Principal = PrincipalDep) -> Response:
-    """The bytes of a blob. Operators and supervisors only for students of their planteles
-    (or blobs they uploaded); 404 ``blob_not_found``."""
+    """The bytes of a blob. Authorised by the plantel of the student(s) it was uploaded
+    for: operators and supervisors only theirs; 404 ``blob_not_found``."""
     with factory(request)() as session:
         blob = session.get(SyncBlob, sha256)
         if blob is None:
             raise ApiError(404, "blob_not_found", "El servidor no tiene ese archivo.", "sha256")
-        if not principal.sees_all_campuses() and blob.uploaded_by != principal.username:
-            campus = session.scalar(select(StudentRow.campus_code).where(or_(
-                StudentRow.photo_sha256 == sha256, StudentRow.signature_sha256 == sha256,
-                StudentRow.delivery_signature_sha256 == sha256)).limit(1))
-            if campus is None or campus not in principal.campuses:
-                raise ApiError(403, "forbidden_campus", "El archivo pertenece a un alumno fuera de sus planteles.")
-        return Response(blob.data, media_type="application/octet-stream")
+        owners = list(session.execute(select(BlobBinding.matricula, StudentRow.campus_code)
+                                      .join(StudentRow, StudentRow.matricula == BlobBinding.matricula)
+                                      .where(BlobBinding.sha256 == sha256)))
+        if not principal.sees_all_campuses() and not any(c in principal.campuses for _m, c in owners):
+            raise ApiError(403, "forbidden_campus", "El archivo pertenece a un alumno fuera de sus planteles.")
+        data = blob_bytes(request, blob)
+    return Response(data, media_type="application/octet-stream")
 
 
 # --- commands ------------------------------------------------------------
@@ -291,11 +353,9 @@ def sync_command(body: SyncCommandRequest, request: Request, principal: Principa
         actor = resolve_actor(session, principal, body, cfg)
         hashes = set(body.blob_sha256s) | {v for k, v in body.payload.items()
                                            if k.endswith("_sha256") and isinstance(v, str)}
-        if hashes:
-            have = set(session.scalars(select(SyncBlob.sha256).where(SyncBlob.sha256.in_(hashes))))
-            if hashes - have:
-                raise ApiError(424, "blob_missing", "Faltan fotografías o firmas de esta acción en el servidor; "
-                                                    "la estación las enviará de nuevo.", "blob_sha256s")
+        if unbound_hashes(session, matricula, hashes):
+            raise ApiError(424, "blob_missing", "Faltan fotografías o firmas de esta acción en el servidor para "
+                                                "este alumno; la estación las enviará de nuevo.", "blob_sha256s")
         row = lock_student(session, matricula)  # serializes duplicates of the same key on this record
         done = session.get(SyncOperation, body.op_id)
         if done is not None:

@@ -211,27 +211,29 @@ class SyncEngine:
 
         Without ``force`` blobs already marked ``uploaded`` are not even asked about.
         """
-        shas = list(dict.fromkeys(sha for op in ops for sha in op.blob_sha256s))
-        if not shas:
+        pairs = list(dict.fromkeys((sha, op.matricula) for op in ops for sha in op.blob_sha256s))
+        if not pairs:
             return 0
+        shas = list(dict.fromkeys(sha for sha, _m in pairs))
         with self.store.session() as s:
             rows = {r.sha256: (r.kind, r.uploaded) for r in s.execute(
                 select(BlobRow.sha256, BlobRow.kind, BlobRow.uploaded).where(BlobRow.sha256.in_(shas)))}
-        todo = [sha for sha in shas if sha in rows and (force or not rows[sha][1])]
+        todo = [(sha, m) for sha, m in pairs if sha in rows and (force or not rows[sha][1])]
         if not todo:
             return 0
         self._progress(0, len(todo), "blobs")
-        missing = set(self.call(lambda: self.transport.missing_blobs(todo)))
-        self._mark_uploaded([sha for sha in todo if sha not in missing])
+        missing = set(self.call(lambda: self.transport.missing_blobs([sha for sha, _m in todo],
+                                                                     [m for _sha, m in todo])))
+        self._mark_uploaded(list(dict.fromkeys(sha for sha, _m in todo if sha not in missing)))
         sent, batch = 0, []
-        for sha in [sha for sha in todo if sha in missing]:
+        for sha, matricula in [(sha, m) for sha, m in todo if sha in missing]:
             try:
                 data = self.store.get_blob(sha)
             except BlobDecryptError as exc:  # one damaged blob must not stop the others (issue 14 §3)
                 self.broken_blobs[sha] = str(exc)
                 continue
             kind = rows[sha][0]
-            self.call(lambda: self.transport.put_blob(sha, data, kind))
+            self.call(lambda: self.transport.put_blob(sha, data, kind, matricula))
             sent += 1
             batch.append(sha)
             if len(batch) >= BLOB_MARK_BATCH:

@@ -38,11 +38,11 @@ class PushAnswer:
 class Transport(Protocol):
     """The server as seen by the sync engine (see the module doc for errors)."""
 
-    def missing_blobs(self, sha256s: list[str]) -> list[str]:
-        """Subset of ``sha256s`` the server does not hold yet."""
+    def missing_blobs(self, sha256s: list[str], matriculas: list[str] | None = None) -> list[str]:
+        """Subset of ``sha256s`` the server does not hold yet for their student (``matriculas``, same order)."""
 
-    def put_blob(self, sha256: str, data: bytes, kind: str) -> None:
-        """Store one blob (idempotent; the server re-hashes)."""
+    def put_blob(self, sha256: str, data: bytes, kind: str, matricula: str = "") -> None:
+        """Store one blob for student ``matricula`` (idempotent; the server re-hashes and checks it)."""
 
     def get_blob(self, sha256: str) -> bytes:
         """Bytes of a blob held by the server."""
@@ -60,14 +60,15 @@ class HttpTransport:
     def __init__(self, api: ServerApi):
         self.api = api
 
-    def missing_blobs(self, sha256s: list[str]) -> list[str]:
+    def missing_blobs(self, sha256s: list[str], matriculas: list[str] | None = None) -> list[str]:
         out: list[str] = []
         for start in range(0, len(sha256s), 1000):
-            out.extend(self.api.blobs_missing(sha256s[start:start + 1000]))
+            out.extend(self.api.blobs_missing(sha256s[start:start + 1000],
+                                              matriculas[start:start + 1000] if matriculas is not None else None))
         return out
 
-    def put_blob(self, sha256: str, data: bytes, kind: str) -> None:
-        self.api.put_blob(sha256, data, kind)
+    def put_blob(self, sha256: str, data: bytes, kind: str, matricula: str = "") -> None:
+        self.api.put_blob(sha256, data, kind, matricula)
 
     def get_blob(self, sha256: str) -> bytes:
         return self.api.get_blob(sha256)

@@ -40,3 +40,31 @@ def csv_bytes(rows: list[list[str]], encoding: str = "utf-8", delimiter: str = "
         writer.writerow(header)
     writer.writerows(rows)
     return buf.getvalue().encode(encoding)
+
+
+def upload_capture(http, base: str, headers: dict, matricula: str, kinds=("photo", "signature")) -> list[str]:
+    """Upload a real photo / signature strokes (``kinds``) for ``matricula`` with ``http``
+    (a ``requests.Session``); returns their SHA-256 in ``kinds`` order (blobs are bound
+    to their student, so a capture must upload its own)."""
+    import hashlib
+    import json
+    import os
+
+    from server.testing import sample_jpeg
+
+    shas = []
+    for kind in kinds:
+        data = sample_jpeg(3000) if kind == "photo" else json.dumps(
+            {"strokes": [[[1, 2, 0, 1]]], "n": os.urandom(8).hex()}).encode()
+        sha = hashlib.sha256(data).hexdigest()
+        r = http.put(f"{base}/blobs/{sha}", data=data, params={"kind": kind, "matricula": matricula},
+                     headers={**headers, "Content-Type": "application/octet-stream"}, timeout=60)
+        assert r.status_code in (200, 201), r.text
+        shas.append(sha)
+    return shas
+
+
+def upload_for(server, user: str, matricula: str, kinds=("photo", "signature")) -> list[str]:
+    """:func:`upload_capture` as ``user`` of the test ``server``."""
+    return upload_capture(server.session, server.base, {"Authorization": "Bearer " + server.token(user)},
+                          matricula, kinds)

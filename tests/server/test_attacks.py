@@ -181,3 +181,141 @@ def test_cli_revokes_a_station(server, capsys):
     assert server.session.get(server.base + "/auth/me", headers=bearer(token)).status_code == 401
     assert main(["station", "--db", server.url, "revoke", "EST-NO-EXISTE"]) == 1
     assert "no está registrada" in capsys.readouterr().err
+
+
+# --- biometrics stay in their plantel --------------------------------------
+
+def _capture(server, token, station_id, matricula, seed):
+    """Upload a real photo + signature for ``matricula`` and capture it over sync."""
+    from tests.server.attackers import photo_jpeg, put_blob, sha, signature_json
+
+    photo, strokes = photo_jpeg(seed), signature_json(seed)
+    assert put_blob(server, token, photo, "photo", matricula).status_code == 201
+    assert put_blob(server, token, strokes, "signature", matricula).status_code == 201
+    body = op_body(station_id, matricula, "capture", _user_of(server, token), expected="ENROLLED",
+                   payload={"photo_sha256": sha(photo), "signature_sha256": sha(strokes)},
+                   blobs=[sha(photo), sha(strokes)])
+    r = push(server, token, body)
+    assert r.status_code == 200, r.text
+    return sha(photo), photo
+
+
+def _user_of(server, token):
+    return server.session.get(server.base + "/auth/me", headers=bearer(token)).json()["username"]
+
+
+@pytest.mark.parametrize("junk", [b"\x7fELF" + b"\x00" * 16, b"GIF89a" + b"\x00" * 14, b"\xff\xd8\xff" + b"x" * 17],
+                         ids=["elf", "gif", "fake-jpeg"])
+def test_photo_cannot_be_replaced_by_a_non_image(server, junk):
+    """Why #1: a 20-byte non-image became a 001 student's photo."""
+    from tests.server.attackers import put_blob, sha
+
+    target = server.find("ENROLLED")
+    r = put_blob(server, server.token("operador"), junk, "photo", target)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_blob"
+    before = footprint(server, target)
+    body = op_body("EST-X", target, "capture", "operador", expected="ENROLLED",
+                   payload={"photo_sha256": sha(junk), "signature_sha256": sha(junk)})
+    assert push(server, server.token("operador"), body).status_code == 424
+    assert footprint(server, target) == before
+
+
+def test_other_plantel_cannot_upload_for_a_student(server):
+    from tests.server.attackers import photo_jpeg, put_blob
+
+    target = server.find("ENROLLED")
+    r = put_blob(server, server.token("operador2"), photo_jpeg(77), "photo", target)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden_campus"
+
+
+def test_photo_hash_of_another_plantel_is_neither_referenced_nor_read(server):
+    """Why #2: operador2 points its own 002 student at a 001 student's photo hash, then downloads it."""
+    st = station(server)
+    token = st.sign_in("operador")
+    victim = server.find("ENROLLED")
+    photo_sha, _ = _capture(server, token, st.station_id, victim, seed=11)
+    leaked = server.call("operador2", "GET", f"/students/{victim}").json()
+    assert leaked["photo_sha256"] is None and leaked["signature_sha256"] is None  # no hashes of another plantel
+    own = server.find("ENROLLED", campus="002")
+    before = footprint(server, own)
+    body = op_body("EST-Y", own, "capture", "operador2", expected="ENROLLED",
+                   payload={"photo_sha256": photo_sha, "signature_sha256": photo_sha})
+    r = push(server, server.token("operador2"), body)
+    assert r.status_code == 424 and r.json()["error"]["code"] == "blob_missing"
+    r = server.call("operador2", "POST", f"/students/{own}/commands",
+                    json={"command": "capture", "payload": {"photo_sha256": photo_sha, "signature_sha256": photo_sha}})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "blob_missing"
+    assert footprint(server, own) == before
+    r = server.call("operador2", "GET", f"/blobs/{photo_sha}")
+    assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden_campus"
+    assert server.call("supervisor", "GET", f"/blobs/{photo_sha}").status_code == 200
+
+
+def test_online_capture_needs_uploaded_blobs(server):
+    """Why #2: an online capture referenced hashes never uploaded; the record reached VALIDATED without a photo."""
+    target = server.find("ENROLLED")
+    before = footprint(server, target)
+    ghost = "ab" * 32
+    r = server.call("operador", "POST", f"/students/{target}/commands",
+                    json={"command": "capture", "payload": {"photo_sha256": ghost, "signature_sha256": ghost}})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "blob_missing"
+    assert "subido" in r.json()["error"]["message"]
+    assert footprint(server, target) == before
+
+
+def test_personal_data_answers_are_not_cached_nor_sniffed(server):
+    st = station(server)
+    token = st.sign_in("operador")
+    target = server.find("ENROLLED")
+    photo_sha, photo = _capture(server, token, st.station_id, target, seed=21)
+    for r in (server.session.get(f"{server.base}/blobs/{photo_sha}", headers=bearer(token)),
+              server.call("operador", "GET", f"/students/{target}")):
+        assert r.headers["X-Content-Type-Options"] == "nosniff" and r.headers["Cache-Control"] == "no-store"
+    assert server.session.get(f"{server.base}/blobs/{photo_sha}", headers=bearer(token)).content == photo
+
+
+def test_no_image_bytes_in_the_database_after_a_push(server):
+    """Why #3: biometrics were stored in clear; now only ciphertext (no JPEG/PNG magic, no plaintext)."""
+    from sqlalchemy import text
+
+    from tests.server.attackers import put_blob, sha, signature_png
+
+    st = station(server)
+    token = st.sign_in("operador")
+    target = server.find("ENROLLED")
+    _, photo = _capture(server, token, st.station_id, target, seed=31)
+    png = signature_png(31)
+    assert put_blob(server, token, png, "signature_png", target).status_code == 201
+    with server.db() as s:
+        rows = s.execute(text("SELECT data, wrapped_key, key_id FROM sync_blobs")).all()
+    assert rows and all(key_id for _d, _w, key_id in rows)
+    for data, wrapped, _k in rows:
+        data = bytes(data)
+        assert b"\xff\xd8\xff" not in data and b"\x89PNG" not in data and b"JFIF" not in data
+    assert all(photo[100:132] not in bytes(d) for d, _w, _k in rows)
+    assert sha(png) and all(b"IHDR" not in bytes(d) for d, _w, _k in rows)
+
+
+def test_key_rotation_rewraps_and_old_key_can_be_dropped(server, capsys, tmp_path):
+    """``keys rotate`` re-wraps every data key; blobs stay readable through the running server."""
+    import json as _json
+
+    from server.cli import main
+    from server.keys import default_key_file
+
+    st = station(server)
+    token = st.sign_in("operador")
+    target = server.find("ENROLLED")
+    photo_sha, photo = _capture(server, token, st.station_id, target, seed=41)
+    key_file = default_key_file()
+    old = _json.loads(key_file.read_text())["current"]
+    assert main(["keys", "--db", server.url, "--key-file", str(key_file), "rotate", "--drop-old"]) == 0
+    out = capsys.readouterr().out
+    doc = _json.loads(key_file.read_text())
+    assert doc["current"] != old and list(doc["keys"]) == [doc["current"]] and "envuelta" in out
+    with server.db() as s:
+        from sqlalchemy import text
+
+        ids = {k for (k,) in s.execute(text("SELECT key_id FROM sync_blobs"))}
+    assert ids == {doc["current"]}
+    assert server.session.get(f"{server.base}/blobs/{photo_sha}", headers=bearer(token)).content == photo

@@ -22,10 +22,9 @@ from server.db.models import AuditRow, StudentRow
 from server.services.sae import import_sae_file
 from server.testing import run_server_in_thread, seed
 from tests.server.conftest import PASSWORD
-from tests.server.helpers import csv_bytes, matricula, sae_row
+from tests.server.helpers import csv_bytes, matricula, sae_row, upload_capture
 
 CLIENTS = 40
-H = "d" * 64
 
 
 @pytest.mark.postgres
@@ -64,8 +63,9 @@ def test_forty_clients_on_postgres(pg_url, tmp_path):
         barrier.wait()
         go("import", "POST", f"/sae/{mats[i]}/import")
         go("print", "POST", f"/students/{shared_print}/commands", json={"command": "print_temporary"})
+        photo, sig = upload_capture(http, base, headers, mats[i])
         go("capture", "POST", f"/students/{mats[i]}/commands",
-           json={"command": "capture", "payload": {"photo_sha256": H, "signature_sha256": H}})
+           json={"command": "capture", "payload": {"photo_sha256": photo, "signature_sha256": sig}})
         if user == "supervisor":
             go("validate", "POST", f"/students/{shared_validate}/commands", json={"command": "validate", "payload": {
                 "health_institution": "IMSS", "affiliation_number": "26180366723", "valid_until": "2099-08-01"}})

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from server.db.models import AuditRow, StudentRow
+from tests.server.helpers import upload_for
 
 H1, H2 = "a" * 64, "b" * 64
 
@@ -40,10 +41,11 @@ def test_listing_filters_and_pages(server):
 
 def test_capture_validate_flow_is_audited_with_increasing_change_seq(server):
     m = server.find("ENROLLED")
+    photo, sig = upload_for(server, "operador", m)
     r1 = server.call("operador", "POST", f"/students/{m}/commands",
-                     json={"command": "capture", "payload": {"photo_sha256": H1, "signature_sha256": H2}})
+                     json={"command": "capture", "payload": {"photo_sha256": photo, "signature_sha256": sig}})
     assert r1.status_code == 200, r1.text
-    assert r1.json()["status"] == "CAPTURED" and r1.json()["photo_sha256"] == H1
+    assert r1.json()["status"] == "CAPTURED" and r1.json()["photo_sha256"] == photo
     r2 = server.call("supervisor", "POST", f"/students/{m}/commands", json={
         "command": "validate", "payload": {"health_institution": "IMSS", "affiliation_number": "26180366723",
                                            "valid_until": "2099-08-01"}})
@@ -71,8 +73,9 @@ def test_refusals_map_to_409_and_403_with_spanish_messages(server):
                     json={"command": "defer", "payload": {"comment": "x"}})
     assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden_campus"
     delivered = server.find("DELIVERED")
+    photo, sig = upload_for(server, "operador", delivered)
     r = server.call("operador", "POST", f"/students/{delivered}/commands",
-                    json={"command": "capture", "payload": {"photo_sha256": H1, "signature_sha256": H2}})
+                    json={"command": "capture", "payload": {"photo_sha256": photo, "signature_sha256": sig}})
     assert r.status_code == 409 and r.json()["error"]["code"] == "invalid_status"
     with server.db() as s:
         assert s.get(StudentRow, other).status == "CAPTURED"
@@ -117,6 +120,7 @@ def test_print_temporary_counts_and_deliver(server):
     m = server.find("RECEIVED")
     r = server.call("operador", "POST", f"/students/{m}/commands", json={"command": "print_temporary"})
     assert r.status_code == 200 and r.json()["reprint_count"] == 1
+    [strokes] = upload_for(server, "operador", m, ("delivery_signature",))
     r = server.call("operador", "POST", f"/students/{m}/commands", json={
-        "command": "deliver", "payload": {"delivery_signature_sha256": H1, "temporary_returned": False}})
+        "command": "deliver", "payload": {"delivery_signature_sha256": strokes, "temporary_returned": False}})
     assert r.status_code == 200 and r.json()["status"] == "DELIVERED" and r.json()["temporary_returned"] is False

@@ -23,16 +23,19 @@ USERS = {"operador": OPERATOR, "supervisor": SUPERVISOR}
 
 
 def photo_bytes(rng: random.Random | None = None, size: int = 50_000) -> bytes:
-    """A fake JPEG of ``size`` bytes (random body, so every capture has its own hash)."""
-    body = rng.randbytes(size - 6) if rng else os.urandom(size - 6)
-    return b"\xff\xd8\xff\xe0" + body + b"\xff\xd9"
+    """A real 480×640 JPEG of about ``size`` bytes (random filler, so every capture has its own hash)."""
+    from server.testing import sample_jpeg
+
+    return sample_jpeg(size, rng)
 
 
 def capture_blobs(rng: random.Random | None = None, size: int = 50_000) -> dict[str, bytes]:
     """Photo, signature strokes JSON and signature PNG of one capture."""
+    from server.testing import sample_png
+
     photo = photo_bytes(rng, size)
     return {"photo": photo, "signature": b'{"strokes": [[1, 2, 0, 1]], "n": "%s"}' % photo[4:12].hex().encode(),
-            "signature_png": b"\x89PNG\r\n\x1a\n" + photo[:1500]}
+            "signature_png": sample_png(1_500, rng)}
 
 
 VALIDATION = {"health_institution": "IMSS", "affiliation_number": "26180366723", "valid_until": "2030-08-01"}

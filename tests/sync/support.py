@@ -58,11 +58,11 @@ class FakeServer:
 
     # --- transport methods --------------------------------------------
 
-    def missing_blobs(self, sha256s):
+    def missing_blobs(self, sha256s, matriculas=None):
         with self.lock:
             return [s for s in sha256s if s not in self.blobs]
 
-    def put_blob(self, sha256, data, kind):
+    def put_blob(self, sha256, data, kind, matricula=""):
         if hashlib.sha256(data).hexdigest() != sha256:
             raise ServerApiError("invalid", "El archivo no corresponde a su huella SHA-256.", 422, "blob_hash_mismatch")
         with self.lock:
@@ -192,11 +192,11 @@ class FaultyTransport:
             raise SimulatedCrash()
         return result
 
-    def missing_blobs(self, sha256s):
-        return self._call("missing_blobs", sha256s)
+    def missing_blobs(self, sha256s, matriculas=None):
+        return self._call("missing_blobs", sha256s, matriculas)
 
-    def put_blob(self, sha256, data, kind):
-        return self._call("put_blob", sha256, data, kind)
+    def put_blob(self, sha256, data, kind, matricula=""):
+        return self._call("put_blob", sha256, data, kind, matricula)
 
     def get_blob(self, sha256):
         return self._call("get_blob", sha256)

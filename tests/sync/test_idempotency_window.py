@@ -11,6 +11,7 @@ again or refused differently, and this test fails (checked by hand, see
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timezone
 import os
 from pathlib import Path
 
@@ -19,6 +20,8 @@ import requests
 from sqlalchemy import func, select
 from ulid import ULID
 
+from server.testing import sample_jpeg
+
 from station.domain import Command
 
 from tests.sync.conftest import VALIDATION
@@ -26,6 +29,7 @@ from tests.sync.faults import ServerProcess
 from tests.sync.server_env import PASSWORD, SyncServer
 
 SIG = {}
+BLOBS = {}
 #: command → (status the student must have, who sends it, payload, expected HTTP status of the answer)
 CASES = {
     Command.CAPTURE: ("ENROLLED", "operador", lambda: {"photo_sha256": SIG["photo"],
@@ -35,7 +39,7 @@ CASES = {
     Command.DEFER: ("CAPTURED", "supervisor", lambda: {"comment": "Revisar la foto"}, 200),
     Command.REJECT_REPRINT: ("RECEIVED", "supervisor", lambda: {"comment": "Impresión borrosa"}, 200),
     Command.REJECT_RETAKE: ("RECEIVED", "supervisor", lambda: {"comment": "Foto movida"}, 200),
-    Command.DELIVER: ("RECEIVED", "operador", lambda: {"delivery_signature_sha256": SIG["delivery"],
+    Command.DELIVER: ("RECEIVED", "operador", lambda: {"delivery_signature_sha256": SIG["delivery_signature"],
                                                       "temporary_returned": True}, 200),
     # done through their own endpoints: the sync refusal is itself a stored answer
     Command.IMPORT_SAE: ("ENROLLED", "operador", dict, 422),
@@ -63,10 +67,10 @@ def window(tmp_path_factory):
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {srv.api(user, 'EST-001-01').token}"
         sessions[user] = session
-    for kind in ("photo", "signature", "delivery"):
-        data = os.urandom(3000)
+    for kind in ("photo", "signature", "delivery_signature"):
+        data = sample_jpeg(3000) if kind == "photo" else b'{"strokes": [[[1, 2, 0, 1]]], "k": "%s"}' % kind.encode()
+        BLOBS[kind] = data
         SIG[kind] = hashlib.sha256(data).hexdigest()
-        assert sessions["operador"].put(f"{server.base}/blobs/{SIG[kind]}?kind={kind}", data=data).ok
     yield srv, server, sessions, flag
     server.kill()
     srv.close()
@@ -88,10 +92,13 @@ def test_server_killed_between_commit_and_answer_then_retry(window, command):
     srv, server, sessions, flag = window
     status, user, payload, expected = CASES[command]
     matricula = pick(srv, status)
+    for kind in {Command.CAPTURE: ("photo", "signature"), Command.DELIVER: ("delivery_signature",)}.get(command, ()):
+        assert sessions["operador"].put(f"{server.base}/blobs/{SIG[kind]}", data=BLOBS[kind],
+                                        params={"kind": kind, "matricula": matricula}).ok  # bound to this student
     op_id = str(ULID())
     body = {"op_id": op_id, "station_id": "EST-001-01", "seq": 1, "command": command.value,
             "matricula": matricula, "expected_status": status, "payload": payload(), "blob_sha256s": [],
-            "username": user, "created_at": "2026-11-21T10:00:00+00:00"}
+            "username": user, "created_at": datetime.now(timezone.utc).isoformat()}
     send = lambda: sessions[user].post(f"{server.base}/sync/commands", json=body,  # noqa: E731
                                        headers={"Idempotency-Key": op_id}, timeout=60)
 

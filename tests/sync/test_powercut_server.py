@@ -18,6 +18,7 @@ from ulid import ULID
 
 from station.domain import Status
 
+from server.testing import sample_jpeg
 from tests.sync.faults import ServerProcess
 from tests.sync.server_env import PASSWORD, SyncServer
 
@@ -49,13 +50,13 @@ def push_until_cut(url: str, synchronous: str, tmp_path: Path, acknowledged_targ
         token = session.post(f"{server.base}/auth/login",  # own commands: no station binding needed
                              json={"username": "operador", "password": PASSWORD}).json()["token"]
         session.headers["Authorization"] = f"Bearer {token}"
-        shas = {}
-        for kind in ("photo", "signature"):
-            data = os.urandom(4000)
-            shas[kind] = hashlib.sha256(data).hexdigest()
-            assert session.put(f"{server.base}/blobs/{shas[kind]}?kind={kind}", data=data).status_code == 201
+        blobs = {"photo": sample_jpeg(4000), "signature": b'{"strokes": [[[1, 2, 0, 1]]]}'}
+        shas = {kind: hashlib.sha256(data).hexdigest() for kind, data in blobs.items()}
         acknowledged = []
         for seq, matricula in enumerate(todo[:acknowledged_target], start=1):
+            for kind, data in blobs.items():  # bound to each student it is used for
+                assert session.put(f"{server.base}/blobs/{shas[kind]}", data=data,
+                                   params={"kind": kind, "matricula": matricula}).ok
             op_id = str(ULID())
             body = {"op_id": op_id, "station_id": "EST-001-01", "seq": seq, "command": "capture",
                     "matricula": matricula, "expected_status": "ENROLLED", "username": "operador",

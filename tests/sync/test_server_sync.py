@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime, timezone
 import os
 import threading
@@ -11,6 +12,7 @@ import pytest
 import requests
 from ulid import ULID
 
+from server.testing import sample_jpeg
 from station.api import ServerApiError
 from station.domain import Status
 
@@ -50,27 +52,30 @@ def op_body(matricula, command="capture", payload=None, expected="ENROLLED", use
             "username": username, "created_at": datetime.now(timezone.utc).isoformat()}
 
 
-def upload(api, n=2):
+def upload(api, matricula, n=2):
+    """Upload a real photo (and signature strokes) for ``matricula``; returns their hashes."""
     shas = []
-    for _ in range(n):
-        data = os.urandom(3000)
+    for kind in ("photo", "signature")[:n]:
+        data = sample_jpeg(3000) if kind == "photo" else json.dumps({"strokes": [[[1, 2, 0, 1]]],
+                                                                     "n": os.urandom(8).hex()}).encode()
         sha = hashlib.sha256(data).hexdigest()
-        api.put_blob(sha, data, "photo")
+        api.put_blob(sha, data, kind, matricula)
         shas.append(sha)
     return shas
 
 
 def test_blobs_rehashed_idempotent_and_listed_missing(srv):
     api = srv.api("operador")
-    data = os.urandom(50_000)
+    [m, other] = find(srv, Status.ENROLLED, n=2)
+    data = sample_jpeg(50_000)
     sha = hashlib.sha256(data).hexdigest()
-    assert api.blobs_missing([sha]) == [sha]
+    assert api.blobs_missing([sha], [m]) == [sha]
     with pytest.raises(ServerApiError) as err:
-        api.put_blob(sha, data[:-1] + b"x", "photo")
+        api.put_blob(sha, data[:-1] + b"x", "photo", m)
     assert err.value.status == 422 and err.value.code == "blob_hash_mismatch" and "SHA-256" in err.value.message
-    assert api.put_blob(sha, data, "photo")["stored"] is True
-    assert api.put_blob(sha, data, "photo")["stored"] is False
-    assert api.blobs_missing([sha]) == []
+    assert api.put_blob(sha, data, "photo", m)["stored"] is True
+    assert api.put_blob(sha, data, "photo", m)["stored"] is False
+    assert api.blobs_missing([sha, sha], [m, other]) == [sha]  # held, but not for the other student
     assert api.get_blob(sha) == data
     assert requests.put(f"{srv.base}/blobs/{sha}", data=data).status_code == 401
 
@@ -78,7 +83,7 @@ def test_blobs_rehashed_idempotent_and_listed_missing(srv):
 def test_command_applied_once_and_repeated_key_answers_stored_result(srv):
     api = srv.api("operador")
     [m] = find(srv, Status.ENROLLED)
-    photo, sig = upload(api)
+    photo, sig = upload(api, m)
     body = op_body(m, payload={"photo_sha256": photo, "signature_sha256": sig}, seq=7)
     body["blob_sha256s"] = [photo, sig]
     first = api.sync_command(body)
@@ -117,14 +122,14 @@ def test_missing_blob_is_424_and_not_stored(srv):
     with pytest.raises(ServerApiError) as err:
         api.sync_command(body)
     assert err.value.status == 424 and err.value.code == "blob_missing"
-    data = os.urandom(100)
-    body["payload"] = {"photo_sha256": upload(api, 1)[0], "signature_sha256": upload(api, 1)[0]}
+    photo, sig = upload(api, m)
+    body["payload"] = {"photo_sha256": photo, "signature_sha256": sig}
     assert api.sync_command(body)["outcome"] == "accepted"  # same key, now with blobs: not a reuse
 
 
 def test_delegation_needs_a_station_bound_token(srv):
     [m] = find(srv, Status.ENROLLED)
-    photo, sig = upload(srv.api("operador"))
+    photo, sig = upload(srv.api("operador"), m)
     body = op_body(m, payload={"photo_sha256": photo, "signature_sha256": sig}, username="operador")
     with pytest.raises(ServerApiError) as err:
         srv.api("supervisor").sync_command(body)
@@ -148,8 +153,11 @@ def test_delegation_needs_a_station_bound_token(srv):
 def test_concurrent_duplicates_apply_once(srv):
     api_tokens = [srv.api("operador").token for _ in range(4)]
     ms = find(srv, Status.ENROLLED, n=3)
-    photo, sig = upload(srv.api("operador"))
-    bodies = [op_body(m, payload={"photo_sha256": photo, "signature_sha256": sig}) for m in ms]
+    uploader = srv.api("operador")
+    bodies = []
+    for m in ms:
+        photo, sig = upload(uploader, m)
+        bodies.append(op_body(m, payload={"photo_sha256": photo, "signature_sha256": sig}))
     results = []
 
     def send(token, body):
