@@ -19,7 +19,7 @@ from server.auth import Principal, require_campus_read
 from server.db.models import Campus, StudentRow
 from server.errors import ApiError, refusal_error
 from server.schemas import CampusOut, CommandRequest, GroupOut, StudentOut, StudentPage
-from server.services.students import apply_student_command, precheck, student_from_row
+from server.services.students import apply_student_command, lock_student, precheck, student_from_row
 from server.sync.bindings import unbound_hashes
 
 router = APIRouter(tags=["students"])
@@ -152,7 +152,7 @@ def post_command(body: CommandRequest, request: Request, matricula: str = Matric
     hashes = {v for k, v in body.payload.items() if k.endswith("_sha256") and isinstance(v, str)}
 
     def work(session):
-        row = session.get(StudentRow, matricula)
+        row = lock_student(session, matricula)  # locked before reading (a plain read would go stale)
         refusal = precheck(None, body.command, actor, row.campus_code) if row is not None else None
         if refusal is not None:  # role and plantel answer first (403), then the blobs
             raise refusal_error(refusal)
