@@ -63,10 +63,13 @@ def test_feed_exact_under_20_writers_and_2_pullers(srv):
     api = srv.api("operador")
     pool = sorted(m for m, s in srv.records("001").items()
                   if s.status in (Status.ENROLLED, Status.CAPTURED, Status.DEFERRED))[:60]
-    shas = []
-    for kind in ("photo", "signature"):
-        data = random.Random(kind).randbytes(2000)
-        shas.append(api.put_blob(__import__("hashlib").sha256(data).hexdigest(), data, kind)["sha256"])
+    from server.testing import sample_jpeg
+
+    blobs = {"photo": sample_jpeg(2000, random.Random("photo")), "signature": b'{"strokes": [[[1, 2, 0, 1]]]}'}
+    shas = [__import__("hashlib").sha256(data).hexdigest() for data in blobs.values()]
+    for m in pool:  # blobs are bound to each student they are used for
+        for sha, (kind, data) in zip(shas, blobs.items()):
+            api.put_blob(sha, data, kind, m)
     pullers = [Puller(srv.base, api.token) for _ in range(2)]
     pullers[1].drain()  # one starts from a full state, the other from zero during the writes
     stop = threading.Event()
