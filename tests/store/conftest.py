@@ -12,6 +12,14 @@ from station.store.db import connect_raw
 KEY = bytes(range(32))
 
 
+def seeded_store_file(path, students: int):
+    """Create a station store at ``path`` holding ``students`` demo students of one plantel; return ``path``."""
+    store = LocalStore(path, KEY, "EST-001-01")
+    store.upsert_students(generate_students(students, make_campuses(1), seed=11))
+    store.close()
+    return path
+
+
 def raw_connect(path, key=None):
     """A DB-API connection on an encrypted store file (what a tool with the key sees)."""
     return connect_raw(path, page_key(key or KEY))

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from station.domain.demo import generate_students, make_campuses
 from station.store import LocalStore
 
-from .conftest import KEY, raw_connect
+from .conftest import KEY, raw_connect, seeded_store_file
 
 CHILD = Path(__file__).with_name("capture_child.py")
 RUNS = 20
@@ -23,11 +22,7 @@ CAPTURES = 200
 
 @pytest.fixture(scope="module")
 def seeded_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("seed") / "seed.sqlite3"
-    store = LocalStore(path, KEY, "EST-001-01")
-    store.upsert_students(generate_students(CAPTURES, make_campuses(1), seed=11))
-    store.close()
-    return path
+    return seeded_store_file(tmp_path_factory.mktemp("seed") / "seed.sqlite3", CAPTURES)
 
 
 def _kill_at_random_moment(db: Path, rng: random.Random) -> list[str]:

@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from station.domain.demo import generate_students, make_campuses
 from station.store import LocalStore
 
-from .conftest import KEY, raw_connect
+from .conftest import KEY, raw_connect, seeded_store_file
 
 CHILD = Path(__file__).with_name("powercut_child.py")
 CAPTURES = 60
@@ -29,11 +28,7 @@ CAPTURES = 60
 
 @pytest.fixture(scope="module")
 def seeded_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("seed") / "seed.sqlite3"
-    store = LocalStore(path, KEY, "EST-001-01")
-    store.upsert_students(generate_students(CAPTURES, make_campuses(1), seed=11))
-    store.close()
-    return path
+    return seeded_store_file(tmp_path_factory.mktemp("seed") / "seed.sqlite3", CAPTURES)
 
 
 def cut_after(db: Path, synchronous: str, commits: int) -> list[str]:
