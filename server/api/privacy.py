@@ -30,7 +30,7 @@ from server.api.common import AUTH_ERRORS, PrincipalDep, errors, transaction
 from server.auth import Principal, require_roles
 from server.db.models import AuditRow, StudentRow
 from server.errors import ApiError
-from server.sync.models import BlobBinding, SyncBlob
+from server.sync.models import BlobBinding, SyncBlob, open_blob
 
 router = APIRouter(tags=["privacy"])
 
@@ -50,7 +50,7 @@ def _event(e: AuditRow) -> dict:
             "comment": e.comment, "details": e.details}
 
 
-def build_arco_zip(session, principal: Principal, matricula: str) -> bytes:
+def build_arco_zip(session, principal: Principal, matricula: str, keys=None) -> bytes:
     """The export (see module doc); audits it in ``session``. 404 ``student_not_found``."""
     row = session.get(StudentRow, matricula)
     if row is None:
@@ -76,7 +76,7 @@ def build_arco_zip(session, principal: Principal, matricula: str) -> bytes:
             if blob is None:
                 continue
             name = f"biometricos/{b.kind}-{b.sha256}"
-            z.writestr(name, blob.data)
+            z.writestr(name, open_blob(keys, blob))  # stored encrypted: the export carries the plaintext
             listed.append({"archivo": name, "tipo": b.kind, "bytes": blob.size, "subido_por": b.uploaded_by,
                            "estacion": b.station_id, "fecha": _plain(blob.created_at)})
         z.writestr("biometricos.json", json.dumps(listed, ensure_ascii=False, indent=2))
@@ -88,6 +88,6 @@ def get_arco_export(request: Request, matricula: str = Path(min_length=1, max_le
                     principal: Principal = PrincipalDep) -> Response:
     """ZIP with everything held about one student (state office, admin); the export is audited."""
     require_roles(principal, Role.STATE_OFFICE, Role.ADMIN)
-    data = transaction(request, lambda s: build_arco_zip(s, principal, matricula))
+    data = transaction(request, lambda s: build_arco_zip(s, principal, matricula, request.app.state.keys))
     return Response(data, media_type="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="arco-{matricula}.zip"'})

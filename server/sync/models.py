@@ -64,3 +64,14 @@ class BlobBinding(Base):
     uploaded_by: Mapped[str] = mapped_column(String(80))
     station_id: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+def open_blob(keys, blob: SyncBlob) -> bytes:
+    """The plaintext of a stored blob, decrypted with its wrapped data key under the master
+    ``keys`` (:class:`server.keys.MasterKeys`); blobs stored before encryption at rest
+    (no ``key_id``) are returned as they are."""
+    from server.keys import Sealed
+
+    if not blob.key_id:
+        return blob.data
+    return keys.open(Sealed(blob.data, blob.wrapped_key, blob.key_id), blob.sha256.encode("ascii"))

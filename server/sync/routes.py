@@ -39,7 +39,7 @@ from server.settings import ServerSettings
 from server.station_proof import verify_offline_attestation
 from server.services.students import apply_locked, lock_student, student_from_row, utcnow
 from server.sync.bindings import unbound_hashes
-from server.sync.models import BlobBinding, SyncBlob, SyncOperation
+from server.sync.models import BlobBinding, SyncBlob, SyncOperation, open_blob
 from server.sync.stamping import stamp_command
 
 router = APIRouter(tags=["sync"])
@@ -163,15 +163,6 @@ async def put_blob(request: Request, sha256: str = Sha256Path,
                         status_code=201 if created else 200)
 
 
-def blob_bytes(request: Request, blob: SyncBlob) -> bytes:
-    """The plaintext of a stored blob (decrypted with its wrapped data key)."""
-    from server.keys import Sealed
-
-    if not blob.key_id:  # stored before encryption at rest
-        return blob.data
-    return request.app.state.keys.open(Sealed(blob.data, blob.wrapped_key, blob.key_id), blob.sha256.encode("ascii"))
-
-
 @router.get("/blobs/{sha256}", responses=errors(401, 403, 404))
 def get_blob(request: Request, sha256: str = Sha256Path, principal: Principal = PrincipalDep) -> Response:
     """The bytes of a blob. Authorised by the plantel of the student(s) it was uploaded
@@ -185,7 +176,7 @@ def get_blob(request: Request, sha256: str = Sha256Path, principal: Principal = 
                                       .where(BlobBinding.sha256 == sha256)))
         if not principal.sees_all_campuses() and not any(c in principal.campuses for _m, c in owners):
             raise ApiError(403, "forbidden_campus", "El archivo pertenece a un alumno fuera de sus planteles.")
-        data = blob_bytes(request, blob)
+        data = open_blob(request.app.state.keys, blob)
     return Response(data, media_type="application/octet-stream")
 
 

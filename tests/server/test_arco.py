@@ -17,7 +17,11 @@ def _seed_biometric(server, matricula: str) -> str:
     now = datetime.now(timezone.utc)
     with server.db() as s, s.begin():
         if s.get(SyncBlob, sha) is None:
-            s.add(SyncBlob(sha256=sha, kind="photo", size=len(data), data=data, uploaded_by="operador",
+            from server.keys import load_master_keys
+
+            sealed = load_master_keys().seal(data, sha.encode("ascii"))  # stored encrypted, as the server does
+            s.add(SyncBlob(sha256=sha, kind="photo", size=len(data), data=sealed.ciphertext,
+                           wrapped_key=sealed.wrapped_key, key_id=sealed.key_id, uploaded_by="operador",
                            created_at=now))
             s.add(BlobBinding(sha256=sha, matricula=matricula, kind="photo", uploaded_by="operador",
                               station_id="EST-001-01", created_at=now))
