@@ -191,31 +191,24 @@ def bearer_token(request: Request) -> str:
 
 
 def authenticate(session: Session, token: str) -> Principal:
-    """Resolve ``token`` to a :class:`Principal` or raise 401 (see module docstring).
-
-    One query per request: the token with its user and (for a station-bound
-    token) its station.
-    """
+    """Resolve ``token`` to a :class:`Principal` or raise 401 (see module docstring)."""
     digest = token_digest(token)
-    found = session.execute(
-        select(Token, User, Station)
-        .join(User, User.id == Token.user_id, isouter=True)
-        .join(Station, Station.station_id == Token.station_id, isouter=True)
-        .where(Token.token_hash == digest)
-    ).first()
-    if found is None:
+    row = session.get(Token, digest)
+    if row is None:
         raise ApiError(401, "invalid_token", "La sesión no es válida. Inicie sesión de nuevo.",
                        headers={"WWW-Authenticate": "Bearer"})
-    row, user, station = found
     if row.revoked_at is not None:
         raise ApiError(401, "token_revoked", "La sesión fue cerrada o revocada. Inicie sesión de nuevo.",
                        headers={"WWW-Authenticate": "Bearer"})
     if row.expires_at <= utcnow():
         raise ApiError(401, "token_expired", "La sesión expiró. Inicie sesión de nuevo.",
                        headers={"WWW-Authenticate": "Bearer"})
-    if row.station_id and (station is None or station.revoked_at is not None):
-        raise ApiError(401, "token_revoked", "La estación de esta sesión fue revocada. Inicie sesión de nuevo.",
-                       headers={"WWW-Authenticate": "Bearer"})
+    if row.station_id:
+        station = session.get(Station, row.station_id)
+        if station is None or station.revoked_at is not None:
+            raise ApiError(401, "token_revoked", "La estación de esta sesión fue revocada. Inicie sesión de nuevo.",
+                           headers={"WWW-Authenticate": "Bearer"})
+    user = session.get(User, row.user_id)
     if user is None or not user.active:
         raise ApiError(401, "user_disabled", "La cuenta de usuario está desactivada.",
                        headers={"WWW-Authenticate": "Bearer"})
