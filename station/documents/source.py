@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from station.domain.student import Student
+from station.domain.transitions import Command, record_refusal
 
 
 class CardSourceError(LookupError):
@@ -58,7 +59,7 @@ class StoreCardSource:
         student = self.store.get_student(matricula)
         if student is None:
             raise CardSourceError(f"La matrícula {matricula} no está en el padrón local de esta estación.")
-        if not student.has_biometrics:
+        if record_refusal(Command.PRINT_TEMPORARY, student) is not None:  # no photo and signature
             raise CardSourceError(f"La matrícula {matricula} aún no tiene fotografía y firma capturadas.")
         photo = self.store.get_blob(student.photo_sha256) or self.store.latest_blob(matricula, "photo")
         signature = self.store.latest_blob(matricula, "signature_png")
@@ -69,7 +70,7 @@ class StoreCardSource:
 
     def group_matriculas(self, group_code: str, campus_code: str | None = None) -> list[str]:
         return sorted(s.matricula for s in self.store.find_students(campus=campus_code, group=group_code)
-                      if s.has_biometrics)
+                      if record_refusal(Command.PRINT_TEMPORARY, s) is None)
 
     def _actor_for(self, student: Student):
         if self.actor is not None:
@@ -84,7 +85,7 @@ class StoreCardSource:
                      getattr(self.store, "station_id", ""))
 
     def record_print(self, matricula: str) -> Student:
-        from station.domain import Command, Refusal
+        from station.domain import Refusal
 
         student = self.store.get_student(matricula)
         if student is None:

@@ -73,6 +73,9 @@ SAE_COMMANDS = frozenset({Command.IMPORT_SAE, Command.UPDATE_SAE})
 SUPERVISOR = frozenset({Role.SUPERVISOR})
 STATE_OFFICE = frozenset({Role.STATE_OFFICE})
 SYSTEMS = frozenset({Role.SYSTEMS})
+#: Who may discard or retry an incidencia (a command the server refused): the plantel's
+#: supervisor or an administrator (DESIGN.md §7), on the station's sync screen and in its store.
+INCIDENCIA_RESOLVERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 #: Statuses whose fields may still change (DESIGN §3: after Validado no field changes).
 OPEN_RECORD = frozenset({Status.ENROLLED, Status.CAPTURED, Status.DEFERRED})
 ANY_STATUS = frozenset(Status)
@@ -194,6 +197,19 @@ def allowed_commands(student: Student | None, role: Role) -> list[Command]:
         elif student is not None and student.status in t.from_statuses and not _record_refusal(t, student):
             out.append(t.command)
     return out
+
+
+def record_refusal(command: Command, student: Student) -> Refusal | None:
+    """Why ``student``'s stored record does not admit ``command`` (the first failing
+    :data:`RECORD_PRECONDITIONS` of its rows, e.g. ``missing_biometrics`` for
+    ``print_temporary``), or ``None`` when one row admits it. Status and role are not
+    checked: :func:`allowed_commands` does both."""
+    refusal = None
+    for t in transitions_for(command):
+        refusal = _record_refusal(t, student)
+        if refusal is None:
+            return None
+    return refusal
 
 
 def _record_refusal(transition: Transition, student: Student) -> Refusal | None:

@@ -279,3 +279,22 @@ def test_set_institutional_email_writes_a_new_address_and_never_replaces_one():
     elsewhere = apply_command(bare, Command.SET_INSTITUTIONAL_EMAIL, actor(SYS, ("002",)),
                               {"institutional_email": "a@b.mx"}, CTX)
     assert isinstance(elsewhere, Refusal) and elsewhere.code == "forbidden_campus"
+
+
+def test_record_refusal_is_the_one_answer_for_printing():
+    """The screens and the documents layer ask the table (record_refusal) instead of
+    re-checking photo and signature themselves."""
+    from station.domain import record_refusal
+
+    assert record_refusal(Command.PRINT_TEMPORARY, student(S.CAPTURED)) is None
+    refused = record_refusal(Command.PRINT_TEMPORARY, student(S.ENROLLED, photo_sha256=None))
+    assert refused is not None and refused.code == "missing_biometrics"
+    assert Command.PRINT_TEMPORARY not in allowed_commands(student(S.ENROLLED, signature_sha256=None), OP)
+
+
+def test_incidencia_resolvers_come_from_the_domain():
+    """The sync screen and the store's resolve_incidencia share one role set."""
+    from station.domain import INCIDENCIA_RESOLVERS
+    from station.sync.incidencias import RESOLVER_ROLES
+
+    assert INCIDENCIA_RESOLVERS == {SUP, ADM} and RESOLVER_ROLES is INCIDENCIA_RESOLVERS

@@ -225,7 +225,7 @@ class CaptureScreen(DeskScreen):
         self.photo_check.setChecked(self.photo_jpeg is not None)
         self.signature_check.setChecked(self.signature is not None)
         self.save_button.setEnabled(self._may_capture() and self.photo_jpeg is not None and self.signature is not None)
-        self.print_button.setEnabled(self.student is not None and self.student.has_biometrics
+        self.print_button.setEnabled(self.student is not None
                                      and Command.PRINT_TEMPORARY in self.services.allowed(self.student))
 
     def _reset(self, student) -> None:
@@ -307,7 +307,7 @@ class CaptureScreen(DeskScreen):
                  done, self.tr("Guardando biométricos…"), lambda exc: self._update_buttons())
 
     def _update_print(self) -> None:
-        self.print_button.setEnabled(self.student is not None and self.student.has_biometrics
+        self.print_button.setEnabled(self.student is not None
                                      and Command.PRINT_TEMPORARY in self.services.allowed(self.student))
 
     def print_temporary(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
-from station.domain import Command, Status
+from station.domain import Command, Status, record_refusal
 from ui.printing import CredentialPrinter
 from ui.screens.base import DeskScreen
 from ui.widgets.controls import button
@@ -46,9 +46,9 @@ class PrintTemporaryScreen(DeskScreen):
         self.panel.set_student(student, photo, signature)
         self.panel.show()
         allowed = self.services.allowed(student)
-        self.print_button.setEnabled(Command.PRINT_TEMPORARY in allowed and student.has_biometrics)
+        self.print_button.setEnabled(Command.PRINT_TEMPORARY in allowed)
         self.retake_button.setEnabled(Command.CAPTURE in allowed)
-        if not student.has_biometrics:
+        if record_refusal(Command.PRINT_TEMPORARY, student) is not None:  # no photo and signature yet
             self.message.notice(self.tr("El alumno no tiene fotografía y firma capturadas; primero realice la "
                                         "toma de biométricos."))
             self.action_done()

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QProgressBar, QTableWidget, QTableWidgetItem,
 )
 
-from station.domain import Role
+from station.domain import INCIDENCIA_RESOLVERS
 from ui.dates import format_datetime
 from ui.domain_labels import domain_text
 from ui.screens.base import Screen
@@ -76,7 +76,7 @@ class SyncScreen(Screen):
         inc_layout.addLayout(row)
         self.body.addWidget(inc_card)
         self.body.addStretch(1)
-        may_resolve = services.role in (Role.SUPERVISOR, Role.ADMIN)
+        may_resolve = services.role in INCIDENCIA_RESOLVERS
         self.retry_button.setVisible(may_resolve)
         self.discard_button.setVisible(may_resolve)
         self._bridge = _Bridge()
