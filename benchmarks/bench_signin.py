@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import statistics
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -22,7 +21,7 @@ PASSWORD = "bench-signin-1234"
 
 def run() -> dict[str, float]:
     from server.settings import ServerSettings
-    from server.testing import run_server_in_thread, seed
+    from server.testing import run_server_in_thread, seed, signin_storm
 
     settings = ServerSettings()
     with tempfile.TemporaryDirectory() as tmp:
@@ -37,28 +36,8 @@ def run() -> dict[str, float]:
                 r = http.post(base + "/auth/login", json={"username": "operador", "password": PASSWORD}, timeout=60)
                 times.append((time.perf_counter() - start) * 1000)
                 assert r.status_code == 200, r.text
-            statuses: list[int] = []
-            health: list[float] = []
-            done = threading.Event()
-
-            def guess(i: int) -> None:
-                r = requests.post(base + "/auth/login", json={"username": f"nadie{i}", "password": "mala"}, timeout=120)
-                statuses.append(r.status_code)
-
-            def probe() -> None:
-                while not done.is_set():
-                    start = time.perf_counter()
-                    requests.get(base + "/health", timeout=120)
-                    health.append((time.perf_counter() - start) * 1000)
-                    time.sleep(0.05)
-
-            prober = threading.Thread(target=probe)
-            prober.start()
-            threads = [threading.Thread(target=guess, args=(i,)) for i in range(40)]
-            [t.start() for t in threads]
-            [t.join() for t in threads]
-            done.set()
-            prober.join()
+            statuses, seconds = signin_storm(base)
+            health = [t * 1000 for t in seconds]
         finally:
             stop()
     return {"signin_ms": round(statistics.median(times), 1),

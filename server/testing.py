@@ -156,3 +156,34 @@ def sample_png(size: int = 8_000, rng=None) -> bytes:
     filler = rng.randbytes(need) if rng else os.urandom(need)
     chunk = struct.pack(">I", len(filler)) + b"raNd" + filler + struct.pack(">I", zlib.crc32(b"raNd" + filler))
     return base[:33] + chunk + base[33:]
+
+
+def signin_storm(base_url: str, clients: int = 40) -> tuple[list[int], list[float]]:
+    """``clients`` failed sign-ins (made-up users) sent at once to ``base_url`` while
+    ``GET /health`` is probed every 50 ms. Returns ``(sign-in statuses, health seconds)``
+    (issue 13: no 5xx, health under 1 s)."""
+    import requests
+
+    statuses: list[int] = []
+    health: list[float] = []
+    done = threading.Event()
+
+    def guess(i: int) -> None:
+        r = requests.post(base_url + "/auth/login", json={"username": f"nadie{i}", "password": "mala"}, timeout=120)
+        statuses.append(r.status_code)
+
+    def probe() -> None:
+        while not done.is_set():
+            start = time.perf_counter()
+            requests.get(base_url + "/health", timeout=120)
+            health.append(time.perf_counter() - start)
+            time.sleep(0.05)
+
+    prober = threading.Thread(target=probe)
+    prober.start()
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(clients)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    done.set()
+    prober.join()
+    return statuses, health

@@ -5,7 +5,6 @@ exhausts the database pool nor stalls ``/health``."""
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 import requests
@@ -13,7 +12,7 @@ from sqlalchemy import select
 
 from server.db.models import LoginFailure
 from server.settings import ServerSettings
-from server.testing import run_server_in_thread, seed
+from server.testing import run_server_in_thread, seed, signin_storm
 from tests.server.conftest import PASSWORD
 
 PROXY_SETTINGS = ServerSettings(argon2_time_cost=1, argon2_memory_kib=1024, argon2_parallelism=1,
@@ -109,26 +108,7 @@ def test_forty_concurrent_failed_sign_ins_no_5xx_and_health_answers(fresh_url):
     seed(fresh_url, PASSWORD, students=0, campuses=1, settings=settings)
     base, stop = run_server_in_thread(fresh_url, settings=settings)
     try:
-        statuses, health = [], []
-        done = threading.Event()
-
-        def guess(i):
-            statuses.append(login(base, f"nadie{i}", "mala").status_code)
-
-        def probe():
-            while not done.is_set():
-                start = time.perf_counter()
-                assert requests.get(base + "/health", timeout=60).status_code == 200
-                health.append(time.perf_counter() - start)
-                time.sleep(0.05)
-
-        prober = threading.Thread(target=probe)
-        prober.start()
-        threads = [threading.Thread(target=guess, args=(i,)) for i in range(40)]
-        [t.start() for t in threads]
-        [t.join() for t in threads]
-        done.set()
-        prober.join()
+        statuses, health = signin_storm(base)
     finally:
         stop()
     assert statuses and all(s < 500 for s in statuses), statuses
