@@ -4,6 +4,14 @@ Delay before retry ``n`` (1-based) is uniform in ``[0, min(cap_s, base_s ·
 factor^(n-1))]`` ("full jitter"), so stations that lost the network at the
 same moment do not return in lock-step. ``sleep`` and ``rng`` are injectable
 so tests never wait.
+
+Home-made on purpose (issue #12 item 7): the one retry loop
+(:meth:`station.sync.engine.SyncEngine.call`) does bookkeeping on every failed try
+(outbox attempts, online flag, error log) and ends the round with ``RoundAborted``,
+and :class:`~station.sync.service.SyncService` uses :meth:`Backoff.delay` between
+rounds; tenacity would replace only the ``for`` loop, and its ``wait_random_exponential``
+draws from the global ``random`` (no seeded generator for tests), so the declared but
+unused dependency was dropped rather than wrapped around this.
 """
 from __future__ import annotations
 
