@@ -18,6 +18,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from drivers.doubles import set_mode
+
 #: Password of every demo user (shown on the sign-in window of the demo).
 DEMO_PASSWORD = "demo-1234"
 DEMO_USER = "supervisor"
@@ -36,6 +38,7 @@ class DemoEnvironment:
     password = DEMO_PASSWORD
 
     def __init__(self, students: int = 600, campuses: int = 2, folder: Path | None = None):
+        set_mode("demo")  # the virtual pad and the demo photo may open (drivers.doubles)
         self.students = students
         self.campuses = campuses
         self.folder = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="credencializacion-demo-"))

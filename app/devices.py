@@ -202,6 +202,10 @@ def main(argv: list[str] | None = None) -> int:
         args = p.parse_args(list(sys.argv[1:] if argv is None else argv))
     except SystemExit as exc:
         return 0 if exc.code in (0, None) else 2
+    if args.virtual:
+        from drivers.doubles import set_mode
+
+        set_mode("prueba")  # --virtual asks for the double explicitly
     report = collect(args.timeout, args.sigweb_url, args.virtual)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))

@@ -229,8 +229,10 @@ def main(argv: list[str] | None = None) -> int:
     backend = None
     device = None
     if args.virtual:
+        from drivers.doubles import set_mode
         from drivers.signature.virtual import VirtualTopazDevice, VirtualUsbBackend
 
+        set_mode("prueba")  # --virtual asks for the double explicitly (practice, tests)
         device = VirtualTopazDevice()
         backend = VirtualUsbBackend([device])
     pad = TopazPad(settings, usb_backend=backend, kind="virtual" if args.virtual else "topaz")

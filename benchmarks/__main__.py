@@ -21,6 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--only", action="append", default=[], help="run only modules containing this text")
     args = parser.parse_args(argv)
+    from drivers.doubles import set_mode
+
+    set_mode("prueba")  # the camera benchmark plays the demo photo (a test double)
     figures: dict[str, object] = {}
     errors: dict[str, str] = {}
     names = sorted(m.name for m in pkgutil.iter_modules(benchmarks.__path__) if m.name.startswith("bench_"))

@@ -18,6 +18,8 @@ from typing import Protocol, Sequence
 import cv2
 import numpy as np
 
+from drivers.doubles import double_refusal
+
 VIDEO_EXTENSIONS = {".avi", ".mp4", ".mkv", ".mov", ".m4v", ".webm", ".mjpg", ".mjpeg"}
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"}
 
@@ -155,8 +157,11 @@ class VideoFileSource:
         self._pacer = _Pacer(0)
 
     def open(self) -> None:
-        """See :class:`FrameSource`."""
+        """See :class:`FrameSource`; :class:`CameraError` outside demo or test mode."""
         self.close()
+        refusal = double_refusal(f"La cámara simulada con el {self.description}")
+        if refusal:
+            raise CameraError(refusal)
         if not os.path.isfile(self.path):
             raise CameraError(f"No se encontró el {self.description}.")
         cap = cv2.VideoCapture(self.path, cv2.CAP_ANY)
@@ -218,7 +223,10 @@ class ImageSource:
         return [os.fspath(p) for p in paths] or [""]
 
     def open(self) -> None:
-        """See :class:`FrameSource`."""
+        """See :class:`FrameSource`; :class:`CameraError` outside demo or test mode."""
+        refusal = double_refusal(f"La cámara simulada con la {self.description}")
+        if refusal:
+            raise CameraError(refusal)
         frames = []
         for p in self.paths:
             try:

@@ -26,6 +26,8 @@ from typing import Iterable, Sequence
 import usb.backend
 import usb.core
 
+from drivers.doubles import double_refusal
+from drivers.signature.base import PadError
 from drivers.signature.model import demo_strokes
 from drivers.signature.topaz_protocol import (
     DEFAULT_MODEL,
@@ -239,6 +241,11 @@ class VirtualUsbBackend(usb.backend.IBackend):
     """
 
     def __init__(self, devices: Iterable[VirtualTopazDevice] | None = None):
+        """Raises :class:`~drivers.signature.base.PadError` (Spanish) outside demo or test mode
+        (:mod:`drivers.doubles`)."""
+        refusal = double_refusal("El pad Topaz virtual")
+        if refusal:
+            raise PadError(refusal)
         super().__init__()
         self.devices: list[VirtualTopazDevice] = list(devices) if devices is not None else [VirtualTopazDevice()]
 

@@ -93,7 +93,7 @@ def _env(tmp: Path, keyring: bool = True, **extra: str) -> dict:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("CREDENCIALIZACION_", "PYTHON_KEYRING", "XDG_", "QT_"))}
     env.update(CREDENCIALIZACION_HOME=str(tmp / "home"), CREDENCIALIZACION_CAMERA="demo",
-               CREDENCIALIZACION_PAD="virtual", QT_QPA_PLATFORM="offscreen",
+               CREDENCIALIZACION_PAD="virtual", CREDENCIALIZACION_MODO="prueba", QT_QPA_PLATFORM="offscreen",
                XDG_CONFIG_HOME=str(tmp / "xdg-config"), XDG_DATA_HOME=str(tmp / "xdg-data"))
     if keyring and sys.platform != "win32":
         sys.path.insert(0, str(Path(__file__).parent))
