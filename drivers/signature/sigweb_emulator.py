@@ -106,6 +106,16 @@ class SigWebEmulator:
             self.strokes.append([(int(round(x)), int(round(y))) for x, y in points])
             return True
 
+    def wait_for(self, predicate, timeout_s: float = 10.0) -> None:
+        """Poll ``predicate()`` (e.g. ``lambda: emu.tablet_state == 1``) every 10 ms until it
+        holds; :class:`TimeoutError` after ``timeout_s`` seconds (tests assert the state, never a
+        duration)."""
+        deadline = time.monotonic() + timeout_s
+        while not predicate():
+            if time.monotonic() >= deadline:
+                raise TimeoutError("the emulated SigWeb did not reach the expected state")
+            time.sleep(0.01)
+
     def extend_last_stroke(self, points: Iterable[tuple[float, float]]) -> None:
         """Add points to the stroke in progress."""
         with self._lock:

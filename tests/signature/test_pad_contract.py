@@ -8,7 +8,6 @@ make it missing at open; the assertions are the same for all.
 from __future__ import annotations
 
 import socket
-import time
 
 import pytest
 
@@ -21,16 +20,6 @@ from drivers.signature.topaz import TopazPad, TopazSettings
 from drivers.signature.virtual import VirtualTopazDevice, VirtualUsbBackend
 
 STROKES = [[(100, 100), (200, 150), (300, 200)], [(400, 300), (500, 350)]]
-
-
-def wait_until(predicate, timeout=10.0):
-    """Poll a condition (bounded); tests assert the condition, never a duration."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.01)
-    raise AssertionError("condition not reached")
 
 
 class TopazHarness:
@@ -85,9 +74,9 @@ class SigWebHarness:
                                             reconnect_interval_s=0.02))
 
     def draw(self, strokes):
-        wait_until(lambda: self.emu.tablet_state == 1)
+        self.emu.wait_for(lambda: self.emu.tablet_state == 1)
         if self.pad.signature().is_empty():  # a Limpiar reaches the service on the next poll
-            wait_until(lambda: not self.emu.strokes)
+            self.emu.wait_for(lambda: not self.emu.strokes)
         seen = len(self.recorder.of(StrokeEvent))
         for stroke in strokes:
             assert self.emu.add_stroke(stroke)
