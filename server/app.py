@@ -7,7 +7,9 @@ embedded SQLite default pass ``migrate=True``. The OpenAPI document is at
 """
 from __future__ import annotations
 
+import json
 import os
+import re
 
 from fastapi import FastAPI, Request
 from sqlalchemy import text
@@ -21,10 +23,42 @@ from server.settings import ServerSettings
 _NUL_MESSAGE = "La solicitud contiene un carácter nulo (\\u0000), que no se admite."
 
 
+_TOO_LARGE_MESSAGE = "El contenido enviado es demasiado grande."
+_SURROGATE_MESSAGE = ("La solicitud contiene texto no válido (un carácter sustituto UTF-16 sin pareja); "
+                      "revise el texto enviado.")
+#: ``\\uD800``–``\\uDFFF`` escapes: only a JSON body holding one can carry a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+#: Routes anyone may call without a token, and the most their bodies may weigh (bytes): a sign-in
+#: is a username, a password of ≤ 1024 characters and a signature — 8 KB is generous (#13 item 8).
+ANONYMOUS_BODY_LIMITS: dict[str, int] = {"/auth/login": 8 * 1024, "/auth/challenge": 8 * 1024}
+
+
+def _has_lone_surrogate(body: bytes) -> bool:
+    """True if the JSON ``body`` decodes to text with an unpaired UTF-16 surrogate (which no
+    database or UTF-8 encoder accepts). Invalid JSON answers False: the framework refuses it."""
+    if not _SURROGATE_ESCAPE.search(body):
+        return False
+    try:
+        json.dumps(json.loads(body), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    except ValueError:
+        return False
+    return False
+
+
 class RejectNulMiddleware:
-    """ASGI middleware: 422 ``invalid_request`` for a NUL character in the
-    path, the query string or a JSON body (PostgreSQL cannot store it; it is
-    never legitimate input). Bodies other than JSON pass untouched."""
+    """ASGI middleware guarding request input before any route reads it (#13 item 8):
+
+    - 422 ``invalid_request`` for a NUL character in the path, the query string or a JSON body
+      (PostgreSQL cannot store it; it is never legitimate input), and for a JSON string holding a
+      lone UTF-16 surrogate (``"\\ud800"``: no UTF-8 encoder accepts it);
+    - 413 ``payload_too_large`` for a body over its bound, decided from ``Content-Length`` before
+      a byte is read, else while reading: :data:`ANONYMOUS_BODY_LIMITS` for the routes callable
+      without a token (any content type), ``max_json_bytes`` for JSON bodies. Other bodies (SAE
+      files, blobs, directory files) are streamed and bounded by their routes after sign-in.
+    """
 
     def __init__(self, app, max_json_bytes: int = 2 * 1024 * 1024):
         self.app = app
@@ -39,33 +73,44 @@ class RejectNulMiddleware:
             return await error_json(422, "invalid_request", _NUL_MESSAGE)(scope, receive, send)
         headers = dict(scope.get("headers") or [])
         ctype = headers.get(b"content-type", b"").lower()
-        if scope.get("method") in ("POST", "PUT", "PATCH") and b"json" in ctype:
-            chunks, size, more = [], 0, True
-            while more:
-                message = await receive()
-                if message["type"] == "http.disconnect":
-                    return
-                chunk = message.get("body", b"")
-                size += len(chunk)
-                if size > self.max_json_bytes:
-                    return await error_json(413, "payload_too_large",
-                                            "El contenido enviado es demasiado grande.")(scope, receive, send)
-                chunks.append(chunk)
-                more = message.get("more_body", False)
-            body = b"".join(chunks)
-            if b"\\u0000" in body or b"\x00" in body:
-                return await error_json(422, "invalid_request", _NUL_MESSAGE)(scope, receive, send)
-            sent = False
+        if scope.get("method") not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        is_json = b"json" in ctype
+        limit = ANONYMOUS_BODY_LIMITS.get(scope.get("path", "").rstrip("/") or "/")
+        if limit is None and is_json:
+            limit = self.max_json_bytes
+        if limit is None:
+            return await self.app(scope, receive, send)
+        too_large = error_json(413, "payload_too_large", _TOO_LARGE_MESSAGE, headers={"Connection": "close"})
+        declared = headers.get(b"content-length", b"")
+        if declared.strip().isdigit() and int(declared) > limit:
+            return await too_large(scope, receive, send)  # refused unread
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                return await too_large(scope, receive, send)
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        if is_json and (b"\\u0000" in body or b"\x00" in body):
+            return await error_json(422, "invalid_request", _NUL_MESSAGE)(scope, receive, send)
+        if is_json and _has_lone_surrogate(body):
+            return await error_json(422, "invalid_request", _SURROGATE_MESSAGE)(scope, receive, send)
+        sent = False
 
-            async def replay():
-                nonlocal sent
-                if not sent:
-                    sent = True
-                    return {"type": "http.request", "body": body, "more_body": False}
-                return await receive()
+        async def replay():
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
 
-            return await self.app(scope, replay, send)
-        return await self.app(scope, receive, send)
+        return await self.app(scope, replay, send)
 
 
 SERVE_DB_ENV = "CREDENCIALIZACION_SERVE_DB"

@@ -40,6 +40,9 @@ _CURP_SHAPE = (
     (slice(16, 17), "alnum", "el diferenciador de siglo"),
     (slice(17, 18), "digit", "el dígito verificador"),
 )
+#: Only ASCII digits: ``str.isdigit`` and ``\\d`` also accept fullwidth (１), Arabic-Indic (١)
+#: and Devanagari (१) digits, which no CURP or matrícula contains (#13 item 8).
+_ASCII_DIGITS = frozenset("0123456789")
 _LOOKALIKE_DIGIT = {"O": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8", "G": "6"}
 _LOOKALIKE_LETTER = {v: k for k, v in {"O": "0", "I": "1", "S": "5", "B": "8"}.items()}
 
@@ -73,7 +76,7 @@ def validate_curp(value: str) -> str:
         part = value[sl]
         for offset, char in enumerate(part):
             position = sl.start + offset + 1
-            if kind == "digit" and not char.isdigit():
+            if kind == "digit" and char not in _ASCII_DIGITS:
                 hint = _LOOKALIKE_DIGIT.get(char)
                 extra = f"; ¿quiso escribir el número {hint}?" if hint else ""
                 raise FieldError(
@@ -89,7 +92,7 @@ def validate_curp(value: str) -> str:
                     f"La CURP tiene «{char}» en la posición {position}, que corresponde a "
                     f"{description} y debe ser una letra{extra}",
                 )
-            if kind == "alnum" and not (char.isdigit() or "A" <= char <= "Z"):
+            if kind == "alnum" and not (char in _ASCII_DIGITS or "A" <= char <= "Z"):
                 raise FieldError(
                     field, f"La CURP tiene «{char}» en la posición {position}, que no es válido."
                 )
@@ -119,7 +122,7 @@ _VALID_STATES = frozenset(
     "AS BC BS CC CH CL CM CS DF DG GR GT HG JC MC MN MS NE NL NT OC PL QR QT SL SP SR TC TL TS VZ YN ZS".split()
 )
 
-_MATRICULA_RE = re.compile(r"^(\d{8,10})-(\d)$")
+_MATRICULA_RE = re.compile(r"^([0-9]{8,10})-([0-9])$")
 
 
 def validate_matricula(value: str) -> str:

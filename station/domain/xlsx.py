@@ -54,6 +54,15 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
+def _as_text_cells(ws) -> None:
+    """Write every text cell of the last row as text, never a formula: openpyxl turns a string
+    starting with ``=`` into a live formula, and comments or SAE names are user text
+    (``=HYPERLINK(...)`` would run in the reader's Excel — #13 item 8, OWASP CSV injection)."""
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
 def _style_header(ws, ncols: int) -> None:
     for col in range(1, ncols + 1):
         cell = ws.cell(row=1, column=col)
@@ -92,6 +101,7 @@ def student_list_xlsx(students: Iterable[Student], campus_name: str) -> bytes:
     for student in students:
         row = [_cell_value(get(student)) for _, get in STUDENT_COLUMNS]
         ws.append(row)
+        _as_text_cells(ws)
         for i, v in enumerate(row):
             if v is not None:
                 widths[i] = max(widths[i], len(str(v)) if not isinstance(v, (date, datetime)) else 12)
