@@ -25,6 +25,10 @@ from tests.server.mail.conftest import WORKER_ARGS, rows, run_worker_process
 
 KILLS = 50
 RECIPIENTS = 1500
+# Paced so that 50 kill cycles (0–0.4 s of sending each) cannot finish the campaign however idle
+# the machine is: unpaced, an idle CI worker sent all 1,500 before kill 35 and the next worker had
+# nothing left to send. 50 cycles × ~0.2 s × 50/s ≈ 500 recipients, well inside 1,500.
+PER_MINUTE = 3000
 
 
 def _worker_main(url: str) -> None:  # runs in the forked worker process
@@ -62,7 +66,7 @@ def _kill_cycles(ctx, mail_db, sink, rng, current, killed_in_handler) -> None:
 
 @pytest.mark.slow
 def test_fifty_sigkills_lose_nothing_and_duplicate_only_in_the_window(mail_db, sink):
-    mail_db.add_sender("avisos", sink.port)
+    mail_db.add_sender("avisos", sink.port, per_minute=PER_MINUTE, burst=1)
     campaign = mail_db.list_campaign(rows(RECIPIENTS))
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(["server.cli", "server.mail.cli", "server.mail.worker", "server.db.migrate"])
