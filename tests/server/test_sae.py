@@ -108,7 +108,7 @@ def test_failure_midway_leaves_nothing_half_applied(server, monkeypatch):
             raise RuntimeError("disco lleno")
         return original(number, *a, **kw)
 
-    monkeypatch.setattr(svc, "_parse_row", exploding)
+    monkeypatch.setattr(svc.parse, "_parse_row", exploding)  # where iter_sae_rows looks it up
     engine = make_engine(server.url, pool_size=2)
     try:
         with pytest.raises(RuntimeError):
