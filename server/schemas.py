@@ -152,7 +152,7 @@ class UserIn(BaseModel):
     """``POST /users`` (admin)."""
 
     model_config = ConfigDict(extra="forbid")
-    username: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9._@-]+$")
+    username: str = Field(min_length=1, max_length=80)  # rules: server.services.admin.check_username
     password: str = Field(min_length=8, max_length=1024)
     role: Role
     campuses: list[str] = Field(default_factory=list, max_length=100)

@@ -1,6 +1,8 @@
 """Users, campuses and stations (issue 3 §3; DESIGN §5). Admin operations, audited."""
 from __future__ import annotations
 
+import re
+
 from typing import Iterable
 
 from sqlalchemy import select, update
@@ -36,10 +38,32 @@ def upsert_campuses(session: Session, campuses: Iterable[tuple[str, str]]) -> No
     session.flush()
 
 
+#: Longest username: the audit's ``entity_id`` holds it (``String(64)``), so PostgreSQL and SQLite
+#: alike refuse more at the API instead of PostgreSQL failing on insert (#13 item 8).
+USERNAME_MAX_LENGTH = 64
+#: Usernames are plain ASCII: no control, bidirectional (U+202E…) or look-alike characters
+#: that would make an audit row read as another user.
+USERNAME_RE = re.compile(r"[A-Za-z0-9._@-]+")
+
+
+def check_username(username: str) -> str:
+    """Return ``username`` if it is 1–:data:`USERNAME_MAX_LENGTH` characters of
+    :data:`USERNAME_RE`; else 422 ``invalid_field`` (field ``username``), Spanish message."""
+    if not username or len(username) > USERNAME_MAX_LENGTH:
+        raise ApiError(422, "invalid_field",
+                       f"El nombre de usuario debe tener de 1 a {USERNAME_MAX_LENGTH} caracteres.", "username")
+    if not USERNAME_RE.fullmatch(username):
+        raise ApiError(422, "invalid_field", "El nombre de usuario solo admite letras sin acento, números y los "
+                                             "signos . _ @ - (sin espacios ni caracteres de control).", "username")
+    return username
+
+
 def create_user(session: Session, actor: Actor, username: str, password: str, role: Role,
                 campuses: Iterable[str], display_name: str, settings: ServerSettings) -> User:
-    """Create a user. 409 ``user_exists``; 422 ``unknown_campus`` (field ``campuses``);
+    """Create a user. 422 ``invalid_field`` for a username refused by :func:`check_username`;
+    409 ``user_exists``; 422 ``unknown_campus`` (field ``campuses``);
     422 ``campus_required`` when an operator/supervisor/systems user has no plantel."""
+    check_username(username)
     campuses = sorted(set(campuses))
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise ApiError(409, "user_exists", f"El usuario «{username}» ya existe.", "username")

@@ -188,7 +188,7 @@ class SyncCommandRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     op_id: str = Field(min_length=10, max_length=40, pattern=r"^[0-9A-Za-z_-]+$")
     station_id: str = Field(min_length=1, max_length=64)
-    seq: int = Field(ge=0, le=2**63 - 1)
+    seq: int = Field(ge=0, le=2**63 - 1, strict=True)  # strict: ``true`` is not 1
     command: Command
     matricula: str = Field(min_length=1, max_length=32)
     expected_status: Status | None = None

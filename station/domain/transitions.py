@@ -12,7 +12,7 @@ reprint), §10 (validation), §11 (reject / retake), §12 (delivery).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any, Callable, Mapping
 
@@ -319,10 +319,27 @@ def _completion_fields(student, payload, ctx) -> Refusal | None:
     valid_until = payload.get("valid_until")
     if valid_until is not None and valid_until != "":
         try:
-            _as_date(valid_until)
+            when = _as_date(valid_until)
         except (TypeError, ValueError):
             return Refusal("invalid_field", "La vigencia no es una fecha válida (use AAAA-MM-DD).", "valid_until")
+        earliest, latest = valid_until_range(ctx.now)
+        if not earliest <= when <= latest:
+            return Refusal("invalid_field", f"La vigencia debe estar entre {earliest.isoformat()} y "
+                                            f"{latest.isoformat()}.", "valid_until")
     return None
+
+
+#: A card's vigencia lies between a year ago (a command queued offline) and six years ahead (a
+#: three-year CONALEP program, twice): 9999-12-31 is a typing error or an attack (#13 item 8).
+VALID_UNTIL_PAST_DAYS = 366
+VALID_UNTIL_FUTURE_YEARS = 6
+
+
+def valid_until_range(now: datetime) -> tuple[date, date]:
+    """The allowed ``(earliest, latest)`` vigencia for a command applied at ``now`` (UTC):
+    :data:`VALID_UNTIL_PAST_DAYS` back, 31 December :data:`VALID_UNTIL_FUTURE_YEARS` years ahead."""
+    today = now.date()
+    return today - timedelta(days=VALID_UNTIL_PAST_DAYS), date(today.year + VALID_UNTIL_FUTURE_YEARS, 12, 31)
 
 
 def _complete_for_validation(student, payload, ctx) -> Refusal | None:

@@ -68,7 +68,7 @@ def test_forty_clients_on_postgres(pg_url, tmp_path):
            json={"command": "capture", "payload": {"photo_sha256": photo, "signature_sha256": sig}})
         if user == "supervisor":
             go("validate", "POST", f"/students/{shared_validate}/commands", json={"command": "validate", "payload": {
-                "health_institution": "IMSS", "affiliation_number": "26180366723", "valid_until": "2099-08-01"}})
+                "health_institution": "IMSS", "affiliation_number": "26180366723", "valid_until": "2030-08-01"}})
         go("print", "POST", f"/students/{shared_print}/commands", json={"command": "print_temporary"})
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from server.db.models import SaeRecord, StudentRow
 from station.domain import FieldError, validate_curp, validate_matricula
-from tests.server.attackers import TestStation, bearer, op_body
-from tests.server.helpers import csv_bytes, matricula, sae_row
+from tests.server.attackers import TestStation, bearer, op_body, push
+from tests.server.helpers import csv_bytes, matricula, sae_row, upload_for
 
 #: Digits that ``str.isdigit`` and ``\d`` accept but no matrícula or CURP contains.
 SCRIPTS = {
@@ -161,3 +161,55 @@ def test_formula_in_a_comment_is_a_text_cell_in_the_plantel_xlsx(server):
     cells = [c for row in ws.iter_rows() for c in row if c.value == evil]
     assert cells and all(c.data_type == "s" for c in cells)
     assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
+
+
+def test_boolean_seq_is_refused_and_writes_nothing(server):
+    """``"seq": true`` was read as 1: strict types on command payloads."""
+    station = TestStation(server, "strict-" + server.backend, campuses=["001"])
+    token = station.sign_in("supervisor")
+    m = server.find("CAPTURED")
+    before = server.call("admin", "GET", f"/students/{m}").json()
+    op = op_body(station.station_id, m, "defer", "supervisor", payload={"comment": "revisar"}, seq=True)
+    r = push(server, token, op)
+    assert_spanish_error(r, 422, "seq")
+    assert server.call("admin", "GET", f"/students/{m}").json() == before
+
+
+@pytest.mark.parametrize("valid_until", ["9999-12-31", "1900-01-01"])
+def test_valid_until_out_of_range_is_refused(server, valid_until):
+    m = server.find("ENROLLED")
+    photo, sig = upload_for(server, "operador", m)
+    r = server.call("operador", "POST", f"/students/{m}/commands",
+                    json={"command": "capture", "payload": {"photo_sha256": photo, "signature_sha256": sig}})
+    assert r.status_code == 200, r.text
+    before = r.json()
+    r = server.call("supervisor", "POST", f"/students/{m}/commands", json={
+        "command": "validate", "payload": {"health_institution": "IMSS", "affiliation_number": "26180366723",
+                                           "valid_until": valid_until}})
+    assert_spanish_error(r, 422, "valid_until")
+    assert "vigencia" in r.json()["error"]["message"]
+    assert server.call("admin", "GET", f"/students/{m}").json() == before
+
+
+@pytest.mark.parametrize("username", [
+    "u" * 65, "u" * 80,            # PostgreSQL answered 500 (the audit row's entity_id holds 64)
+    "ana\u202egnp.exe",            # right-to-left override: reads as another name in the audit
+    "ana\u200f", "ana\x07", "ana\nroot", "ana\u0085",
+])
+def test_bad_usernames_are_refused_on_both_databases(server, username):
+    r = server.call("admin", "POST", "/users", json={"username": username, "password": "larga-1234!",
+                                                      "role": "operator", "campuses": ["001"]})
+    assert_spanish_error(r, 422, "username")
+    assert not any(u["username"] == username for u in server.call("admin", "GET", "/users").json())
+
+
+def test_cli_refuses_a_bidi_username(server, monkeypatch, capsys):
+    from server.cli import main
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("larga-1234!\n"))
+    name = "ana\u202egnp"
+    code = main(["create-user", "--db", server.url, name, "--role", "operator", "--campus", "001",
+                 "--password-stdin"])
+    assert code == 1  # the CLI's refusal code (tests/server/test_cli.py)
+    assert "nombre de usuario" in capsys.readouterr().err
+    assert not any(u["username"] == name for u in server.call("admin", "GET", "/users").json())
