@@ -18,7 +18,7 @@ from server.api.common import errors
 from server.db.engine import make_engine, make_session_factory
 from server.errors import error_json, install_error_handlers
 from server.schemas import Health
-from server.settings import ServerSettings
+from server.settings import ServerSettings, load_server_settings
 
 _NUL_MESSAGE = "La solicitud contiene un carácter nulo (\\u0000), que no se admite."
 
@@ -118,10 +118,11 @@ SERVE_SEMESTERS_ENV = "CREDENCIALIZACION_SERVE_SEMESTERS"
 
 
 def serve_settings(semesters: str) -> ServerSettings:
-    """Settings of ``serve``: defaults, with ``semesters`` ("1,3,5"; empty = default) allowed."""
+    """Settings of ``serve``: the environment's (``CREDENCIALIZACION_SERVER_*``), with ``semesters``
+    ("1,3,5"; empty = the environment's or default) allowed. Raises :class:`SettingsError` (Spanish)."""
     if not semesters.strip():
-        return ServerSettings()
-    return ServerSettings(allowed_semesters=tuple(int(s) for s in semesters.split(",") if s.strip()))
+        return load_server_settings()
+    return load_server_settings(allowed_semesters=semesters)
 
 
 def app_from_environment() -> FastAPI:
@@ -178,7 +179,7 @@ def create_app(db_url: str, settings: ServerSettings | None = None, migrate: boo
     )
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
-    app.state.settings = settings or ServerSettings()
+    app.state.settings = settings or load_server_settings()
     from server.keys import load_master_keys
 
     app.state.keys = load_master_keys(app.state.settings.master_key_file)

@@ -150,9 +150,13 @@ def main(argv: list[str] | None = None) -> int:
     url = getattr(args, "db", None) or default_db_url()
     from server.errors import ApiError
     from server.keys import MasterKeyError
+    from server.settings import SettingsError
 
     try:
         return _dispatch(args, url)
+    except SettingsError as exc:  # a CREDENCIALIZACION_SERVER_* variable or --semesters is malformed
+        print(f"Error: {exc.message}", file=sys.stderr)
+        return 2
     except ApiError as exc:
         print(f"Error: {exc.message}", file=sys.stderr)
         return 1
@@ -184,6 +188,7 @@ def _dispatch(args, url: str) -> int:
         if args.workers < 1:
             print("Error: --workers debe ser 1 o más.", file=sys.stderr)
             return 2
+        settings = serve_settings(args.semesters or "")  # refused here, in Spanish, before any worker starts
         if not args.no_migrate:
             upgrade(url)
         if args.workers > 1:  # each worker process builds its own app (and pool) from the environment
@@ -192,20 +197,20 @@ def _dispatch(args, url: str) -> int:
             uvicorn.run("server.app:app_from_environment", factory=True, workers=args.workers, host=args.host,
                         port=args.port, proxy_headers=False)
             return 0
-        uvicorn.run(create_app(url, settings=serve_settings(args.semesters or "")), host=args.host, port=args.port,
+        uvicorn.run(create_app(url, settings=settings), host=args.host, port=args.port,
                     proxy_headers=False)
         return 0
     upgrade(url)
     if args.command == "create-user":
         from server.services.admin import create_user
-        from server.settings import ServerSettings
+        from server.settings import load_server_settings
 
         password = _read_password(args.password_stdin)
         if len(password) < 8:
             print("Error: la contraseña debe tener al menos 8 caracteres.", file=sys.stderr)
             return 1
         _run_tx(url, lambda s: create_user(s, _cli_actor(), args.username, password, Role(args.role), args.campus,
-                                           args.name, ServerSettings()))
+                                           args.name, load_server_settings()))
         print(f"Usuario «{args.username}» creado.")
         return 0
     if args.command == "import-sae":

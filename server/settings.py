@@ -1,13 +1,41 @@
 """Server settings (one immutable object per app; see :func:`server.app.create_app`)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Annotated, Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from station.domain.errors import UserError
+
+ENV_PREFIX = "CREDENCIALIZACION_SERVER_"
+
+#: What a valid value looks like, per field kind (for the Spanish refusal).
+_HINTS = {
+    timedelta: "una duración en segundos o ISO 8601 (p. ej. PT12H)",
+    int: "un número entero",
+    float: "un número",
+    tuple[str, ...]: "una lista separada por comas",
+    tuple[int, ...]: "números enteros separados por comas",
+}
 
 
-@dataclass(frozen=True)
-class ServerSettings:
+class SettingsError(UserError, ValueError):
+    """A server setting (environment variable or option) is malformed. ``str()`` is Spanish."""
+
+    code = "settings_invalid"
+
+
+class ServerSettings(BaseSettings):
     """Tunables of the central server.
+
+    A pydantic-settings model, frozen: each field can be set in the environment as
+    ``CREDENCIALIZACION_SERVER_<NAME>`` (``CREDENCIALIZACION_SERVER_TOKEN_TTL=PT8H`` or
+    seconds; lists comma-separated: ``CREDENCIALIZACION_SERVER_ALLOWED_SEMESTERS=1,3,5``).
+    Values given to the constructor win over the environment. Build it through
+    :func:`load_server_settings` where a person supplied the values: a bad one becomes a
+    :class:`SettingsError` (Spanish, names the variable) instead of a traceback.
 
     - ``token_ttl``: lifetime of a bearer token (default 12 h, one work day).
     - ``login_window``, ``login_limit_pair``, ``login_limit_address``,
@@ -34,24 +62,72 @@ class ServerSettings:
       institutional accounts (default: :func:`server.accounts.passwords.default_key_path`).
     """
 
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
+
     token_ttl: timedelta = timedelta(hours=12)
     login_window: timedelta = timedelta(minutes=15)
-    login_limit_pair: int = 5
-    login_limit_address: int = 50
-    login_delay_cap_s: int = 900
-    trusted_proxies: tuple[str, ...] = ()
-    hash_concurrency: int = 2
-    hash_wait_s: float = 10.0
+    login_limit_pair: int = Field(5, ge=1)
+    login_limit_address: int = Field(50, ge=1)
+    login_delay_cap_s: int = Field(900, ge=0)
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
+    hash_concurrency: int = Field(2, ge=1)
+    hash_wait_s: float = Field(10.0, gt=0, allow_inf_nan=False)
     master_key_file: str | None = None
-    offline_login_days_max: int = 14
-    argon2_time_cost: int = 3
-    argon2_memory_kib: int = 65536
-    argon2_parallelism: int = 4
-    allowed_semesters: tuple[int, ...] = (1, 2, 3, 4, 5, 6)
-    max_upload_bytes: int = 200 * 1024 * 1024
-    page_size_max: int = 500
+    offline_login_days_max: int = Field(14, ge=0)
+    argon2_time_cost: int = Field(3, ge=1)
+    argon2_memory_kib: int = Field(65536, ge=8)
+    argon2_parallelism: int = Field(4, ge=1)
+    allowed_semesters: Annotated[tuple[int, ...], NoDecode] = (1, 2, 3, 4, 5, 6)
+    max_upload_bytes: int = Field(200 * 1024 * 1024, ge=1)
+    page_size_max: int = Field(500, ge=1)
     accounts_key_file: str | None = None
-    extra: dict = field(default_factory=dict, compare=False)
+    extra: dict = Field(default_factory=dict)
+
+    @field_validator("trusted_proxies", "allowed_semesters", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(v.strip() for v in value.split(",") if v.strip())
+        return value
+
+    @field_validator("token_ttl", "login_window", mode="before")
+    @classmethod
+    def _seconds(cls, value: Any) -> Any:
+        # pydantic takes 3600 (a number) as seconds but not "3600" (how an environment variable says it)
+        if isinstance(value, str) and value.strip().isdigit():
+            return int(value.strip())
+        return value
+
+    @field_validator("token_ttl", "login_window")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("must be positive")
+        return value
+
+
+def load_server_settings(**values: Any) -> ServerSettings:
+    """:class:`ServerSettings` from ``values`` over the ``CREDENCIALIZACION_SERVER_*`` environment.
+
+    Raises :class:`SettingsError` with a Spanish message naming the option or
+    ``CREDENCIALIZACION_SERVER_*`` variable and what a valid value looks like.
+    """
+    try:
+        return ServerSettings(**values)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        name = str(problem["loc"][0]) if problem["loc"] else "?"
+        field = ServerSettings.model_fields.get(name)
+        variable = ENV_PREFIX + name.upper()
+        source = f"la opción «{name}»" if name in values else f"la variable {variable}"
+        hint = _HINTS.get(field.annotation if field else None, "")
+        bounds = problem.get("ctx") or {}
+        for key, words in (("ge", "mayor o igual a"), ("gt", "mayor que"), ("le", "menor o igual a")):
+            if key in bounds:
+                hint = f"{hint or 'un valor'} {words} {bounds[key]}"
+        hint = f" Se espera {hint}." if hint else ""
+        given = values.get(name, problem.get("input"))
+        raise SettingsError(f"El valor de {source} no es válido: {given!r}.{hint}", field=name) from None
 
 
 #: Cheap hashing for tests and demos on a 2-core machine (never for production data).

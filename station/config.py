@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
+from typing import Annotated, Any, Mapping
 
 import platformdirs
 import tomli_w
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, SettingsConfigDict
 
 from station.domain.errors import UserError
 
@@ -67,19 +69,71 @@ def config_path() -> Path:
     return config_dir() / "config.toml"
 
 
-@dataclass
-class Config:
-    """The station's settings. ``data_dir`` is a path; everything else plain values."""
+def _days(name: str, default: int) -> Any:
+    low, high = _INT_BOUNDS[name]
+    return Field(default, ge=low, le=high)
+
+
+class Config(BaseSettings):
+    """The station's settings. ``data_dir`` is a path; everything else plain values.
+
+    A pydantic-settings model: every value is validated on construction and on
+    assignment (``config.camera = …`` from the Ajustes screen). Constructing it
+    directly takes only the given values and the defaults; :func:`load_config`
+    layers the TOML file and the ``CREDENCIALIZACION_*`` environment over them.
+    Copy with changes through ``config.model_copy(update={...})``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", validate_assignment=True,
+                                      coerce_numbers_to_str=True)
 
     server_url: str = ""
     station_id: str = ""
-    campuses: list[str] = field(default_factory=list)
+    #: Plantel codes; in the environment a comma-separated list (``CREDENCIALIZACION_CAMPUSES=001,002``).
+    campuses: Annotated[list[str], NoDecode] = Field(default_factory=list)
     camera: str = "0"
     pad: str = "topaz"
-    offline_login_days: int = 7
-    temporary_valid_days: int = 90
-    retention_days: int = 30
-    data_dir: Path = field(default_factory=default_data_dir)
+    offline_login_days: int = _days("offline_login_days", 7)
+    temporary_valid_days: int = _days("temporary_valid_days", 90)
+    retention_days: int = _days("retention_days", 30)
+    data_dir: Path = Field(default_factory=default_data_dir)
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
+                                   file_secret_settings):
+        """Only the given values: the file and the environment are layered by :func:`load_config`
+        (which names the file or variable a bad value came from)."""
+        return (init_settings,)
+
+    @field_validator("campuses", mode="before")
+    @classmethod
+    def _split_campuses(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()]
+        return value
+
+    @field_validator("offline_login_days", "temporary_valid_days", "retention_days", mode="before")
+    @classmethod
+    def _whole_days(cls, value: Any) -> Any:
+        # pydantic's lax int takes True; a count of days is no boolean (7.0 is 7; 7.5, inf, nan are refused)
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+            raise ValueError("not a whole number")
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("server_url", "station_id", "camera", "pad", mode="before")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        if isinstance(value, float) or (isinstance(value, str) and "\x00" in value):
+            raise ValueError("not text")
+        return value
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _folder(cls, value: Any) -> Any:
+        text = os.fspath(value) if isinstance(value, (str, os.PathLike)) else None
+        if not isinstance(text, str) or not text.strip() or "\x00" in text:
+            raise ValueError("not a folder")
+        return Path(text).expanduser()
 
     @property
     def store_path(self) -> Path:
@@ -88,54 +142,46 @@ class Config:
 
     def to_toml(self) -> str:
         """TOML text of this configuration."""
-        data = asdict(self)
-        data["data_dir"] = str(self.data_dir)
-        return tomli_w.dumps(data)
+        return tomli_w.dumps(self.model_dump(mode="json"))
 
 
-_TYPES = {f.name: f.type for f in fields(Config)}
+class _EnvironSource(EnvSettingsSource):
+    """pydantic-settings' environment source over a given mapping instead of ``os.environ``
+    (``load_config(environ=...)``)."""
+
+    def __init__(self, settings_cls, environ: Mapping[str, str]):
+        self._environ = environ
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {key.lower(): value for key, value in self._environ.items()}
 
 
-def _coerce(name: str, value, source: str):
-    try:
-        if name == "campuses":
-            if isinstance(value, str):
-                return [v.strip() for v in value.split(",") if v.strip()]
-            if not isinstance(value, list):
-                raise TypeError
-            return [str(v) for v in value]
-        if name in _INT_BOUNDS:
-            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-                raise ValueError
-            days = int(str(value).strip()) if isinstance(value, str) else int(value)
-            low, high = _INT_BOUNDS[name]
-            if not low <= days <= high:
-                raise ConfigError(f"El valor de «{name}» en {source} debe ser un número entero de días entre {low} y "
-                                  f"{high}: {value!r}.")
-            return days
-        if name == "data_dir":
-            if not isinstance(value, str) or not value.strip() or "\x00" in value:
-                raise ValueError
-            return Path(value).expanduser()
-        if not isinstance(value, (str, int)) or isinstance(value, bool) or "\x00" in str(value):
-            raise ValueError
-        return str(value)
-    except ConfigError:
-        raise
-    except (TypeError, ValueError, OverflowError):
-        raise ConfigError(f"El valor de «{name}» en {source} no es válido: {value!r}.") from None
+def _spanish(error: ValidationError, sources: dict[str, str], given: dict[str, Any]) -> ConfigError:
+    """The first problem of ``error`` as a :class:`ConfigError` naming the key and where it came from."""
+    problem = error.errors()[0]
+    name = str(problem["loc"][0]) if problem["loc"] else "?"
+    value = given.get(name, problem.get("input"))
+    source = sources.get(name, "la configuración")
+    if name in _INT_BOUNDS:
+        low, high = _INT_BOUNDS[name]
+        if isinstance(value, (int, str)) and not isinstance(value, bool) and str(value).strip().lstrip("-").isdigit():
+            return ConfigError(f"El valor de «{name}» en {source} debe ser un número entero de días entre {low} y "
+                               f"{high}: {value!r}.")
+    return ConfigError(f"El valor de «{name}» en {source} no es válido: {value!r}.")
 
 
-def load_config(path: Path | None = None, environ: dict | None = None) -> Config:
+def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
     """Read the configuration (file, then environment overrides).
 
-    A missing file gives the defaults. Raises :class:`ConfigError` (Spanish)
-    when the TOML is malformed or a value has the wrong type; unknown keys
-    are ignored.
+    A missing file gives the defaults. Raises :class:`ConfigError` (Spanish,
+    naming the key and the file or variable) when the TOML is malformed or a
+    value has the wrong type or is out of range; unknown keys are ignored.
     """
     path = path or config_path()
     environ = os.environ if environ is None else environ
-    values: dict = {}
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
     if path.exists():
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -144,13 +190,17 @@ def load_config(path: Path | None = None, environ: dict | None = None) -> Config
         except OSError as exc:
             raise ConfigError(f"No se pudo leer el archivo de configuración {path}: {exc.strerror or exc}.") from None
         for key, value in data.items():
-            if key in _TYPES:
-                values[key] = _coerce(key, value, str(path))
-    for key in _TYPES:
-        env_value = environ.get(ENV_PREFIX + key.upper())
-        if env_value is not None:
-            values[key] = _coerce(key, env_value, f"la variable {ENV_PREFIX + key.upper()}")
-    return Config(**values)
+            if key in Config.model_fields:
+                values[key] = value
+                sources[key] = str(path)
+    env_values = _EnvironSource(Config, environ)()
+    for key, value in env_values.items():
+        values[key] = value
+        sources[key] = f"la variable {ENV_PREFIX + key.upper()}"
+    try:
+        return Config(**values)
+    except ValidationError as exc:
+        raise _spanish(exc, sources, values) from None
 
 
 def save_config(config: Config, path: Path | None = None) -> Path:

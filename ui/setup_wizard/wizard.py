@@ -1,7 +1,6 @@
 """The setup wizard window: its six pages in order, worker tasks, saving."""
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, Callable
 
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
@@ -68,9 +67,9 @@ class SetupWizard(QWizard):
     def save(self) -> None:
         """Write the gathered values over the current configuration. Raises ``OSError``."""
         s = self.state
-        config = replace(self.config, server_url=s.server_url, station_id=s.station_id,
-                         campuses=list(s.chosen_campuses), camera=s.camera or self.config.camera,
-                         pad=s.pad or self.config.pad)
+        config = self.config.model_copy(update=dict(
+            server_url=s.server_url, station_id=s.station_id, campuses=list(s.chosen_campuses),
+            camera=s.camera or self.config.camera, pad=s.pad or self.config.pad))
         self.saved_path = save_config(config)
         self.result_config = config
 
