@@ -60,6 +60,10 @@ class ServerSettings(BaseSettings):
     - ``max_upload_bytes``: largest SAE file accepted over HTTP.
     - ``accounts_key_file``: the key that seals one-time passwords of new
       institutional accounts (default: :func:`server.accounts.passwords.default_key_path`).
+    - ``mail_dns_check``: check the sender domains' MX/SPF/DMARC in DNS at each mail
+      preview (:mod:`server.mail.deliverability`); off by default (no DNS on desks and
+      CI); ``serve`` turns it on with ``CREDENCIALIZACION_SERVER_MAIL_DNS_CHECK=1``.
+      ``mail_dns_nameservers``: resolvers to ask (``"IP"``/``"IP:PORT"``; empty = the system's).
     """
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
@@ -81,9 +85,11 @@ class ServerSettings(BaseSettings):
     max_upload_bytes: int = Field(200 * 1024 * 1024, ge=1)
     page_size_max: int = Field(500, ge=1)
     accounts_key_file: str | None = None
+    mail_dns_check: bool = False
+    mail_dns_nameservers: Annotated[tuple[str, ...], NoDecode] = ()
     extra: dict = Field(default_factory=dict)
 
-    @field_validator("trusted_proxies", "allowed_semesters", mode="before")
+    @field_validator("trusted_proxies", "allowed_semesters", "mail_dns_nameservers", mode="before")
     @classmethod
     def _comma_list(cls, value: Any) -> Any:
         if isinstance(value, str):

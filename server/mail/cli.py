@@ -17,6 +17,8 @@ Sub-commands::
     mail poll-bounces
     mail suppression list | remove DIRECCION
     mail demo [--students N]        envía un aviso de demostración a un servidor SMTP embebido
+    mail check-domain DOMINIO [--smtp-host H] [--nameserver IP[:PUERTO] …] [--json]
+                                    revisa MX, SPF y DMARC del dominio remitente (exit 1 si hay errores)
 
 Exit codes: 0 ok; 1 refused (permission, state); 2 bad input (Spanish message
 on stderr, never a traceback).
@@ -100,6 +102,12 @@ def add_parser(sub, with_db) -> None:
     with_db(spsub.add_parser("list"))
     rm = with_db(spsub.add_parser("remove"))
     rm.add_argument("address")
+    cd = msub.add_parser("check-domain", help="Revisa MX, SPF y DMARC del dominio remitente (necesita DNS).")
+    cd.add_argument("domain")
+    cd.add_argument("--smtp-host", default="", help="Servidor SMTP de la cuenta (espera el SPF de su proveedor)")
+    cd.add_argument("--nameserver", action="append", default=[], help="Servidor DNS (IP o IP:PUERTO)")
+    cd.add_argument("--timeout", type=float, default=5.0)
+    cd.add_argument("--json", action="store_true")
     dm = with_db(msub.add_parser("demo", help="Aviso de demostración con un servidor SMTP embebido."))
     dm.add_argument("--students", type=int, default=60)
 
@@ -176,6 +184,13 @@ def _dispatch(args, url: str, actor) -> int:
                   f"Estado DSN: {result.status or '—'}\nDiagnóstico: {result.diagnostic or '—'}\n"
                   f"Message-ID original: {result.message_id or '—'}")
         return 0
+    if cmd == "check-domain":
+        from server.mail.deliverability import check_sender_domain, make_resolver
+
+        domain = args.domain.rsplit("@", 1)[-1]
+        report = check_sender_domain(domain, args.smtp_host, make_resolver(args.nameserver, args.timeout))
+        print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else report.text())
+        return 0 if report.ok else 1
     if cmd == "demo":
         from server.mail.demo import run_demo
 

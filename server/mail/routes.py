@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from station.domain import Role
 
-from server.api.common import PrincipalDep, errors, factory, transaction
+from server.api.common import PrincipalDep, errors, factory, settings, transaction
 from server.auth import Principal
 from server.errors import ApiError
 from server.mail import service
@@ -100,10 +100,11 @@ def get_column_maps(request: Request, principal: Principal = PrincipalDep) -> li
                                                                                  .order_by(MailColumnMap.name))]
 
 
-@router.post("/lists", responses=errors(401, 403, 413, 422))
+@router.post("/lists", responses=errors(401, 403, 404, 413, 422))
 def post_list(body: ListIn, request: Request, principal: Principal = PrincipalDep) -> dict:
     """Read an uploaded list: without a mapping → ``{headers}``; with one → ``{headers, rows,
-    audience}`` ready for ``POST /mail/campaigns``. 422 ``invalid_list_file`` / ``invalid_mapping``."""
+    audience}`` ready for ``POST /mail/campaigns``. 422 ``invalid_list_file`` / ``invalid_mapping``;
+    404 ``mapping_not_found`` when ``mapping_name`` names no saved mapping."""
     service.require_mail_role(principal.actor)
     try:
         data = base64.b64decode(body.content_base64, validate=True)
@@ -165,9 +166,28 @@ def get_campaign(request: Request, campaign_id: int = CampaignId, principal: Pri
 @router.post("/campaigns/{campaign_id}/preview", responses=errors(401, 403, 404, 422))
 def post_preview(request: Request, campaign_id: int = CampaignId, principal: Principal = PrincipalDep,
                  samples: int = Query(default=5, ge=0, le=20)) -> dict:
-    """Render every recipient; ``{total, samples, invalid, suppressed}``. 422
-    ``template_render_failed`` names the first row and field that cannot render."""
-    return transaction(request, lambda s: service.preview(s, principal.actor, campaign_id, samples).to_dict())
+    """Render every recipient; ``{total, samples, invalid, suppressed, sender_domains}``. 422
+    ``template_render_failed`` names the first row and field that cannot render.
+    ``sender_domains`` (``[{domain, ok, checked, mx, spf, dmarc, findings}]``) is filled only
+    when the server's ``mail_dns_check`` switch is on (:mod:`server.mail.deliverability`)."""
+    def work(session):
+        result = service.preview(session, principal.actor, campaign_id, samples).to_dict()
+        campaign = service.get_campaign(session, principal.actor, campaign_id)
+        senders = [(r.from_address.rsplit("@", 1)[-1].lower(), r.host) for r in session.scalars(
+            select(MailSender).where(MailSender.id.in_(campaign.sender_ids or [])).order_by(MailSender.id))]
+        return result, senders
+
+    result, senders = transaction(request, work)
+    result["sender_domains"] = []
+    config = settings(request)
+    if config.mail_dns_check:
+        from server.mail.deliverability import check_sender_domain, make_resolver
+
+        resolver = make_resolver(config.mail_dns_nameservers)
+        for domain in dict.fromkeys(d for d, _ in senders):
+            host = next(h for d, h in senders if d == domain)
+            result["sender_domains"].append(check_sender_domain(domain, host, resolver).to_dict())
+    return result
 
 
 @router.post("/campaigns/{campaign_id}/start", responses=errors(401, 403, 404, 409, 422))

@@ -171,6 +171,12 @@ def test_list_upload_with_saved_mapping(mail_server):
     r = s.call("estatal", "POST", "/mail/lists", json={**payload, "mapping_name": "ALMA"})
     audience = r.json()["audience"]
     assert audience["rows"][0] == {"first_names": "ANA", "email": "ana.ruiz@gmail.ocm", "matricula": "1"}
+    # An unknown saved mapping is a documented 404 (schemathesis found it undeclared).
+    r = s.call("estatal", "POST", "/mail/lists", json={**payload, "mapping_name": "NO-EXISTE"})
+    assert r.status_code == 404 and r.json()["error"]["code"] == "mapping_not_found"
+    assert "«NO-EXISTE»" in r.json()["error"]["message"]
+    declared = s.call("estatal", "GET", "/openapi.json").json()["paths"]["/mail/lists"]["post"]["responses"]
+    assert "404" in declared
     r = s.call("estatal", "POST", "/mail/lists", json={**payload, "mapping": {"Nombre": "contraseña"}})
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_mapping"
     r = s.call("estatal", "POST", "/mail/lists", json={"filename": "x.xlsx", "content_base64": "bm8="})
