@@ -21,7 +21,6 @@ Exit codes: 0 ok, 1 refused (message in Spanish on stderr), 2 usage error.
 """
 from __future__ import annotations
 
-import argparse
 import getpass
 import json
 import os
@@ -29,6 +28,7 @@ import sys
 from pathlib import Path
 
 from station.domain import Actor, Role
+from station.domain.cliargs import SpanishArgumentParser
 
 
 def default_db_url() -> str:
@@ -70,10 +70,10 @@ def _read_password(from_stdin: bool, given: str | None = None) -> str:
     return first
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="credencializacion-server",
+def _parser() -> SpanishArgumentParser:
+    parser = SpanishArgumentParser(prog="credencializacion-server",
                                      description="Servidor central de credencialización.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMANDO")
 
     def with_db(p):
         p.add_argument("--db", default=None, help="URL de la base de datos (postgresql://… o sqlite:///…)")
@@ -88,28 +88,28 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-migrate", action="store_true", help="No aplicar migraciones al iniciar.")
     with_db(sub.add_parser("migrate", help="Aplica las migraciones de la base de datos."))
     cu = with_db(sub.add_parser("create-user", help="Crea un usuario."))
-    cu.add_argument("username")
+    cu.add_argument("username", metavar="USUARIO")
     cu.add_argument("--role", required=True, choices=[r.value for r in Role])
     cu.add_argument("--campus", action="append", default=[], help="Plantel asignado (repetible)")
     cu.add_argument("--name", default="", help="Nombre para mostrar")
     cu.add_argument("--password-stdin", action="store_true")
     imp = with_db(sub.add_parser("import-sae", help="Carga un archivo de exportación del SAE (CSV o XLSX)."))
-    imp.add_argument("file")
+    imp.add_argument("file", metavar="ARCHIVO")
     po = with_db(sub.add_parser("print-order", help="Órdenes de impresión."))
-    po_sub = po.add_subparsers(dest="action", required=True)
+    po_sub = po.add_subparsers(dest="action", required=True, metavar="ACCIÓN")
     poc = po_sub.add_parser("create")
     poc.add_argument("--campus", action="append", required=True)
     poa = po_sub.add_parser("advance")
-    poa.add_argument("number", type=int)
+    poa.add_argument("number", type=int, metavar="NÚMERO")
     poa.add_argument("--to", choices=["PRINTING", "RECEIVED"], default=None)
     po_sub.add_parser("list")
     st = with_db(sub.add_parser("station", help="Estaciones registradas."))
-    st_sub = st.add_subparsers(dest="action", required=True)
+    st_sub = st.add_subparsers(dest="action", required=True, metavar="ACCIÓN")
     st_rev = st_sub.add_parser("revoke", help="Revoca una estación: sus sesiones terminan de inmediato.")
-    st_rev.add_argument("station_id")
+    st_rev.add_argument("station_id", metavar="ESTACIÓN")
     ks = with_db(sub.add_parser("keys", help="Llaves maestras del cifrado de fotografías y firmas."))
     ks.add_argument("--key-file", default=None, help="Archivo de llaves maestras (JSON)")
-    ks_sub = ks.add_subparsers(dest="action", required=True)
+    ks_sub = ks.add_subparsers(dest="action", required=True, metavar="ACCIÓN")
     ks_rot = ks_sub.add_parser("rotate", help="Crea una llave maestra nueva y vuelve a envolver las llaves de datos.")
     ks_rot.add_argument("--drop-old", action="store_true", help="Quita del archivo las llaves anteriores al terminar.")
     demo = with_db(sub.add_parser("demo-data", help="Carga datos de demostración."))

@@ -71,6 +71,18 @@ def update_translations() -> None:
     subprocess.run([_tool("pyside6-lrelease"), str(TS_FILE), "-qm", str(QM_FILE)], check=True, capture_output=True)
     subprocess.run([_tool("pyside6-lrelease"), str(QT_EXTRA_TS), "-qm", str(QT_EXTRA_QM)], check=True,
                    capture_output=True)
+    compile_argparse_catalog()
+
+
+def compile_argparse_catalog() -> Path:
+    """Build the command lines' argparse catalog ``argparse.mo`` from its ``argparse.po``
+    (:mod:`station.domain.cliargs`) with GNU ``msgfmt``; returns the .mo path."""
+    from station.domain.cliargs import LOCALE_DIR
+
+    po = LOCALE_DIR / "es" / "LC_MESSAGES" / "argparse.po"
+    subprocess.run(["msgfmt", "--check-format", "-o", str(po.with_suffix(".mo")), str(po)], check=True,
+                   capture_output=True)
+    return po.with_suffix(".mo")
 
 
 if __name__ == "__main__":
