@@ -209,4 +209,9 @@ def create_app(db_url: str, settings: ServerSettings | None = None, migrate: boo
     from server.mail.routes import router as mail_router
 
     app.include_router(mail_router)
+    from server.requests.campaigns import install as install_request_listener
+    from server.requests.routes import router as requests_router
+
+    app.include_router(requests_router)
+    install_request_listener()
     return app

@@ -12,6 +12,8 @@ Sub-commands::
     demo-data   [--db URL] [--students N] [--campuses N] [--password-stdin | --password P]
     accounts    [--db URL] rule | directory | preview | list | export | import   (see server.accounts.cli)
     mail        … avisos por correo (see :mod:`server.mail.cli`)
+    requests    [--db URL] [--as USUARIO] types | file | list | show | attach | act | log | export | remind | purge
+                (solicitudes; see :mod:`server.requests.cli`)
 
 ``--db`` defaults to ``$CREDENCIALIZACION_SERVER_DB`` or an SQLite file in
 the user data directory (``…/credencializacion/server/servidor.sqlite3``;
@@ -124,6 +126,9 @@ def _parser() -> SpanishArgumentParser:
     from server.mail.cli import add_parser as add_mail_parser
 
     add_mail_parser(sub, with_db)
+    from server.requests.cli import add_parser as add_requests_parser
+
+    add_requests_parser(sub, with_db)
     return parser
 
 
@@ -171,6 +176,14 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args, url: str) -> int:
     from server.db.migrate import upgrade
 
+    from server.requests.campaigns import install as install_request_listener
+
+    install_request_listener()  # a worker that ends a mass e-mail campaign answers its request
+    if args.command == "requests":
+        from server.requests.cli import run as run_requests
+
+        upgrade(url)
+        return run_requests(args, url)
     if args.command == "mail":
         from server.mail.cli import run as run_mail
 

@@ -9,6 +9,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from station.domain.errors import UserError
 
+from server.requests.settings import RequestSettings
+
 ENV_PREFIX = "CREDENCIALIZACION_SERVER_"
 
 #: What a valid value looks like, per field kind (for the Spanish refusal).
@@ -64,6 +66,9 @@ class ServerSettings(BaseSettings):
       preview (:mod:`server.mail.deliverability`); off by default (no DNS on desks and
       CI); ``serve`` turns it on with ``CREDENCIALIZACION_SERVER_MAIL_DNS_CHECK=1``.
       ``mail_dns_nameservers``: resolvers to ask (``"IP"``/``"IP:PORT"``; empty = the system's).
+    - ``requests``: tunables of requests (:class:`server.requests.settings.RequestSettings`);
+      from the environment as JSON, e.g.
+      ``CREDENCIALIZACION_SERVER_REQUESTS='{"office_email": "cc@plantel.mx", "retention_days": 365}'``.
     """
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", frozen=True)
@@ -87,6 +92,7 @@ class ServerSettings(BaseSettings):
     accounts_key_file: str | None = None
     mail_dns_check: bool = False
     mail_dns_nameservers: Annotated[tuple[str, ...], NoDecode] = ()
+    requests: RequestSettings = Field(default_factory=RequestSettings)
     extra: dict = Field(default_factory=dict)
 
     @field_validator("trusted_proxies", "allowed_semesters", "mail_dns_nameservers", mode="before")

@@ -8,6 +8,7 @@ from server.db.engine import make_engine
 from server.db.models import Base
 import server.mail.models  # noqa: F401  (mail tables join Base.metadata)
 import server.sync.models  # noqa: F401
+import server.requests.models  # noqa: F401  (request tables)
 
 config = context.config
 target_metadata = Base.metadata
