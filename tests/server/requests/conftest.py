@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import replace
-
 import pytest
 
 from server.requests.settings import RequestSettings
@@ -45,7 +43,7 @@ def req(request, tmp_path_factory, smtp_sink):
         with env.db() as session, session.begin():
             add_sender(session, STATE, "avisos", "avisos@conalepmex.edu.mx", "127.0.0.1", smtp_sink.port,
                        security="none", auth="none", per_minute=0, per_day=0)
-        settings = replace(FAST_TEST_SETTINGS, requests=REQUEST_SETTINGS)
+        settings = FAST_TEST_SETTINGS.model_copy(update={"requests": REQUEST_SETTINGS})
         base, stop = run_server_in_thread(url, settings=settings)
         env.base = base
         yield env
