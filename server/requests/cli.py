@@ -28,18 +28,14 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from station.domain.cliargs import SpanishArgumentParser
-
 USER_ENV = "CREDENCIALIZACION_USUARIO"
 
 
 def add_parser(sub, with_db) -> None:
     """Register ``requests`` and its sub-commands on the server CLI's subparsers."""
-    req = with_db(sub.add_parser("requests", help="Solicitudes al Centro de Cómputo.", add_help=False))
-    req.__class__ = SpanishArgumentParser  # Spanish usage errors for this branch (exit 2)
-    req.add_argument("-h", "--help", action="help", help="Muestra esta ayuda y termina.")
+    req = with_db(sub.add_parser("requests", help="Solicitudes al Centro de Cómputo."))
     req.add_argument("--as", dest="as_user", default=None, help=f"Usuario que actúa (o ${USER_ENV})")
-    act = req.add_subparsers(dest="req_command", required=True, parser_class=SpanishArgumentParser,
+    act = req.add_subparsers(dest="req_command", required=True,
                              metavar="{types,file,list,show,attach,act,log,export,remind,purge}")
     act.add_parser("types", help="Tipos de solicitud.").add_argument("--json", action="store_true")
     file = act.add_parser("file", help="Presenta una solicitud.")
