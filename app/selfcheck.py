@@ -310,12 +310,13 @@ def _check_pads() -> tuple[bool, str]:
 def _check_server() -> tuple[bool, str]:
     from station.api import ServerApiError, ServerApi
 
-    url = (_config().server_url or "").strip()
+    config = _config()
+    url = (config.server_url or "").strip()
     if not url:
         return True, ("Servidor central no configurado (informativo): la estación trabaja sin conexión hasta "
                       "que se configure en el asistente (Ajustes → Configurar estación).")
     try:
-        answer = ServerApi(url, timeout=(3.05, 5.0)).health()
+        answer = ServerApi(url, timeout=(3.05, 5.0), ca_bundle=getattr(config, "ca_bundle", "") or None).health()
     except ServerApiError as exc:
         return False, f"{url}: {exc.message} (causa: {exc.cause})"
     database = answer.get("database", "?") if isinstance(answer, dict) else "?"

@@ -22,17 +22,25 @@ def build_station(config, *, store=None, api=None, signing_key=None, remember_se
     thread. Raises :class:`station.secrets.SecretStoreError` or ``OSError``
     with a Spanish message when the store cannot open.
     """
-    from station.api import ServerApi
     from station.services import DeskServices
     from station.store import LocalStore
 
     if store is None:
         store = LocalStore.open_configured(config)
     if api is None and config.server_url:
-        api = ServerApi(config.server_url)
+        api = server_api(config)
     return DeskServices(config, store, api, sync=build_sync(config, store, api), signing_key=signing_key,
                         authenticator=build_authenticator(config, store, api, remember_session=remember_session,
                                                           signing_key=signing_key))
+
+
+def server_api(config, **kwargs):
+    """The :class:`station.api.ServerApi` of ``config``: its ``server_url`` (https, or http to this
+    machine only) trusting its ``ca_bundle`` when set. ``kwargs`` go to the client (``timeout``).
+    Raises :class:`station.api.ServerApiError` (``insecure``/``invalid``) for an unusable address."""
+    from station.api import ServerApi
+
+    return ServerApi(config.server_url, ca_bundle=getattr(config, "ca_bundle", "") or None, **kwargs)
 
 
 def build_sync(config, store, api):

@@ -117,12 +117,17 @@ SERVE_DB_ENV = "CREDENCIALIZACION_SERVE_DB"
 SERVE_SEMESTERS_ENV = "CREDENCIALIZACION_SERVE_SEMESTERS"
 
 
-def serve_settings(semesters: str) -> ServerSettings:
+def serve_settings(semesters: str, trusted_proxies: str = "") -> ServerSettings:
     """Settings of ``serve``: the environment's (``CREDENCIALIZACION_SERVER_*``), with ``semesters``
-    ("1,3,5"; empty = the environment's or default) allowed. Raises :class:`SettingsError` (Spanish)."""
-    if not semesters.strip():
-        return load_server_settings()
-    return load_server_settings(allowed_semesters=semesters)
+    ("1,3,5"; empty = the environment's or default) allowed and ``trusted_proxies`` ("127.0.0.1";
+    empty = the environment's or none: the reverse proxy of ``packaging/Caddyfile``, whose
+    ``X-Forwarded-For`` is believed). Raises :class:`SettingsError` (Spanish)."""
+    values = {}
+    if semesters.strip():
+        values["allowed_semesters"] = semesters
+    if trusted_proxies.strip():
+        values["trusted_proxies"] = trusted_proxies
+    return load_server_settings(**values)
 
 
 def app_from_environment() -> FastAPI:
@@ -131,10 +136,16 @@ def app_from_environment() -> FastAPI:
     return create_app(os.environ[SERVE_DB_ENV], settings=serve_settings(os.environ.get(SERVE_SEMESTERS_ENV, "")))
 
 
+#: ``Strict-Transport-Security`` sent on answers over HTTPS (``serve --ssl-certfile``): one year,
+#: subdomains included. Behind a reverse proxy the proxy sends it (``packaging/Caddyfile``).
+HSTS_VALUE = b"max-age=31536000; includeSubDomains"
+
+
 class SecurityHeadersMiddleware:
     """ASGI middleware: every answer carries ``X-Content-Type-Options: nosniff`` and
     ``Cache-Control: no-store`` (answers hold minors' personal data and biometrics; no
-    browser or proxy may keep or re-interpret them)."""
+    browser or proxy may keep or re-interpret them), and ``Strict-Transport-Security``
+    when the request came over HTTPS."""
 
     def __init__(self, app):
         self.app = app
@@ -148,6 +159,8 @@ class SecurityHeadersMiddleware:
                 headers = [(k, v) for k, v in message.get("headers", [])
                            if k.lower() not in (b"cache-control", b"x-content-type-options")]
                 headers += [(b"cache-control", b"no-store"), (b"x-content-type-options", b"nosniff")]
+                if scope.get("scheme") == "https":
+                    headers.append((b"strict-transport-security", HSTS_VALUE))
                 message = {**message, "headers": headers}
             await send(message)
 

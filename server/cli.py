@@ -3,6 +3,7 @@
 Sub-commands::
 
     serve       [--db URL] [--host H] [--port P] [--workers N] [--semesters 1,3,5] [--no-migrate]
+                [--ssl-certfile CERT.pem --ssl-keyfile KEY.pem]
     migrate     [--db URL]
     create-user [--db URL] USERNAME --role ROLE [--campus 001 ...] [--name TEXT] [--password-stdin]
     import-sae  [--db URL] FILE
@@ -19,18 +20,35 @@ Sub-commands::
 the user data directory (``…/credencializacion/server/servidor.sqlite3``;
 ``$CREDENCIALIZACION_HOME/data/server/…`` when set). Passwords are prompted
 (twice) or read from the first line of stdin with ``--password-stdin``.
-Exit codes: 0 ok, 1 refused (message in Spanish on stderr), 2 usage error.
+Exit codes: 0 ok, 1 refused (message in Spanish on stderr), 2 usage error or an unusable
+environment: Spanish argparse errors (:class:`station.domain.cliargs.SpanishArgumentParser`), a
+database that cannot be reached or is not a database (closed port, missing database, garbage
+SQLite file), an out-of-range ``--port``, a ``--host`` that does not resolve, a port already in
+use, unreadable or mismatched TLS files, a full disk — always one Spanish line, never a traceback.
+
+TLS (#13 item 6): ``serve --ssl-certfile/--ssl-keyfile`` hands the PEM files to uvicorn (both or
+neither; checked to load together before the port opens). The other deployment is a reverse proxy
+terminating TLS (``packaging/Caddyfile``), with the server on loopback.
 """
 from __future__ import annotations
 
+import argparse
+import errno
 import getpass
 import json
 import os
+import socket
+import ssl
 import sys
 from pathlib import Path
 
 from station.domain import Actor, Role
-from station.domain.cliargs import SpanishArgumentParser
+from station.domain.cliargs import EXIT_INPUT, SpanishArgumentParser, non_negative_int, port_number, positive_int
+
+
+class EnvironmentProblem(Exception):
+    """The command cannot run here (database unreachable, port taken, disk full…); ``str()`` is
+    Spanish; the CLI prints it and exits with code 2."""
 
 
 def default_db_url() -> str:
@@ -47,6 +65,16 @@ def default_db_url() -> str:
         folder = Path(platformdirs.user_data_dir("credencializacion", appauthor=False)) / "server"
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'servidor.sqlite3'}"
+
+
+def ip_address_text(text: str) -> str:
+    """``argparse`` type: one IPv4/IPv6 address, returned in its canonical text form."""
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"«{text}» no es una dirección IP") from None
 
 
 def _cli_actor() -> Actor:
@@ -83,11 +111,16 @@ def _parser() -> SpanishArgumentParser:
 
     serve = with_db(sub.add_parser("serve", help="Inicia el servidor HTTP."))
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8765)
-    serve.add_argument("--workers", type=int, default=1,
+    serve.add_argument("--port", type=port_number, default=8765)
+    serve.add_argument("--workers", type=positive_int, default=1,
                        help="Procesos de trabajo (PostgreSQL: uno por núcleo, detrás de un proxy inverso).")
     serve.add_argument("--semesters", default=None, help="Semestres permitidos, p. ej. 1,3,5")
     serve.add_argument("--no-migrate", action="store_true", help="No aplicar migraciones al iniciar.")
+    serve.add_argument("--ssl-certfile", default=None,
+                       help="Certificado TLS (PEM, con la cadena intermedia) para servir HTTPS directamente.")
+    serve.add_argument("--ssl-keyfile", default=None, help="Llave privada del certificado TLS (PEM).")
+    serve.add_argument("--trusted-proxy", action="append", default=[], type=ip_address_text,
+                       help="IP del proxy inverso cuyo X-Forwarded-For se cree (repetible; p. ej. 127.0.0.1).")
     with_db(sub.add_parser("migrate", help="Aplica las migraciones de la base de datos."))
     cu = with_db(sub.add_parser("create-user", help="Crea un usuario."))
     cu.add_argument("username", metavar="USUARIO")
@@ -102,7 +135,7 @@ def _parser() -> SpanishArgumentParser:
     poc = po_sub.add_parser("create")
     poc.add_argument("--campus", action="append", required=True)
     poa = po_sub.add_parser("advance")
-    poa.add_argument("number", type=int, metavar="NÚMERO")
+    poa.add_argument("number", type=positive_int, metavar="NÚMERO")
     poa.add_argument("--to", choices=["PRINTING", "RECEIVED"], default=None)
     po_sub.add_parser("list")
     st = with_db(sub.add_parser("station", help="Estaciones registradas."))
@@ -115,9 +148,9 @@ def _parser() -> SpanishArgumentParser:
     ks_rot = ks_sub.add_parser("rotate", help="Crea una llave maestra nueva y vuelve a envolver las llaves de datos.")
     ks_rot.add_argument("--drop-old", action="store_true", help="Quita del archivo las llaves anteriores al terminar.")
     demo = with_db(sub.add_parser("demo-data", help="Carga datos de demostración."))
-    demo.add_argument("--students", type=int, default=500)
-    demo.add_argument("--campuses", type=int, default=3)
-    demo.add_argument("--seed", type=int, default=2019)
+    demo.add_argument("--students", type=non_negative_int, default=500)
+    demo.add_argument("--campuses", type=positive_int, default=3)
+    demo.add_argument("--seed", type=non_negative_int, default=2019)
     demo.add_argument("--password", default=None, help="Contraseña de los usuarios de demostración")
     demo.add_argument("--password-stdin", action="store_true")
     from server.accounts.cli import add_parser as add_accounts
@@ -150,14 +183,22 @@ def _run_tx(url, work):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
-    args = _parser().parse_args(argv)
-    url = getattr(args, "db", None) or default_db_url()
+    """Run the CLI with ``argv`` (default ``sys.argv[1:]``); return the exit code (see module doc)."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # usage error (already printed in Spanish): 2; --help: 0
+        return 0 if exc.code in (0, None) else EXIT_INPUT
+    from sqlalchemy.exc import DBAPIError
+
+    from server.db.engine import database_problem
     from server.errors import ApiError
     from server.keys import MasterKeyError
     from server.settings import SettingsError
 
+    url = getattr(args, "db", None) or default_db_url()
     try:
+        if getattr(args, "db", None):
+            check_db_url(url)
         return _dispatch(args, url)
     except SettingsError as exc:  # a CREDENCIALIZACION_SERVER_* variable or --semesters is malformed
         print(f"Error: {exc.message}", file=sys.stderr)
@@ -165,12 +206,97 @@ def main(argv: list[str] | None = None) -> int:
     except ApiError as exc:
         print(f"Error: {exc.message}", file=sys.stderr)
         return 1
+    except EnvironmentProblem as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except DBAPIError as exc:
+        problem = database_problem(exc, url)
+        if problem is None:
+            raise
+        print(f"Error: {problem}", file=sys.stderr)
+        return EXIT_INPUT
     except ValueError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
     except MasterKeyError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a full disk, an unreadable file, a folder without permission
+        reason = _OS_REASONS.get(exc.errno, exc.strerror or type(exc).__name__)
+        problem = database_problem(exc, url) or (
+            f"No se pudo leer o escribir un archivo: {reason}" + (f" ({exc.filename})." if exc.filename else "."))
+        print(f"Error: {problem}", file=sys.stderr)
+        return EXIT_INPUT
+
+
+_OS_REASONS = {errno.ENOENT: "no existe", errno.EACCES: "sin permiso", errno.EPERM: "operación no permitida",
+               errno.EROFS: "el sistema de archivos es de solo lectura", errno.EISDIR: "es una carpeta",
+               errno.ENOTDIR: "una parte de la ruta no es una carpeta", errno.EDQUOT: "se agotó la cuota de disco"}
+
+
+def check_db_url(url: str) -> None:
+    """Raise :class:`EnvironmentProblem` (Spanish) for a ``--db`` that is not a PostgreSQL or
+    SQLite URL (the password is never echoed)."""
+    from sqlalchemy.exc import ArgumentError
+
+    from server.db.engine import normalize_url
+
+    try:
+        normalize_url(url)
+    except ValueError as exc:
+        raise EnvironmentProblem(f"--db: {exc}") from None
+    except ArgumentError:
+        raise EnvironmentProblem("--db no es una dirección de base de datos válida (use postgresql://usuario@host/"
+                                 "base o sqlite:///ruta/archivo.sqlite3).") from None
+
+
+def check_tls_files(certfile: str | None, keyfile: str | None) -> None:
+    """Raise :class:`EnvironmentProblem` unless both or neither of ``certfile``/``keyfile`` are
+    given and, when given, they load together as a PEM certificate chain and its unencrypted key."""
+    if not certfile and not keyfile:
+        return
+    if not (certfile and keyfile):
+        raise EnvironmentProblem("Use --ssl-certfile y --ssl-keyfile juntos (el certificado y su llave privada).")
+    for label, path in (("certificado", certfile), ("llave", keyfile)):
+        if not Path(path).is_file():
+            raise EnvironmentProblem(f"No existe el archivo de {label} TLS {path}.")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_cert_chain(certfile, keyfile, password=lambda: b"")
+    except (ssl.SSLError, ValueError) as exc:
+        raise EnvironmentProblem(f"El certificado {certfile} y la llave {keyfile} no se pudieron cargar juntos: no son "
+                                 f"PEM, no corresponden entre sí o la llave está cifrada con contraseña "
+                                 f"({getattr(exc, 'reason', None) or type(exc).__name__}).") from None
+    except OSError as exc:
+        raise EnvironmentProblem(f"No se pudo leer el certificado o la llave TLS: {exc.strerror or exc}.") from None
+
+
+def check_listen_address(host: str, port: int) -> None:
+    """Raise :class:`EnvironmentProblem` (Spanish) when ``host`` does not resolve or is not an
+    address of this machine, or ``port`` is taken or needs privileges. Binds and closes a probe
+    socket with ``SO_REUSEADDR`` (as uvicorn does), so a port in ``TIME_WAIT`` is not "in use"."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError):
+        raise EnvironmentProblem(f"No se reconoce la dirección «{host}» de --host (use una IP de este equipo, "
+                                 "0.0.0.0 o un nombre que resuelva).") from None
+    family, kind, proto, _, address = infos[0]
+    probe = socket.socket(family, kind, proto)
+    try:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(address)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise EnvironmentProblem(f"El puerto {port} ya está en uso en {host} (¿otro servidor en ejecución?); "
+                                     "elija otro con --port.") from None
+        if exc.errno == errno.EACCES:
+            raise EnvironmentProblem(f"Sin permiso para usar el puerto {port} (los puertos menores que 1024 "
+                                     "requieren privilegios); use --port 8765 detrás de un proxy inverso.") from None
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise EnvironmentProblem(f"La dirección «{host}» de --host no pertenece a este equipo.") from None
+        raise EnvironmentProblem(f"No se pudo abrir {host}:{port}: {exc.strerror or exc}.") from None
+    finally:
+        probe.close()
 
 
 def _dispatch(args, url: str) -> int:
@@ -198,20 +324,24 @@ def _dispatch(args, url: str) -> int:
 
         from server.app import SERVE_DB_ENV, SERVE_SEMESTERS_ENV, create_app, serve_settings
 
-        if args.workers < 1:
-            print("Error: --workers debe ser 1 o más.", file=sys.stderr)
-            return 2
-        settings = serve_settings(args.semesters or "")  # refused here, in Spanish, before any worker starts
+        check_tls_files(args.ssl_certfile, args.ssl_keyfile)
+        check_listen_address(args.host, args.port)
+        # refused here, in Spanish, before any worker starts
+        settings = serve_settings(args.semesters or "", ",".join(args.trusted_proxy))
         if not args.no_migrate:
             upgrade(url)
+        tls = {"ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile} if args.ssl_certfile else {}
+        check_listen_address(args.host, args.port)  # again: migrating may have taken a while
         if args.workers > 1:  # each worker process builds its own app (and pool) from the environment
             os.environ[SERVE_DB_ENV] = url
             os.environ[SERVE_SEMESTERS_ENV] = args.semesters or ""
+            if args.trusted_proxy:  # read by each worker's settings (server.settings, CREDENCIALIZACION_SERVER_*)
+                os.environ["CREDENCIALIZACION_SERVER_TRUSTED_PROXIES"] = ",".join(args.trusted_proxy)
             uvicorn.run("server.app:app_from_environment", factory=True, workers=args.workers, host=args.host,
-                        port=args.port, proxy_headers=False)
+                        port=args.port, proxy_headers=False, **tls)
             return 0
         uvicorn.run(create_app(url, settings=settings), host=args.host, port=args.port,
-                    proxy_headers=False)
+                    proxy_headers=False, **tls)
         return 0
     upgrade(url)
     if args.command == "create-user":

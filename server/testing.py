@@ -37,11 +37,54 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def self_signed_certificate(folder: Path, names: tuple[str, ...] = ("localhost", "127.0.0.1"),
+                            days: int = 2) -> tuple[str, str]:
+    """Write a self-signed certificate (ECDSA P-256, also usable as its own CA) for ``names``
+    (DNS names or IP addresses, in the subject alternative name) and its unencrypted key into
+    ``folder``; return ``(cert_file, key_file)`` paths (PEM). Made with ``cryptography``."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
+    alt: list = []
+    for entry in names:
+        try:
+            alt.append(x509.IPAddress(ipaddress.ip_address(entry)))
+        except ValueError:
+            alt.append(x509.DNSName(entry))
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(hours=1))
+            .not_valid_after(now + dt.timedelta(days=days))
+            .add_extension(x509.SubjectAlternativeName(alt), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(x509.KeyUsage(True, False, False, False, False, True, False, False, False), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .sign(key, hashes.SHA256()))
+    stem = "-".join(n.replace(":", "_") for n in names)[:60]
+    cert_file, key_file = folder / f"{stem}.crt.pem", folder / f"{stem}.key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_file), str(key_file)
+
+
 def run_server_in_thread(db_url: str, port: int = 0, settings: ServerSettings | None = None,
-                         migrate: bool = True, app=None) -> tuple[str, Callable[[], None]]:
+                         migrate: bool = True, app=None, ssl_certfile: str | None = None,
+                         ssl_keyfile: str | None = None) -> tuple[str, Callable[[], None]]:
     """Start the server for ``db_url`` on 127.0.0.1; return ``(base_url, stop)``.
 
-    ``settings`` defaults to :data:`FAST_TEST_SETTINGS` (cheap argon2).
+    ``settings`` defaults to :data:`FAST_TEST_SETTINGS` (cheap argon2). With ``ssl_certfile``
+    and ``ssl_keyfile`` (PEM) it serves HTTPS and ``base_url`` is ``https://127.0.0.1:<port>``.
     Raises ``RuntimeError`` when the server does not come up within 30 s.
     """
     import uvicorn
@@ -51,7 +94,7 @@ def run_server_in_thread(db_url: str, port: int = 0, settings: ServerSettings | 
     app = app or create_app(db_url, settings=settings or FAST_TEST_SETTINGS, migrate=migrate)
     port = port or free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off",
-                            proxy_headers=False, access_log=False)
+                            proxy_headers=False, access_log=False, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile)
     server = uvicorn.Server(config)
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
     thread = threading.Thread(target=server.run, name=f"server-{port}", daemon=True)
@@ -67,7 +110,7 @@ def run_server_in_thread(db_url: str, port: int = 0, settings: ServerSettings | 
         thread.join(timeout=15)
         app.state.engine.dispose()
 
-    return f"http://127.0.0.1:{port}", stop
+    return f"{'https' if ssl_certfile else 'http'}://127.0.0.1:{port}", stop
 
 
 def create_pg_database(prefix: str = "credencializacion_test_") -> str:

@@ -8,9 +8,15 @@ internet" errors; here every failure becomes an :class:`ServerApiError` whose
 ``Retry-After``), ``invalid`` (other 4xx), ``server`` (other 5xx) or
 ``bad_response`` (not the JSON we expect), and whose ``message`` is Spanish.
 No Qt; safe to call from worker threads (one ``requests.Session`` per client).
+
+Transport (DESIGN.md §10, #13 item 6): a client refuses an ``http://`` address unless its host is
+loopback (:func:`check_server_url`, cause ``insecure``, before any connection), always verifies
+the server's certificate, and with ``ca_bundle`` (the station's ``ca_bundle`` setting: a PEM file)
+trusts only that CA bundle (``requests`` ``verify=path``) instead of the system's.
 """
 from __future__ import annotations
 
+import ipaddress
 import socket
 import ssl
 from dataclasses import dataclass
@@ -64,6 +70,45 @@ class ServerApiError(UserError):
         return self.cause in OFFLINE_CAUSES | SERVER_FAULT_CAUSES
 
 
+def is_loopback_host(host: str | None) -> bool:
+    """True for ``localhost`` (and ``*.localhost``) and loopback IPs (127.0.0.0/8, ``::1``)."""
+    if not host:
+        return False
+    host = host.strip("[]").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+INSECURE_URL_MESSAGE = ("La dirección del servidor usa http:// (sin cifrar) hacia «{host}»: solo se admite con "
+                        "este mismo equipo (127.0.0.1 o localhost). Use https:// para el servidor central.")
+
+
+def check_server_url(url: str) -> str:
+    """Return ``url`` when the station may talk to it: ``https://`` anywhere, ``http://`` only to
+    a loopback host. Raises :class:`ServerApiError` (cause ``insecure``, Spanish) otherwise —
+    before any connection is attempted, so no password or personal data leaves in clear."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    try:
+        host = parts.hostname
+    except ValueError:
+        host = None
+    if scheme == "https" and host:
+        return url
+    if scheme == "http" and is_loopback_host(host):
+        return url
+    if scheme == "http":
+        raise ServerApiError("insecure", INSECURE_URL_MESSAGE.format(host=host or url))
+    raise ServerApiError("invalid", f"La dirección del servidor debe empezar con https:// y llevar el nombre o la IP "
+                                    f"del servidor: «{url}».")
+
+
 def is_offline(exc: BaseException) -> bool:
     """The one answer to "is the central server unreachable?" for an exception of a server call.
 
@@ -96,9 +141,16 @@ def classify_network_error(exc: BaseException, url: str) -> ServerApiError:
     host = urlparse(url).hostname or url
     causes = list(_chain(exc))
     if isinstance(exc, requests.exceptions.SSLError) or any(isinstance(c, ssl.SSLError) for c in causes):
-        detail = next((str(c) for c in causes if isinstance(c, ssl.SSLCertVerificationError)), "")
-        return ServerApiError("tls", f"Falló la conexión segura (TLS) con {host}: el certificado no es válido o no "
-                               f"es de confianza. {detail}".strip())
+        verify = next((c for c in causes if isinstance(c, ssl.SSLCertVerificationError)), None)
+        reason = _TLS_REASONS.get(getattr(verify, "verify_code", None), "") if verify is not None else ""
+        if verify is not None and not reason:
+            reason = "el certificado no es válido o no es de confianza"
+        if not reason:
+            reason = "no se pudo negociar el cifrado (¿el servidor habla https en ese puerto?)"
+        return ServerApiError("tls", f"Falló la conexión segura (TLS) con {host}: {reason}. Revise la dirección, la "
+                                     "fecha y hora de este equipo o el certificado de CA configurado (ca_bundle).")
+    if isinstance(exc, OSError) and "TLS CA certificate bundle" in str(exc):
+        return ServerApiError("tls", f"No se pudo leer el certificado de CA configurado (ca_bundle) para {host}.")
     if isinstance(exc, (requests.exceptions.ConnectTimeout, requests.exceptions.ReadTimeout,
                         requests.exceptions.Timeout)):
         return ServerApiError("timeout", f"El servidor {host} no respondió a tiempo.")
@@ -111,6 +163,20 @@ def classify_network_error(exc: BaseException, url: str) -> ServerApiError:
                                    "o un cortafuegos lo bloquea.")
     return ServerApiError("network", f"Se perdió la conexión con {host}: {type(exc).__name__}.")
 
+
+#: OpenSSL ``X509_V_ERR_*`` codes (``SSLCertVerificationError.verify_code``) → Spanish reason.
+_TLS_REASONS = {
+    2: "no se encontró el certificado de la autoridad que lo emitió (¿falta el certificado de CA en ca_bundle?)",
+    9: "el certificado del servidor aún no es válido (¿la fecha de este equipo es correcta?)",
+    10: "el certificado del servidor está vencido",
+    18: "el certificado del servidor es autofirmado y no es de confianza",
+    19: "la cadena del certificado tiene una autoridad autofirmada que no es de confianza",
+    20: "el certificado del servidor lo emitió una autoridad que no es de confianza (configure ca_bundle)",
+    21: "no se pudo verificar el certificado del servidor (cadena incompleta)",
+    23: "el certificado del servidor fue revocado",
+    62: "el certificado no corresponde al nombre del servidor",
+    64: "el certificado no corresponde a la dirección IP del servidor",
+}
 
 _STATUS_CAUSE = {401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict", 429: "busy", 503: "busy"}
 
@@ -151,12 +217,17 @@ class ServerApi:
     """
 
     def __init__(self, base_url: str, token: str | None = None, timeout=DEFAULT_TIMEOUT,
-                 session: requests.Session | None = None):
+                 session: requests.Session | None = None, ca_bundle: str | None = None):
+        """``ca_bundle``: path of a PEM file with the CA certificates to trust instead of the
+        system's (the station's ``ca_bundle`` setting); ``None``/empty = the system store.
+        Raises :class:`ServerApiError` ``insecure`` for ``http://`` to a non-loopback host,
+        ``invalid`` for an empty or non-http(s) address."""
         if not base_url:
             raise ServerApiError("invalid", "No se ha configurado la dirección del servidor central.")
-        self.base_url = base_url.rstrip("/")
+        self.base_url = check_server_url(base_url).rstrip("/")
         self.token = token
         self.timeout = timeout
+        self.verify: str | bool = str(ca_bundle) if ca_bundle else True
         self.http = session or requests.Session()
 
     # --- plumbing -------------------------------------------------------
@@ -172,7 +243,8 @@ class ServerApi:
         all_headers.update(headers or {})
         try:
             response = self.http.request(method, url, json=json, data=data, params=params, headers=all_headers,
-                                         timeout=timeout or self.timeout)
+                                         timeout=timeout or self.timeout, verify=self.verify,
+                                         allow_redirects=False)
         except requests.exceptions.RequestException as exc:
             raise classify_network_error(exc, url) from None
         if not 200 <= response.status_code < 300:

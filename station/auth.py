@@ -210,7 +210,8 @@ class OfflineAuth:
                  remember_session: bool = True, signing_key=None):
         self.store = store
         self.config = config
-        self.api_factory = api_factory or (lambda url: ServerApi(url))
+        self.api_factory = api_factory or (
+            lambda url: ServerApi(url, ca_bundle=getattr(config, "ca_bundle", "") or None))
         self.hasher = hasher or PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.remember_session = remember_session
@@ -340,7 +341,8 @@ class OfflineAuth:
     def sync_api(self) -> ServerApi | None:
         """A :class:`ServerApi` with the last online session token from the keyring, or
         ``None`` (none stored, expired, or no keyring) — pass as ``SyncService``'s ``api_factory``."""
-        return load_session_api(self.config.server_url, self.clock())
+        return load_session_api(self.config.server_url, self.clock(),
+                                ca_bundle=getattr(self.config, "ca_bundle", "") or None)
 
     # --- internals ------------------------------------------------------
 
@@ -381,8 +383,9 @@ class OfflineAuth:
             pass  # the desk still works; background sync then needs an online sign-in
 
 
-def load_session_api(base_url: str, now: datetime | None = None) -> ServerApi | None:
-    """:class:`ServerApi` with the keyring's session token, or ``None`` when absent/expired."""
+def load_session_api(base_url: str, now: datetime | None = None, ca_bundle: str | None = None) -> ServerApi | None:
+    """:class:`ServerApi` (trusting ``ca_bundle`` when given) with the keyring's session token, or
+    ``None`` when absent/expired."""
     from station.secrets import SecretStoreError, get_secret
 
     try:
@@ -398,7 +401,7 @@ def load_session_api(base_url: str, now: datetime | None = None) -> ServerApi | 
         return None
     if expires <= (now or datetime.now(timezone.utc)):
         return None
-    return ServerApi(base_url, token=data["token"])
+    return ServerApi(base_url, token=data["token"], ca_bundle=ca_bundle)
 
 
 def sign_in(store, config, username: str, password: str, **kwargs) -> SignedIn:

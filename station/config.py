@@ -8,7 +8,8 @@ demo, portable installs).
 
 TOML keys (all optional)::
 
-    server_url = "https://credencializacion.example.mx"
+    server_url = "https://credencializacion.example.mx"   # http:// only to 127.0.0.1/localhost
+    ca_bundle = "C:/credencializacion/ca-estatal.pem"  # optional: trust only this CA bundle (PEM)
     station_id = "EST-001-01"
     campuses = ["001"]
     camera = "0"            # index, or a file/video/image path
@@ -88,6 +89,8 @@ class Config(BaseSettings):
                                       coerce_numbers_to_str=True)
 
     server_url: str = ""
+    #: PEM file of the CA certificates the station trusts for the server (empty: the system's).
+    ca_bundle: str = ""
     station_id: str = ""
     #: Plantel codes; in the environment a comma-separated list (``CREDENCIALIZACION_CAMPUSES=001,002``).
     campuses: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -120,7 +123,7 @@ class Config(BaseSettings):
             raise ValueError("not a whole number")
         return value.strip() if isinstance(value, str) else value
 
-    @field_validator("server_url", "station_id", "camera", "pad", mode="before")
+    @field_validator("server_url", "ca_bundle", "station_id", "camera", "pad", mode="before")
     @classmethod
     def _plain_text(cls, value: Any) -> Any:
         if isinstance(value, float) or (isinstance(value, str) and "\x00" in value):
@@ -171,12 +174,41 @@ def _spanish(error: ValidationError, sources: dict[str, str], given: dict[str, A
     return ConfigError(f"El valor de «{name}» en {source} no es válido: {value!r}.")
 
 
+def _check_server_url(url: str, source: str) -> str:
+    """``url`` when the station may use it (https, or http to loopback); else :class:`ConfigError`."""
+    from station.api import ServerApiError, check_server_url
+
+    try:
+        return check_server_url(url)
+    except ServerApiError as exc:
+        raise ConfigError(f"«server_url» en {source}: {exc.message}") from None
+
+
+def _check_ca_bundle(path: str, source: str) -> str:
+    """``path`` (expanded) when it names a readable PEM file holding a certificate; else
+    :class:`ConfigError` naming the file and where the setting came from."""
+    file = Path(path).expanduser()
+    try:
+        head = file.read_bytes()[:1_000_000] if file.is_file() else None
+    except OSError as exc:
+        raise ConfigError(f"No se pudo leer el certificado de CA «ca_bundle» ({file}) de {source}: "
+                          f"{exc.strerror or exc}.") from None
+    if head is None:
+        raise ConfigError(f"No existe el certificado de CA «ca_bundle» ({file}) indicado en {source}.")
+    if b"-----BEGIN CERTIFICATE-----" not in head:
+        raise ConfigError(f"El archivo «ca_bundle» ({file}) de {source} no contiene certificados PEM "
+                          "(-----BEGIN CERTIFICATE-----).")
+    return str(file)
+
+
 def load_config(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
     """Read the configuration (file, then environment overrides).
 
     A missing file gives the defaults. Raises :class:`ConfigError` (Spanish,
     naming the key and the file or variable) when the TOML is malformed or a
-    value has the wrong type or is out of range; unknown keys are ignored.
+    value has the wrong type or is out of range, when ``server_url`` is
+    ``http://`` to a host other than this machine, or ``ca_bundle`` is not a
+    readable PEM file; unknown keys are ignored.
     """
     path = path or config_path()
     environ = os.environ if environ is None else environ
@@ -198,9 +230,15 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         values[key] = value
         sources[key] = f"la variable {ENV_PREFIX + key.upper()}"
     try:
-        return Config(**values)
+        config = Config(**values)
     except ValidationError as exc:
         raise _spanish(exc, sources, values) from None
+    # transport (#13 item 6): no http:// to another machine; a pinned CA must be a PEM file
+    if config.server_url.strip():
+        _check_server_url(config.server_url.strip(), sources.get("server_url", "la configuración"))
+    if config.ca_bundle.strip():
+        config.ca_bundle = _check_ca_bundle(config.ca_bundle.strip(), sources.get("ca_bundle", "la configuración"))
+    return config
 
 
 def save_config(config: Config, path: Path | None = None) -> Path:

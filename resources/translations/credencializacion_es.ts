@@ -1431,12 +1431,28 @@
         <translation>Probar conexión</translation>
     </message>
     <message>
+        <source>Opcional: ruta de un archivo PEM (p. ej. C:/credencializacion/ca.pem)</source>
+        <translation>Opcional: ruta de un archivo PEM (p. ej. C:/credencializacion/ca.pem)</translation>
+    </message>
+    <message>
+        <source>Si la Dirección Estatal le dio un certificado de su autoridad (CA), la estación confiará solo en él para el servidor central.</source>
+        <translation>Si la Dirección Estatal le dio un certificado de su autoridad (CA), la estación confiará solo en él para el servidor central.</translation>
+    </message>
+    <message>
         <source>Dirección del servidor:</source>
         <translation>Dirección del servidor:</translation>
     </message>
     <message>
+        <source>Certificado de CA:</source>
+        <translation>Certificado de CA:</translation>
+    </message>
+    <message>
         <source>Dirección del servidor: {0}</source>
         <translation>Dirección del servidor: {0}</translation>
+    </message>
+    <message>
+        <source>Certificado de CA: {0}</source>
+        <translation>Certificado de CA: {0}</translation>
     </message>
     <message>
         <source>Probando la conexión con {0}…</source>
@@ -1449,10 +1465,6 @@
     <message>
         <source>La dirección responde, pero no es un servidor de credencialización (respuesta inesperada de /health).</source>
         <translation>La dirección responde, pero no es un servidor de credencialización (respuesta inesperada de /health).</translation>
-    </message>
-    <message>
-        <source>Atención: la conexión no está cifrada (http); en producción use https.</source>
-        <translation>Atención: la conexión no está cifrada (http); en producción use https.</translation>
     </message>
     <message>
         <source>Conexión correcta con {0} (base de datos {1}).</source>

@@ -4,6 +4,10 @@
 - SQLite files get WAL, ``synchronous=FULL``, ``foreign_keys=ON``, a 30 s busy timeout and
   ``BEGIN IMMEDIATE`` for every transaction, so two writers never fail on a
   lock upgrade — SQLite then serializes writers itself.
+- Both engines use ``hide_parameters=True``: a failed statement's bound values (CURPs, names,
+  password hashes) never reach a log line or an exception message (#13 item 8).
+- :func:`database_problem` names, in Spanish, why a database cannot be used (closed port, missing
+  database, garbage SQLite file, full disk) for the CLI's exit-2 messages.
 - :func:`run_transaction` retries a whole unit of work on a deadlock,
   serialization failure or a busy SQLite file, so such errors never reach a
   client (issue 3, concurrency).
@@ -51,7 +55,7 @@ def make_engine(url: str, pool_size: int = 20) -> Engine:
         parsed = make_url(url)
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_conn, _record):
@@ -69,7 +73,7 @@ def make_engine(url: str, pool_size: int = 20) -> Engine:
 
         return engine
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
-                         pool_timeout=60)
+                         pool_timeout=60, hide_parameters=True, connect_args={"connect_timeout": 10})
 
 
 def is_postgres(engine: Engine) -> bool:
@@ -80,6 +84,60 @@ def is_postgres(engine: Engine) -> bool:
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that do not expire objects on commit (answers are built after commit)."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def database_problem(exc: BaseException, url: str) -> str | None:
+    """A Spanish sentence saying why the database at ``url`` cannot be used, when ``exc``
+    (raised while connecting, migrating or writing) is that kind of failure; ``None`` otherwise.
+
+    Recognised: connection refused / host not found / timeout / bad credentials / missing
+    database (PostgreSQL), a file that is not an SQLite database or cannot be opened, a
+    read-only database, a full disk (``SQLITE_FULL``, PostgreSQL 53100, ``ENOSPC``). The URL's
+    password is never shown.
+    """
+    import errno as _errno
+
+    try:
+        parsed = make_url(normalize_url(url))
+    except Exception:  # noqa: BLE001 - an unparsable URL is described by the caller
+        parsed = None
+    where = "la base de datos"
+    if parsed is not None:
+        if parsed.get_backend_name() == "sqlite":
+            where = f"el archivo SQLite {parsed.database}"
+        else:
+            where = f"PostgreSQL en {parsed.host or 'localhost'}:{parsed.port or 5432}"
+    if isinstance(exc, OSError) and exc.errno == _errno.ENOSPC:
+        return "El disco está lleno: no se pudo escribir. Libere espacio y vuelva a intentarlo."
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    text_ = str(orig)
+    lower = text_.lower()
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if "database or disk is full" in lower or sqlstate == "53100" or "no space left" in lower:
+        return f"El disco de {where} está lleno: no se pudo escribir. Libere espacio y vuelva a intentarlo."
+    if "file is not a database" in lower or "file is encrypted or is not a database" in lower \
+            or "database disk image is malformed" in lower:
+        return f"No se puede usar {where}: no es una base de datos SQLite válida (¿está dañado o es otro archivo?)."
+    if "unable to open database file" in lower:
+        return f"No se pudo abrir {where} (¿la carpeta existe y se puede escribir en ella?)."
+    if "readonly database" in lower or "read-only" in lower:
+        return f"No se puede escribir en {where}: es de solo lectura."
+    if "connection refused" in lower:
+        return f"No se pudo conectar con {where}: la conexión fue rechazada (¿el servicio está detenido o el puerto es otro?)."
+    if "does not exist" in lower and "database" in lower:
+        name = parsed.database if parsed is not None else ""
+        return f"No existe la base de datos «{name}» en {where}; créela o revise --db."
+    if "could not translate host name" in lower or "name or service not known" in lower \
+            or "nodename nor servname" in lower or "failed to resolve" in lower:
+        return f"No se encontró el servidor de {where} (falla de DNS); revise --db."
+    if "password authentication failed" in lower or "no password supplied" in lower \
+            or "role" in lower and "does not exist" in lower:
+        return f"{where[0].upper()}{where[1:]} rechazó el usuario o la contraseña; revise --db."
+    if "timeout" in lower or "timed out" in lower:
+        return f"{where[0].upper()}{where[1:]} no respondió a tiempo."
+    if isinstance(exc, OperationalError):
+        return f"No se pudo usar {where}: {type(orig).__name__}."
+    return None
 
 
 _RETRY_PGCODES = {"40P01", "40001", "55P03"}  # deadlock, serialization failure, lock not available

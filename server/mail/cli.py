@@ -30,6 +30,8 @@ import json
 import sys
 from pathlib import Path
 
+from station.domain.cliargs import non_negative_int, port_number, positive_float, positive_int
+
 
 def add_parser(sub, with_db) -> None:
     """Register ``mail`` and its sub-commands on the server CLI's subparsers."""
@@ -46,7 +48,7 @@ def add_parser(sub, with_db) -> None:
     add.add_argument("--from", dest="from_address", required=True)
     add.add_argument("--from-name", default="")
     add.add_argument("--host", required=True)
-    add.add_argument("--port", type=int, default=587)
+    add.add_argument("--port", type=port_number, default=587)
     add.add_argument("--security", choices=["starttls", "ssl", "none"], default="starttls")
     add.add_argument("--auth", choices=["password", "xoauth2", "none"], default="password")
     add.add_argument("--username", default="")
@@ -55,11 +57,11 @@ def add_parser(sub, with_db) -> None:
     add.add_argument("--tenant-id", default="")
     add.add_argument("--client-id", default="")
     add.add_argument("--preset", choices=["exchange-online", "gmail", "sin-limite"], default=None)
-    add.add_argument("--per-minute", type=int, default=None)
-    add.add_argument("--per-day", type=int, default=None)
-    add.add_argument("--burst", type=int, default=None)
+    add.add_argument("--per-minute", type=positive_int, default=None)
+    add.add_argument("--per-day", type=positive_int, default=None)
+    add.add_argument("--burst", type=positive_int, default=None)
     add.add_argument("--imap-host", default="")
-    add.add_argument("--imap-port", type=int, default=993)
+    add.add_argument("--imap-port", type=port_number, default=993)
     add.add_argument("--imap-security", choices=["ssl", "starttls", "none"], default="ssl")
     add.add_argument("--imap-username", default="")
     add.add_argument("--imap-folder", default="INBOX")
@@ -78,24 +80,24 @@ def add_parser(sub, with_db) -> None:
     cr.add_argument("--map", action="append", default=[], help="Columna=campo (p. ej. \"Correo=email\")")
     cr.add_argument("--sender", action="append", default=None)
     cr.add_argument("--requester", default="")
-    cr.add_argument("--bounce-wait", type=int, default=3600)
+    cr.add_argument("--bounce-wait", type=non_negative_int, default=3600)
     for name in ("preview", "start", "cancel", "status"):
         p = with_db(msub.add_parser(name, help={"preview": "Vista previa y revisión de todas las filas.",
                                                 "start": "Pone el aviso en cola de envío.",
                                                 "cancel": "Detiene un aviso.",
                                                 "status": "Avance por estado y tiempo estimado."}[name]))
-        p.add_argument("id", type=int)
+        p.add_argument("id", type=positive_int)
         if name in ("preview", "status"):
             p.add_argument("--json", action="store_true")
     rp = with_db(msub.add_parser("report", help="Guarda el resultado del aviso en XLSX."))
-    rp.add_argument("id", type=int)
+    rp.add_argument("id", type=positive_int)
     rp.add_argument("--out", required=True)
     wk = with_db(msub.add_parser("worker", help="Envía los avisos en cola y revisa los rebotes."))
     wk.add_argument("--until-idle", action="store_true", help="Termina cuando no queda nada por enviar")
-    wk.add_argument("--bounce-poll", type=float, default=300.0)
-    wk.add_argument("--heartbeat", type=float, default=5.0)
-    wk.add_argument("--backoff", type=float, default=60.0, help="Espera base entre reintentos (s)")
-    wk.add_argument("--idle-sleep", type=float, default=1.0)
+    wk.add_argument("--bounce-poll", type=positive_float, default=300.0)
+    wk.add_argument("--heartbeat", type=positive_float, default=5.0)
+    wk.add_argument("--backoff", type=positive_float, default=60.0, help="Espera base entre reintentos (s)")
+    wk.add_argument("--idle-sleep", type=positive_float, default=1.0)
     with_db(msub.add_parser("poll-bounces", help="Revisa una vez los buzones de rebotes."))
     sp = msub.add_parser("suppression", help="Lista de supresión.")
     spsub = sp.add_subparsers(dest="suppression_command", required=True)
@@ -109,7 +111,7 @@ def add_parser(sub, with_db) -> None:
     cd.add_argument("--timeout", type=float, default=5.0)
     cd.add_argument("--json", action="store_true")
     dm = with_db(msub.add_parser("demo", help="Aviso de demostración con un servidor SMTP embebido."))
-    dm.add_argument("--students", type=int, default=60)
+    dm.add_argument("--students", type=non_negative_int, default=60)
 
 
 def _fail(message: str, code: int = 2) -> int:

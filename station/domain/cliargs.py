@@ -126,3 +126,22 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"«{text}» debe ser 1 o mayor")
     return value
+
+
+def non_negative_int(text: str) -> int:
+    """``argparse`` type: an integer ≥ 0 (a negative count refused in Spanish)."""
+    value = integer(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"«{text}» no puede ser negativo")
+    return value
+
+
+def port_number(text: str) -> int:
+    """``argparse`` type: a TCP port 1–65535 (Spanish error otherwise)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"«{text}» no es un número de puerto") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"el puerto debe estar entre 1 y 65535: «{text}»")
+    return value

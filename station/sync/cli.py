@@ -63,6 +63,13 @@ def main(argv: list[str] | None = None) -> int:
         return fail(2, "config", "No se ha configurado la dirección del servidor central (server_url).")
     if not url.lower().startswith(("http://", "https://")) or any(c.isspace() for c in url):
         return fail(2, "config", f"La dirección del servidor debe empezar con https:// (o http://): «{url}».")
+    from station.api import check_server_url
+
+    try:
+        check_server_url(url)  # http:// only to this machine, refused before any connection
+    except ServerApiError as exc:
+        return fail(2, exc.cause, exc.message)
+    ca_bundle = config.ca_bundle or None
     timeout = (3.05, float(args.espera))
     from station.secrets import SecretStoreError
     from station.store import LocalStore, StoreOpenError
@@ -79,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             if not password:
                 return fail(2, "config", "Falta la contraseña (use --contrasena-stdin o "
                                          "CREDENCIALIZACION_SYNC_PASSWORD).")
-            api = ServerApi(url, timeout=timeout)
+            api = ServerApi(url, timeout=timeout, ca_bundle=ca_bundle)
             key = None
             if config.station_id:
                 from station.secrets import get_or_create_signing_key
@@ -95,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from station.auth import load_session_api
 
-            api = load_session_api(url)
+            api = load_session_api(url, ca_bundle=ca_bundle)
             if api is not None:
                 api.timeout = timeout
         from station.sync.service import SyncService

@@ -141,7 +141,7 @@ def test_wrong_url_names_the_cause_and_blocks_next(qtbot, wizard):
     assert "No se pudo conectar" in text and "rechazó la conexión" in text
     assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
 
-    _connect(qtbot, wizard, "http://servidor-que-no-existe.invalid")
+    _connect(qtbot, wizard, "https://servidor-que-no-existe.invalid")
     assert "falla de DNS" in _status(wizard.server_page)
 
     wizard.server_page.url_edit.setText("credencializacion.plantel.mx")  # no scheme
@@ -219,6 +219,14 @@ def test_rerun_from_ajustes_can_keep_the_registration(qtbot, home, server):
 
 def test_normalize_url():
     assert normalize_url("  https://srv.mx:8443/ ") == "https://srv.mx:8443"
-    for bad in ("", "srv.mx", "ftp://srv.mx", "https://", "http://srv.mx:99999"):
+    for bad in ("", "srv.mx", "ftp://srv.mx", "https://", "http://srv.mx:99999", "http://srv.mx"):
         with pytest.raises(ValueError):
             normalize_url(bad)
+
+
+def test_a_ca_bundle_that_is_not_a_pem_file_is_refused_before_connecting(qtbot, wizard, tmp_path):
+    """The optional «Certificado de CA» (the station's ca_bundle setting) is checked first."""
+    wizard.server_page.ca_edit.setText(str(tmp_path / "no-existe.pem"))
+    _connect(qtbot, wizard, "https://127.0.0.1:1")
+    assert "Certificado de CA" in _status(wizard.server_page) and "No existe" in _status(wizard.server_page)
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()

@@ -28,6 +28,7 @@ class WizardState:
     """What the pages gather. ``campuses``: ``[(code, name)]`` offered by the server."""
 
     server_url: str = ""
+    ca_bundle: str = ""
     tested_url: str = ""
     station_id: str = ""
     registered_id: str = ""

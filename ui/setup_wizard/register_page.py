@@ -82,7 +82,7 @@ class RegisterPage(WizardPageBase):
         url = self.w.state.server_url
 
         def work() -> dict:
-            return register_station(url, station_id, user, password)
+            return register_station(url, station_id, user, password, self.w.state.ca_bundle or None)
 
         self._busy = True
         self.register_button.setEnabled(False)

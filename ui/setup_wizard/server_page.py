@@ -1,12 +1,13 @@
-"""Page 1, «Servidor central»: the server address and «Probar conexión» (``GET /health``)."""
+"""Page 1, «Servidor central»: the server address, the optional CA certificate to trust
+(``ca_bundle``) and «Probar conexión» (``GET /health``). ``http://`` is refused unless the
+server is this same machine (:func:`station.registration.normalize_url`)."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
-
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout
 
-from station.registration import normalize_url
+from station.registration import check_ca_bundle, normalize_url
 from ui.setup_wizard.base import BAD_STYLE, BUSY_STYLE, OK_STYLE, WizardPageBase, _error_text
 
 if TYPE_CHECKING:
@@ -29,11 +30,18 @@ class ServerPage(WizardPageBase):
         self.test_button.clicked.connect(self.test_connection)
         self.url_edit.textChanged.connect(self._url_changed)
         self.url_edit.returnPressed.connect(self.test_connection)
+        self.ca_edit = QLineEdit(wizard.state.ca_bundle)
+        self.ca_edit.setObjectName("caBundle")
+        self.ca_edit.setPlaceholderText(self.tr("Opcional: ruta de un archivo PEM (p. ej. C:/credencializacion/ca.pem)"))
+        self.ca_edit.setToolTip(self.tr("Si la Dirección Estatal le dio un certificado de su autoridad (CA), la "
+                                        "estación confiará solo en él para el servidor central."))
+        self.ca_edit.textChanged.connect(self._url_changed)
         row = QHBoxLayout()
         row.addWidget(self.url_edit, 1)
         row.addWidget(self.test_button)
         form = QFormLayout()
         form.addRow(self.tr("Dirección del servidor:"), row)
+        form.addRow(self.tr("Certificado de CA:"), self.ca_edit)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.status)
@@ -41,7 +49,8 @@ class ServerPage(WizardPageBase):
         self._busy = False
 
     def _url_changed(self) -> None:
-        if self.w.state.tested_url and self.url_edit.text().strip().rstrip("/") != self.w.state.tested_url:
+        if self.w.state.tested_url and (self.url_edit.text().strip().rstrip("/") != self.w.state.tested_url
+                                        or self._typed_ca() != self.w.state.ca_bundle):
             self.w.state.tested_url = ""
             self.show_status("")
         self.completeChanged.emit()
@@ -55,14 +64,20 @@ class ServerPage(WizardPageBase):
         except ValueError as exc:
             self.show_status(self.tr("Dirección del servidor: {0}").format(str(exc)), BAD_STYLE)
             return
+        try:
+            ca_bundle = check_ca_bundle(self.ca_edit.text())
+        except ValueError as exc:
+            self.show_status(self.tr("Certificado de CA: {0}").format(str(exc)), BAD_STYLE)
+            return
         from station.api import ServerApi
 
         self._busy = True
         self.test_button.setEnabled(False)
         self.show_status(self.tr("Probando la conexión con {0}…").format(url), BUSY_STYLE)
-        self.run(lambda: ServerApi(url, timeout=(3.05, 5.0)).health(), lambda res, err: self._tested(url, res, err))
+        self.run(lambda: ServerApi(url, timeout=(3.05, 5.0), ca_bundle=ca_bundle or None).health(),
+                 lambda res, err: self._tested(url, ca_bundle, res, err))
 
-    def _tested(self, url: str, answer: Any, error: BaseException | None) -> None:
+    def _tested(self, url: str, ca_bundle: str, answer: Any, error: BaseException | None) -> None:
         self._busy = False
         self.test_button.setEnabled(True)
         if error is not None:
@@ -74,13 +89,17 @@ class ServerPage(WizardPageBase):
                                      "(respuesta inesperada de /health)."), BAD_STYLE)
         else:
             self.w.state.server_url = self.w.state.tested_url = url
-            note = ""
-            if url.startswith("http://") and urlparse(url).hostname not in ("127.0.0.1", "localhost", "::1"):
-                note = " " + self.tr("Atención: la conexión no está cifrada (http); en producción use https.")
+            self.w.state.ca_bundle = ca_bundle
             self.show_status(self.tr("Conexión correcta con {0} (base de datos {1}).").format(
-                url, answer.get("database", "?")) + note, OK_STYLE)
+                url, answer.get("database", "?")), OK_STYLE)
         self.completeChanged.emit()
 
+    def _typed_ca(self) -> str:
+        """The CA bundle path as typed, in the form :func:`check_ca_bundle` returns it."""
+        text = self.ca_edit.text().strip()
+        return str(Path(text).expanduser()) if text else ""
+
     def isComplete(self) -> bool:  # noqa: N802 - Qt API
-        """Next only after a successful test of the URL as typed."""
-        return bool(self.w.state.tested_url) and self.url_edit.text().strip().rstrip("/") == self.w.state.tested_url
+        """Next only after a successful test of the URL and CA certificate as typed."""
+        return (bool(self.w.state.tested_url) and self.url_edit.text().strip().rstrip("/") == self.w.state.tested_url
+                and self._typed_ca() == self.w.state.ca_bundle)

@@ -35,7 +35,7 @@ class SetupWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Cancelar"))
         self.setMinimumSize(760, 560)
         self.config = config or load_config()
-        self.state = WizardState(server_url=self.config.server_url, camera="", pad="")
+        self.state = WizardState(server_url=self.config.server_url, ca_bundle=self.config.ca_bundle, camera="", pad="")
         self.saved_path = None
         self.result_config: Config | None = None
         self._running = 0
@@ -68,8 +68,8 @@ class SetupWizard(QWizard):
         """Write the gathered values over the current configuration. Raises ``OSError``."""
         s = self.state
         config = self.config.model_copy(update=dict(
-            server_url=s.server_url, station_id=s.station_id, campuses=list(s.chosen_campuses),
-            camera=s.camera or self.config.camera, pad=s.pad or self.config.pad))
+            server_url=s.server_url, ca_bundle=s.ca_bundle, station_id=s.station_id,
+            campuses=list(s.chosen_campuses), camera=s.camera or self.config.camera, pad=s.pad or self.config.pad))
         self.saved_path = save_config(config)
         self.result_config = config
 
