@@ -14,7 +14,8 @@ from station.config import Config, ConfigError, load_config, save_config
 
 #: The values the station's Config dataclass had before pydantic-settings (data_dir aside).
 STATION_DEFAULTS = dict(server_url="", station_id="", campuses=[], camera="0", pad="topaz",
-                        offline_login_days=7, temporary_valid_days=90, retention_days=30)
+                        offline_login_days=7, temporary_valid_days=90, retention_days=30,
+                        ca_bundle="")  # ca_bundle (#13): empty = the system CAs, as before
 #: The values the server's frozen ServerSettings dataclass had.
 SERVER_DEFAULTS = dict(
     token_ttl=timedelta(hours=12), login_window=timedelta(minutes=15), login_limit_pair=5,
