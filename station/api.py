@@ -492,3 +492,70 @@ class ServerApi:
         """``GET /mail/campaigns/{id}/report.xlsx`` → the outcome workbook."""
         return self.request("GET", f"/mail/campaigns/{int(campaign_id)}/report.xlsx", raw=True,
                             headers={"Accept": "application/octet-stream"})
+
+    # --- solicitudes (issue 19; server/requests/routes.py, contract /work/notes/19-contract.md) ---
+
+    def requests_types(self) -> list:
+        """``GET /requests/types`` → ``[{code, label, fields: [{name, label, kind, required, max_length}],
+        attachments: [{kind, label, required, content_types}], service_hours}]``."""
+        answer = self.request("GET", "/requests/types")
+        if not isinstance(answer, list):
+            raise ServerApiError("bad_response", "El servidor respondió sin la lista de tipos de solicitud.")
+        return answer
+
+    def requests_file(self, type_code: str, fields: dict) -> dict:
+        """``POST /requests`` ``{type, fields}`` → the new ``RequestDetail`` (with its folio).
+        422 ``invalid_field`` names the field; 403 ``forbidden_campus`` for a plantel not assigned."""
+        return self.request("POST", "/requests", json={"type": type_code, "fields": fields})
+
+    def requests_list(self, state: str | None = None, type_code: str | None = None, mine: bool = False,
+                      q: str = "", limit: int = 200, offset: int = 0) -> dict:
+        """``GET /requests?state=&type=&mine=&q=&limit=&offset=`` → ``{items: [RequestSummary], total}``
+        (users who do not handle requests get only their own)."""
+        params: dict = {"limit": int(limit), "offset": int(offset)}
+        if state:
+            params["state"] = state
+        if type_code:
+            params["type"] = type_code
+        if mine:
+            params["mine"] = "true"
+        if q:
+            params["q"] = q
+        answer = self.request("GET", "/requests", params=params)
+        if not isinstance(answer, dict) or not isinstance(answer.get("items"), list):
+            raise ServerApiError("bad_response", "El servidor respondió sin la lista de solicitudes.")
+        return answer
+
+    def requests_detail(self, folio: str) -> dict:
+        """``GET /requests/{folio}`` → ``RequestDetail`` (summary + fields, attachments, timeline,
+        allowed_actions for this user); 404 ``request_not_found`` when not visible."""
+        return self.request("GET", f"/requests/{quote(folio, safe='')}")
+
+    def requests_attach(self, folio: str, kind: str, filename: str, data: bytes) -> dict:
+        """``POST /requests/{folio}/attachments?kind=&filename=`` with the raw bytes → the attachment's
+        metadata ``{id, kind, filename, size, content_type, uploaded_at}``. 413 ``payload_too_large``,
+        422 ``invalid_attachment`` (checked by content), 409 ``request_closed``."""
+        return self.request("POST", f"/requests/{quote(folio, safe='')}/attachments", data=data,
+                            params={"kind": kind, "filename": filename},
+                            headers={"Content-Type": "application/octet-stream"}, timeout=(3.05, 120.0))
+
+    def requests_attachment(self, folio: str, attachment_id: int) -> bytes:
+        """``GET /requests/{folio}/attachments/{id}`` → the document's bytes (requester and systems role)."""
+        return self.request("GET", f"/requests/{quote(folio, safe='')}/attachments/{int(attachment_id)}", raw=True,
+                            headers={"Accept": "application/octet-stream"}, timeout=(3.05, 120.0))
+
+    def requests_act(self, folio: str, action: str, reason: str = "", response: str = "") -> dict:
+        """``POST /requests/{folio}/actions`` ``{action, reason?, response?}`` → the ``RequestDetail`` after it.
+        403 ``own_request_approval`` / ``forbidden_role``, 409 ``request_state``, 422 ``reason_required`` /
+        ``response_required``."""
+        body: dict = {"action": action}
+        if reason:
+            body["reason"] = reason
+        if response:
+            body["response"] = response
+        return self.request("POST", f"/requests/{quote(folio, safe='')}/actions", json=body)
+
+    def requests_letter(self, folio: str) -> bytes:
+        """``GET /requests/{folio}/letter.pdf`` → the response letter (once attended; 409 before)."""
+        return self.request("GET", f"/requests/{quote(folio, safe='')}/letter.pdf", raw=True,
+                            headers={"Accept": "application/pdf"}, timeout=(3.05, 60.0))

@@ -60,6 +60,62 @@ PHOTO_CHECK_LABELS = (
 )
 
 
+#: Requests (issue 19): states, actions, types and their form fields and documents
+#: (station.domain.requests), plus the timeline's other entries (ui.widgets.request_detail).
+REQUEST_LABELS = (
+    QT_TRANSLATE_NOOP("Domain", "Recibida"),
+    QT_TRANSLATE_NOOP("Domain", "En revisión"),
+    QT_TRANSLATE_NOOP("Domain", "Cancelada"),
+    QT_TRANSLATE_NOOP("Domain", "Aprobada"),
+    QT_TRANSLATE_NOOP("Domain", "En proceso"),
+    QT_TRANSLATE_NOOP("Domain", "Atendida"),
+    QT_TRANSLATE_NOOP("Domain", "Revisar"),
+    QT_TRANSLATE_NOOP("Domain", "Cancelar"),
+    QT_TRANSLATE_NOOP("Domain", "Aprobar"),
+    QT_TRANSLATE_NOOP("Domain", "Iniciar atención"),
+    QT_TRANSLATE_NOOP("Domain", "Marcar como atendida"),
+    QT_TRANSLATE_NOOP("Domain", "Cuentas para alumnos de nuevo ingreso"),
+    QT_TRANSLATE_NOOP("Domain", "Correo para la respuesta"),
+    QT_TRANSLATE_NOOP("Domain", "Plantel"),
+    QT_TRANSLATE_NOOP("Domain", "Grupos (vacío: se adjunta la lista)"),
+    QT_TRANSLATE_NOOP("Domain", "Observaciones"),
+    QT_TRANSLATE_NOOP("Domain", "Oficio de solicitud firmado por el jefe de área"),
+    QT_TRANSLATE_NOOP("Domain", "Archivo con los datos de las cuentas (XLSX o CSV)"),
+    QT_TRANSLATE_NOOP("Domain", "Cuentas para docentes o personal administrativo"),
+    QT_TRANSLATE_NOOP("Domain", "Número de personas"),
+    QT_TRANSLATE_NOOP("Domain", "Archivo con los datos del personal (XLSX o CSV)"),
+    QT_TRANSLATE_NOOP("Domain", "Cuenta para egresado en proceso de titulación"),
+    QT_TRANSLATE_NOOP("Domain", "Nombre completo"),
+    QT_TRANSLATE_NOOP("Domain", "Matrícula"),
+    QT_TRANSLATE_NOOP("Domain", "Correo personal"),
+    QT_TRANSLATE_NOOP("Domain", "INE u otra identificación oficial con fotografía"),
+    QT_TRANSLATE_NOOP("Domain", "Documento de Titulación que valida el trámite"),
+    QT_TRANSLATE_NOOP("Domain", "Reinicio de contraseña de cuenta de correo"),
+    QT_TRANSLATE_NOOP("Domain", "Cuenta de correo institucional"),
+    QT_TRANSLATE_NOOP("Domain", "Carga académica u horario del semestre en curso"),
+    QT_TRANSLATE_NOOP("Domain", "Bloqueo de cuenta o problema de envío/recepción de correo"),
+    QT_TRANSLATE_NOOP("Domain", "Descripción del problema"),
+    QT_TRANSLATE_NOOP("Domain", "Envío de correo masivo"),
+    QT_TRANSLATE_NOOP("Domain", "Remitente (dependencia que firma)"),
+    QT_TRANSLATE_NOOP("Domain", "Asunto"),
+    QT_TRANSLATE_NOOP("Domain", "Mensaje (texto o HTML)"),
+    QT_TRANSLATE_NOOP("Domain", "Plantel destinatario (vacío: todos)"),
+    QT_TRANSLATE_NOOP("Domain", "Grupos destinatarios (vacío: todo el plantel)"),
+    QT_TRANSLATE_NOOP("Domain", "Fecha deseada de envío"),
+    QT_TRANSLATE_NOOP("Domain", "Oficio de solicitud (opcional)"),
+)
+
+
+def request_labels() -> list[str]:
+    """Every Spanish label of :mod:`station.domain.requests` the screens show, without repeats, in order."""
+    from station.domain.requests import ACTION_LABELS, REQUEST_TYPES, STATE_LABELS
+
+    out: list[str] = [*STATE_LABELS.values(), *ACTION_LABELS.values()]
+    for kind in REQUEST_TYPES.values():
+        out += [kind.label, *(f.label for f in kind.fields), *(a.label for a in kind.attachments)]
+    return list(dict.fromkeys(out))
+
+
 def domain_text(label: str) -> str:
     """The translation of a domain label (a status, command or role ``label``)."""
     return QCoreApplication.translate(CONTEXT, label)
@@ -74,7 +130,8 @@ def _generate() -> str:
     for name, labels, ctx in (("STATUS_LABELS", [s.label for s in Status], CONTEXT),
                               ("COMMAND_LABELS", [c.label for c in Command], CONTEXT),
                               ("ROLE_LABELS", [r.label for r in Role], CONTEXT),
-                              ("PHOTO_CHECK_LABELS", list(CHECK_LABELS.values()), "photo")):
+                              ("PHOTO_CHECK_LABELS", list(CHECK_LABELS.values()), "photo"),
+                              ("REQUEST_LABELS", request_labels(), CONTEXT)):
         out.append(f"{name} = (\n" + "".join(f'    QT_TRANSLATE_NOOP("{ctx}", "{v}"),\n' for v in labels) + ")")
     return "\n".join(out)
 

@@ -227,6 +227,7 @@ def default_screens() -> dict:
     """The screens of manual §5–§13 plus Sincronización and Ajustes, in menu order."""
     from PySide6.QtCore import QCoreApplication
 
+    from station.domain.requests import HANDLERS
     from ui.screens.accounts import AccountsScreen
     from ui.screens.capture import CaptureScreen
     from ui.screens.consult import ConsultScreen
@@ -235,6 +236,7 @@ def default_screens() -> dict:
     from ui.screens.mail import MailScreen
     from ui.screens.print_temp import PrintTemporaryScreen
     from ui.screens.reject import RejectScreen
+    from ui.screens.requests import RequestQueueScreen, RequestsScreen
     from ui.screens.sae_import import SaeImportScreen
     from ui.screens.settings import SettingsScreen
     from ui.screens.sync import SyncScreen
@@ -252,6 +254,8 @@ def default_screens() -> dict:
         "consult": (t("Consultar alumno"), None, ConsultScreen),
         "accounts": (t("Cuentas institucionales"), Command.SET_INSTITUTIONAL_EMAIL, AccountsScreen),
         "mail": (t("Avisos por correo"), frozenset({Role.SUPERVISOR, Role.STATE_OFFICE}), MailScreen),
+        "requests": (t("Solicitudes"), None, RequestsScreen),
+        "request_queue": (t("Bandeja de solicitudes"), HANDLERS, RequestQueueScreen),
         "sync": (t("Sincronización"), None, SyncScreen),
         "settings": (t("Ajustes y dispositivos"), None, SettingsScreen),
     }

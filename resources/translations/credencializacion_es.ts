@@ -254,6 +254,26 @@
     </message>
 </context>
 <context>
+    <name>AttachmentRow</name>
+    <message>
+        <source>Sin archivo</source>
+        <extracomment>field kind → (widget factory(field, campuses getter), value reader(widget)). The chosen file was refused on the desk (Spanish message); the row keeps its previous file.</extracomment>
+        <translation>Sin archivo</translation>
+    </message>
+    <message>
+        <source>Elegir archivo…</source>
+        <translation>Elegir archivo…</translation>
+    </message>
+    <message>
+        <source>Quitar</source>
+        <translation>Quitar</translation>
+    </message>
+    <message>
+        <source>Documentos ({0})</source>
+        <translation>Documentos ({0})</translation>
+    </message>
+</context>
+<context>
     <name>BarChart</name>
     <message>
         <source>Sin datos</source>
@@ -584,6 +604,22 @@
     </message>
 </context>
 <context>
+    <name>DocumentViewer</name>
+    <message>
+        <source>Este documento no se puede mostrar aquí; guarde una copia para abrirlo con Excel.</source>
+        <extracomment>State code → Spanish label (the domain&apos;s). Qt translation (pyside6-lupdate extracts ``translate(&quot;Context&quot;, &quot;text&quot;)`` calls).</extracomment>
+        <translation>Este documento no se puede mostrar aquí; guarde una copia para abrirlo con Excel.</translation>
+    </message>
+    <message>
+        <source>Guardar copia…</source>
+        <translation>Guardar copia…</translation>
+    </message>
+    <message>
+        <source>Cerrar</source>
+        <translation>Cerrar</translation>
+    </message>
+</context>
+<context>
     <name>Domain</name>
     <message>
         <source>Enrolado</source>
@@ -697,6 +733,192 @@
     <message>
         <source>Centro de Cómputo</source>
         <translation>Centro de Cómputo</translation>
+    </message>
+    <message>
+        <source>Recibida</source>
+        <extracomment>Requests (issue 19): states, actions, types and their form fields and documents (station.domain.requests), plus the timeline&apos;s other entries (ui.widgets.request_detail).</extracomment>
+        <translation>Recibida</translation>
+    </message>
+    <message>
+        <source>En revisión</source>
+        <translation>En revisión</translation>
+    </message>
+    <message>
+        <source>Cancelada</source>
+        <translation>Cancelada</translation>
+    </message>
+    <message>
+        <source>Aprobada</source>
+        <translation>Aprobada</translation>
+    </message>
+    <message>
+        <source>En proceso</source>
+        <translation>En proceso</translation>
+    </message>
+    <message>
+        <source>Atendida</source>
+        <translation>Atendida</translation>
+    </message>
+    <message>
+        <source>Revisar</source>
+        <translation>Revisar</translation>
+    </message>
+    <message>
+        <source>Cancelar</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Aprobar</source>
+        <translation>Aprobar</translation>
+    </message>
+    <message>
+        <source>Iniciar atención</source>
+        <translation>Iniciar atención</translation>
+    </message>
+    <message>
+        <source>Marcar como atendida</source>
+        <translation>Marcar como atendida</translation>
+    </message>
+    <message>
+        <source>Cuentas para alumnos de nuevo ingreso</source>
+        <translation>Cuentas para alumnos de nuevo ingreso</translation>
+    </message>
+    <message>
+        <source>Correo para la respuesta</source>
+        <translation>Correo para la respuesta</translation>
+    </message>
+    <message>
+        <source>Plantel</source>
+        <translation>Plantel</translation>
+    </message>
+    <message>
+        <source>Grupos (vacío: se adjunta la lista)</source>
+        <translation>Grupos (vacío: se adjunta la lista)</translation>
+    </message>
+    <message>
+        <source>Observaciones</source>
+        <translation>Observaciones</translation>
+    </message>
+    <message>
+        <source>Oficio de solicitud firmado por el jefe de área</source>
+        <translation>Oficio de solicitud firmado por el jefe de área</translation>
+    </message>
+    <message>
+        <source>Archivo con los datos de las cuentas (XLSX o CSV)</source>
+        <translation>Archivo con los datos de las cuentas (XLSX o CSV)</translation>
+    </message>
+    <message>
+        <source>Cuentas para docentes o personal administrativo</source>
+        <translation>Cuentas para docentes o personal administrativo</translation>
+    </message>
+    <message>
+        <source>Número de personas</source>
+        <translation>Número de personas</translation>
+    </message>
+    <message>
+        <source>Archivo con los datos del personal (XLSX o CSV)</source>
+        <translation>Archivo con los datos del personal (XLSX o CSV)</translation>
+    </message>
+    <message>
+        <source>Cuenta para egresado en proceso de titulación</source>
+        <translation>Cuenta para egresado en proceso de titulación</translation>
+    </message>
+    <message>
+        <source>Nombre completo</source>
+        <translation>Nombre completo</translation>
+    </message>
+    <message>
+        <source>Matrícula</source>
+        <translation>Matrícula</translation>
+    </message>
+    <message>
+        <source>Correo personal</source>
+        <translation>Correo personal</translation>
+    </message>
+    <message>
+        <source>INE u otra identificación oficial con fotografía</source>
+        <translation>INE u otra identificación oficial con fotografía</translation>
+    </message>
+    <message>
+        <source>Documento de Titulación que valida el trámite</source>
+        <translation>Documento de Titulación que valida el trámite</translation>
+    </message>
+    <message>
+        <source>Reinicio de contraseña de cuenta de correo</source>
+        <translation>Reinicio de contraseña de cuenta de correo</translation>
+    </message>
+    <message>
+        <source>Cuenta de correo institucional</source>
+        <translation>Cuenta de correo institucional</translation>
+    </message>
+    <message>
+        <source>Carga académica u horario del semestre en curso</source>
+        <translation>Carga académica u horario del semestre en curso</translation>
+    </message>
+    <message>
+        <source>Bloqueo de cuenta o problema de envío/recepción de correo</source>
+        <translation>Bloqueo de cuenta o problema de envío/recepción de correo</translation>
+    </message>
+    <message>
+        <source>Descripción del problema</source>
+        <translation>Descripción del problema</translation>
+    </message>
+    <message>
+        <source>Envío de correo masivo</source>
+        <translation>Envío de correo masivo</translation>
+    </message>
+    <message>
+        <source>Remitente (dependencia que firma)</source>
+        <translation>Remitente (dependencia que firma)</translation>
+    </message>
+    <message>
+        <source>Asunto</source>
+        <translation>Asunto</translation>
+    </message>
+    <message>
+        <source>Mensaje (texto o HTML)</source>
+        <translation>Mensaje (texto o HTML)</translation>
+    </message>
+    <message>
+        <source>Plantel destinatario (vacío: todos)</source>
+        <translation>Plantel destinatario (vacío: todos)</translation>
+    </message>
+    <message>
+        <source>Grupos destinatarios (vacío: todo el plantel)</source>
+        <translation>Grupos destinatarios (vacío: todo el plantel)</translation>
+    </message>
+    <message>
+        <source>Fecha deseada de envío</source>
+        <translation>Fecha deseada de envío</translation>
+    </message>
+    <message>
+        <source>Oficio de solicitud (opcional)</source>
+        <translation>Oficio de solicitud (opcional)</translation>
+    </message>
+    <message>
+        <source>Presentada</source>
+        <extracomment>Colour of each request state&apos;s tag (green family for progress, red for cancelled). The text each action needs (``reason`` / ``response``), from the domain&apos;s table. Timeline label of each bitácora action code when the server sends no ``action_label`` (the server&apos;s list: server/requests/bitacora.py ``EXTRA_ACTIONS``; others shown as sent).</extracomment>
+        <translation>Presentada</translation>
+    </message>
+    <message>
+        <source>Documento adjuntado</source>
+        <translation>Documento adjuntado</translation>
+    </message>
+    <message>
+        <source>Documento consultado</source>
+        <translation>Documento consultado</translation>
+    </message>
+    <message>
+        <source>Recordatorio por vencimiento</source>
+        <translation>Recordatorio por vencimiento</translation>
+    </message>
+    <message>
+        <source>Escalada a la jefatura</source>
+        <translation>Escalada a la jefatura</translation>
+    </message>
+    <message>
+        <source>Envío masivo iniciado</source>
+        <translation>Envío masivo iniciado</translation>
     </message>
 </context>
 <context>
@@ -1334,6 +1556,375 @@
     </message>
 </context>
 <context>
+    <name>RequestBrowser</name>
+    <message>
+        <source>Abiertas</source>
+        <translation>Abiertas</translation>
+    </message>
+    <message>
+        <source>Todos los estados</source>
+        <translation>Todos los estados</translation>
+    </message>
+    <message>
+        <source>Todos los tipos</source>
+        <translation>Todos los tipos</translation>
+    </message>
+    <message>
+        <source>Folio o solicitante</source>
+        <translation>Folio o solicitante</translation>
+    </message>
+    <message>
+        <source>Actualizar</source>
+        <translation>Actualizar</translation>
+    </message>
+    <message>
+        <source>Atajo: F5</source>
+        <translation>Atajo: F5</translation>
+    </message>
+    <message>
+        <source>Estado:</source>
+        <translation>Estado:</translation>
+    </message>
+    <message>
+        <source>Tipo:</source>
+        <translation>Tipo:</translation>
+    </message>
+    <message>
+        <source>Ver detalle</source>
+        <translation>Ver detalle</translation>
+    </message>
+    <message>
+        <source>Consultando solicitudes…</source>
+        <extracomment>The last document or letter shown (tests look at it). (suggested file name) → chosen path or &quot;&quot;. Tests replace it. (title, filter) → chosen path or &quot;&quot;. Tests replace it.</extracomment>
+        <translation>Consultando solicitudes…</translation>
+    </message>
+    <message>
+        <source>{0} — vencida</source>
+        <translation>{0} — vencida</translation>
+    </message>
+    <message>
+        <source>Vencida: pasó el tiempo de atención.</source>
+        <translation>Vencida: pasó el tiempo de atención.</translation>
+    </message>
+    <message>
+        <source>{0} solicitudes</source>
+        <translation>{0} solicitudes</translation>
+    </message>
+    <message>
+        <source>, {0} vencidas</source>
+        <translation>, {0} vencidas</translation>
+    </message>
+    <message>
+        <source>Abriendo la solicitud…</source>
+        <translation>Abriendo la solicitud…</translation>
+    </message>
+    <message>
+        <source>Solicitud {0}: {1}.</source>
+        <translation>Solicitud {0}: {1}.</translation>
+    </message>
+    <message>
+        <source>Actualizando la solicitud…</source>
+        <translation>Actualizando la solicitud…</translation>
+    </message>
+    <message>
+        <source>Aplicando la acción…</source>
+        <translation>Aplicando la acción…</translation>
+    </message>
+    <message>
+        <source>Copia guardada en {0}.</source>
+        <translation>Copia guardada en {0}.</translation>
+    </message>
+    <message>
+        <source>Guardando…</source>
+        <translation>Guardando…</translation>
+    </message>
+    <message>
+        <source>Descargando el documento…</source>
+        <translation>Descargando el documento…</translation>
+    </message>
+    <message>
+        <source>Documento para adjuntar</source>
+        <translation>Documento para adjuntar</translation>
+    </message>
+    <message>
+        <source>Documentos (*.pdf *.jpg *.jpeg *.png *.xlsx *.csv)</source>
+        <translation>Documentos (*.pdf *.jpg *.jpeg *.png *.xlsx *.csv)</translation>
+    </message>
+    <message>
+        <source>Documento adjuntado a {0}.</source>
+        <translation>Documento adjuntado a {0}.</translation>
+    </message>
+    <message>
+        <source>Adjuntando…</source>
+        <translation>Adjuntando…</translation>
+    </message>
+    <message>
+        <source>Carta de respuesta {0}</source>
+        <translation>Carta de respuesta {0}</translation>
+    </message>
+    <message>
+        <source>Descargando la carta…</source>
+        <translation>Descargando la carta…</translation>
+    </message>
+    <message>
+        <source>Carta guardada en {0}.</source>
+        <translation>Carta guardada en {0}.</translation>
+    </message>
+</context>
+<context>
+    <name>RequestDetail</name>
+    <message>
+        <source>Guardar copia</source>
+        <translation>Guardar copia</translation>
+    </message>
+</context>
+<context>
+    <name>RequestDetailView</name>
+    <message>
+        <source>← Volver a la lista</source>
+        <translation>← Volver a la lista</translation>
+    </message>
+    <message>
+        <source>Ver carta de respuesta (PDF)</source>
+        <translation>Ver carta de respuesta (PDF)</translation>
+    </message>
+    <message>
+        <source>Guardar carta…</source>
+        <translation>Guardar carta…</translation>
+    </message>
+    <message>
+        <source>Acciones</source>
+        <translation>Acciones</translation>
+    </message>
+    <message>
+        <source>Motivo de la cancelación o respuesta al marcar como atendida (obligatorios).</source>
+        <translation>Motivo de la cancelación o respuesta al marcar como atendida (obligatorios).</translation>
+    </message>
+    <message>
+        <source>No hay acciones disponibles para usted en esta solicitud.</source>
+        <translation>No hay acciones disponibles para usted en esta solicitud.</translation>
+    </message>
+    <message>
+        <source>Documentos</source>
+        <translation>Documentos</translation>
+    </message>
+    <message>
+        <source>Documento</source>
+        <translation>Documento</translation>
+    </message>
+    <message>
+        <source>Archivo</source>
+        <translation>Archivo</translation>
+    </message>
+    <message>
+        <source>Tamaño</source>
+        <translation>Tamaño</translation>
+    </message>
+    <message>
+        <source>Subido</source>
+        <translation>Subido</translation>
+    </message>
+    <message>
+        <source>Ver documento</source>
+        <translation>Ver documento</translation>
+    </message>
+    <message>
+        <source>Guardar copia…</source>
+        <translation>Guardar copia…</translation>
+    </message>
+    <message>
+        <source>Adjuntar documento…</source>
+        <translation>Adjuntar documento…</translation>
+    </message>
+    <message>
+        <source>Datos de la solicitud</source>
+        <translation>Datos de la solicitud</translation>
+    </message>
+    <message>
+        <source>Historial</source>
+        <translation>Historial</translation>
+    </message>
+    <message>
+        <source>Fecha</source>
+        <translation>Fecha</translation>
+    </message>
+    <message>
+        <source>Quién</source>
+        <translation>Quién</translation>
+    </message>
+    <message>
+        <source>Acción</source>
+        <translation>Acción</translation>
+    </message>
+    <message>
+        <source>Cambio</source>
+        <translation>Cambio</translation>
+    </message>
+    <message>
+        <source>Nota</source>
+        <translation>Nota</translation>
+    </message>
+    <message>
+        <source>{0} — vencida</source>
+        <translation>{0} — vencida</translation>
+    </message>
+    <message>
+        <source>Solicitante</source>
+        <translation>Solicitante</translation>
+    </message>
+    <message>
+        <source>Plantel</source>
+        <translation>Plantel</translation>
+    </message>
+    <message>
+        <source>Presentada</source>
+        <translation>Presentada</translation>
+    </message>
+    <message>
+        <source>Vence</source>
+        <translation>Vence</translation>
+    </message>
+    <message>
+        <source>Última actualización</source>
+        <translation>Última actualización</translation>
+    </message>
+    <message>
+        <source>Motivo de la cancelación: {0}</source>
+        <translation>Motivo de la cancelación: {0}</translation>
+    </message>
+    <message>
+        <source>Respuesta: {0}</source>
+        <translation>Respuesta: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>RequestForm</name>
+    <message>
+        <source>Texto del mensaje; puede usar HTML.</source>
+        <extracomment>Qt translation (pyside6-lupdate extracts ``translate(&quot;Context&quot;, &quot;text&quot;)`` calls).</extracomment>
+        <translation>Texto del mensaje; puede usar HTML.</translation>
+    </message>
+    <message>
+        <source>nombre@dominio.edu.mx</source>
+        <translation>nombre@dominio.edu.mx</translation>
+    </message>
+    <message>
+        <source>Claves separadas por coma, p. ej. 101, 102</source>
+        <translation>Claves separadas por coma, p. ej. 101, 102</translation>
+    </message>
+    <message>
+        <source>(ninguno)</source>
+        <translation>(ninguno)</translation>
+    </message>
+    <message>
+        <source>Tipo de solicitud:</source>
+        <translation>Tipo de solicitud:</translation>
+    </message>
+    <message>
+        <source>Tiempo de atención: {0} horas a partir de que se presenta.</source>
+        <extracomment>(title, filter) → chosen path or &quot;&quot;. Tests replace it.</extracomment>
+        <translation>Tiempo de atención: {0} horas a partir de que se presenta.</translation>
+    </message>
+</context>
+<context>
+    <name>RequestQueueScreen</name>
+    <message>
+        <source>Bandeja de solicitudes</source>
+        <translation>Bandeja de solicitudes</translation>
+    </message>
+    <message>
+        <source>Solicitudes abiertas de sus planteles, la que vence primero arriba; las vencidas en rojo. Abra una para revisarla, aprobarla, cancelarla con motivo, atenderla y responder.</source>
+        <translation>Solicitudes abiertas de sus planteles, la que vence primero arriba; las vencidas en rojo. Abra una para revisarla, aprobarla, cancelarla con motivo, atenderla y responder.</translation>
+    </message>
+</context>
+<context>
+    <name>Requests</name>
+    <message>
+        <source>Escriba el motivo de la cancelación en el cuadro de texto.</source>
+        <extracomment>Qt translation (pyside6-lupdate extracts ``translate(&quot;Context&quot;, &quot;text&quot;)`` calls).</extracomment>
+        <translation>Escriba el motivo de la cancelación en el cuadro de texto.</translation>
+    </message>
+    <message>
+        <source>Escriba la respuesta (qué se hizo) en el cuadro de texto.</source>
+        <translation>Escriba la respuesta (qué se hizo) en el cuadro de texto.</translation>
+    </message>
+    <message>
+        <source>Folio</source>
+        <translation>Folio</translation>
+    </message>
+    <message>
+        <source>Tipo</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <source>Estado</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Solicitante</source>
+        <translation>Solicitante</translation>
+    </message>
+    <message>
+        <source>Presentada</source>
+        <translation>Presentada</translation>
+    </message>
+    <message>
+        <source>Vence</source>
+        <translation>Vence</translation>
+    </message>
+    <message>
+        <source>Sin conexión con el servidor central: las solicitudes se presentan y consultan en línea. Revise la red del plantel e intente de nuevo.</source>
+        <translation>Sin conexión con el servidor central: las solicitudes se presentan y consultan en línea. Revise la red del plantel e intente de nuevo.</translation>
+    </message>
+    <message>
+        <source>Cargando tipos de solicitud…</source>
+        <translation>Cargando tipos de solicitud…</translation>
+    </message>
+</context>
+<context>
+    <name>RequestsScreen</name>
+    <message>
+        <source>Solicitudes</source>
+        <translation>Solicitudes</translation>
+    </message>
+    <message>
+        <source>Pida al Centro de Cómputo cuentas de correo, reinicios de contraseña, ayuda con el correo o un envío masivo, con sus documentos, y siga cada solicitud hasta su respuesta.</source>
+        <translation>Pida al Centro de Cómputo cuentas de correo, reinicios de contraseña, ayuda con el correo o un envío masivo, con sus documentos, y siga cada solicitud hasta su respuesta.</translation>
+    </message>
+    <message>
+        <source>Nueva solicitud</source>
+        <translation>Nueva solicitud</translation>
+    </message>
+    <message>
+        <source>Atajo: Ctrl+N</source>
+        <translation>Atajo: Ctrl+N</translation>
+    </message>
+    <message>
+        <source>Mis solicitudes</source>
+        <translation>Mis solicitudes</translation>
+    </message>
+    <message>
+        <source>Limpiar</source>
+        <translation>Limpiar</translation>
+    </message>
+    <message>
+        <source>Presentar solicitud</source>
+        <translation>Presentar solicitud</translation>
+    </message>
+    <message>
+        <source>Elija el tipo de solicitud.</source>
+        <translation>Elija el tipo de solicitud.</translation>
+    </message>
+    <message>
+        <source>Solicitud {0} presentada. Recibirá los avisos de cada paso por correo.</source>
+        <translation>Solicitud {0} presentada. Recibirá los avisos de cada paso por correo.</translation>
+    </message>
+    <message>
+        <source>Presentando la solicitud…</source>
+        <translation>Presentando la solicitud…</translation>
+    </message>
+</context>
+<context>
     <name>SaeImportScreen</name>
     <message>
         <source>Importar desde SAE</source>
@@ -1890,6 +2481,18 @@
     <message>
         <source>Resolviendo incidencia…</source>
         <translation>Resolviendo incidencia…</translation>
+    </message>
+</context>
+<context>
+    <name>TypeForm</name>
+    <message>
+        <source>Documentos (PDF, JPEG, PNG, Excel o CSV; se revisan antes de enviar)</source>
+        <extracomment>A chosen document was refused on the desk (Spanish message). field name → (field dict, widget)</extracomment>
+        <translation>Documentos (PDF, JPEG, PNG, Excel o CSV; se revisan antes de enviar)</translation>
+    </message>
+    <message>
+        <source>* obligatorio</source>
+        <translation>* obligatorio</translation>
     </message>
 </context>
 <context>

@@ -173,3 +173,14 @@ class CommandsMixin:
         from station.accounts import InstitutionalAccounts
 
         return InstitutionalAccounts(lambda: self.api)
+
+    @property
+    def service_requests(self):
+        """:class:`station.service_requests.ServiceRequests` over this session's API client
+        («Solicitudes» and the systems office's queue; one per session, it caches the types)."""
+        from station.service_requests import ServiceRequests
+
+        client = self.__dict__.get("_service_requests")
+        if client is None:
+            client = self.__dict__["_service_requests"] = ServiceRequests(lambda: self.api)
+        return client

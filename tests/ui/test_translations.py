@@ -90,6 +90,7 @@ def test_domain_labels_are_registered_for_extraction():
     assert set(domain_labels.STATUS_LABELS) == {s.label for s in Status}
     assert set(domain_labels.COMMAND_LABELS) == {c.label for c in Command}
     assert set(domain_labels.ROLE_LABELS) == {r.label for r in Role}
+    assert set(domain_labels.REQUEST_LABELS) == set(domain_labels.request_labels())
     assert set(domain_labels.PHOTO_CHECK_LABELS) == set(CHECK_LABELS.values()), \
         "run `python -m ui.domain_labels` and paste the lists into ui/domain_labels.py"
 
