@@ -65,6 +65,7 @@ class RequestBrowser(QWidget):
         self.queue = queue
         self.items: list[dict] = []
         self.types: list[dict] = []
+        self._generation = 0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.stack = QStackedWidget()
@@ -171,7 +172,14 @@ class RequestBrowser(QWidget):
         else:
             q = self.search_edit.text().strip()
             work = lambda: client.list(state, type_code, mine=True, q=q)["items"]  # noqa: E731
-        self.owner.run(work, self.show_items, self.tr("Consultando solicitudes…"))
+        self._generation += 1
+        generation = self._generation
+
+        def done(items: list[dict]) -> None:
+            if generation == self._generation:  # an older answer (filters changed meanwhile) is dropped
+                self.show_items(items)
+
+        self.owner.run(work, done, self.tr("Consultando solicitudes…"))
 
     def show_items(self, items: list[dict]) -> None:
         """Fill the table; overdue rows in red."""
