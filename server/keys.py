@@ -213,26 +213,39 @@ def random_token(nbytes: int = 16) -> str:
     return secrets.token_urlsafe(nbytes)
 
 
-def rewrap_all(factory, keys: MasterKeys, batch: int = 200) -> int:
-    """Re-wrap every blob's data key under ``keys.current`` (blob bytes untouched), in
-    batches of ``batch`` rows per transaction; returns how many were re-wrapped.
-    Raises :class:`MasterKeyError` when a blob's key id is missing from ``keys``."""
-    from sqlalchemy import select
-
+def _sealed_tables():
+    """``(model, aad_of_row)`` of every table holding data sealed under the master keys:
+    biometrics (:class:`server.sync.models.SyncBlob`) and request documents
+    (:class:`server.requests.models.RequestAttachment`)."""
+    from server.requests.attachments import aad as request_aad
+    from server.requests.models import RequestAttachment
     from server.sync.models import SyncBlob
 
+    return ((SyncBlob, lambda row: row.sha256.encode("ascii")),
+            (RequestAttachment, lambda row: request_aad(row.request_id, row.sha256)))
+
+
+def rewrap_all(factory, keys: MasterKeys, batch: int = 200) -> int:
+    """Re-wrap every sealed file's data key (blobs and request documents) under
+    ``keys.current`` (file bytes untouched), in batches of ``batch`` rows per transaction;
+    returns how many were re-wrapped. Raises :class:`MasterKeyError` when a file's key id is
+    missing from ``keys``."""
+    from sqlalchemy import select
+
     done = 0
-    while True:
-        with factory() as session, session.begin():
-            rows = list(session.scalars(select(SyncBlob).where(SyncBlob.key_id != keys.current,
-                                                               SyncBlob.key_id != "").limit(batch)))
-            for row in rows:
-                aad = row.sha256.encode("ascii")
-                row.wrapped_key = keys.wrap(keys.unwrap(row.wrapped_key, row.key_id, aad), aad)
-                row.key_id = keys.current
-            done += len(rows)
-        if len(rows) < batch:
-            return done
+    for model, aad_of in _sealed_tables():
+        while True:
+            with factory() as session, session.begin():
+                rows = list(session.scalars(select(model).where(model.key_id != keys.current,
+                                                                model.key_id != "").limit(batch)))
+                for row in rows:
+                    aad = aad_of(row)
+                    row.wrapped_key = keys.wrap(keys.unwrap(row.wrapped_key, row.key_id, aad), aad)
+                    row.key_id = keys.current
+                done += len(rows)
+            if len(rows) < batch:
+                break
+    return done
 
 
 def rotate(factory, keys: MasterKeys, drop_old: bool = False) -> tuple[str, int]:
