@@ -35,6 +35,7 @@ from drivers.signature.topaz_protocol import (
     calibration_for,
     layout_for,
 )
+from station.domain.errors import UserError
 
 FORMAT = "credencializacion.pad-record"
 VERSION = 1
@@ -42,12 +43,10 @@ VERSION = 1
 MAX_RECORDING_BYTES = 100_000_000
 
 
-class RecordingFormatError(ValueError):
+class RecordingFormatError(UserError, ValueError):
     """The file is not a pad recording; ``message`` is Spanish."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    code = "recording_invalid"
 
 
 def read_recording(path: str | Path) -> tuple[dict[str, Any], list[tuple[float, bytes]]]:

@@ -123,3 +123,61 @@ def test_audit_events_are_shaped_once_for_station_and_server():
     override = audit_event("1", "capture", None, Status.CAPTURED, actor, "EST-1", event.at,
                            {"photo_override_reason": "Lentes"})
     assert override.comment == "Lentes" and override.from_status is None
+
+
+#: Exceptions of ours that never reach a person: control flow inside one module.
+INTERNAL_EXCEPTIONS = {
+    "drivers.signature.topaz.TransportGone",  # the worker re-scans the USB bus
+    "drivers.signature.topaz_protocol.Rejected",  # a noisy HID report, dropped
+    "station.sync.engine.RoundAborted",  # ends one sync round; the state records why
+    "app.selfcheck.CheckTimeout",  # becomes the check's Spanish «no terminó» line
+}
+
+
+def test_every_error_of_station_drivers_and_app_is_in_the_vocabulary():
+    """A new exception class in drivers/, station/ or app/ is a UserError (stable code, Spanish
+    message) unless it is listed above as internal control flow."""
+    outside = []
+    for module, cls in _classes(("app", "station", "drivers")):
+        if issubclass(cls, BaseException) and not issubclass(cls, UserError):
+            name = f"{module}.{cls.__name__}"
+            if name not in INTERNAL_EXCEPTIONS:
+                outside.append(name)
+    assert not outside, outside
+
+
+@pytest.mark.parametrize("make, code, also", [
+    ("drivers.signature.base:PadError", "pad_error", Exception),
+    ("drivers.signature.base:PadNotFound", "pad_not_found", Exception),
+    ("drivers.signature.base:PadUnavailable", "pad_unavailable", Exception),
+    ("drivers.signature.sigweb:SigWebNotInstalled", "sigweb_not_installed", Exception),
+    ("drivers.signature.sigweb:SigWebTimeout", "sigweb_timeout", Exception),
+    ("drivers.signature.sigweb:SigWebCertificateExpired", "sigweb_certificate_expired", Exception),
+    ("drivers.signature.values:SignatureError", "signature_invalid", ValueError),
+    ("drivers.signature.values:SignatureFormatError", "signature_format", ValueError),
+    ("drivers.camera.sources:CameraError", "camera_error", Exception),
+    ("station.photo.io:ImageReadError", "image_unreadable", Exception),
+    ("station.photo.capture:OverrideReasonRequired", "override_reason_required", ValueError),
+    ("station.store.crypto:BlobDecryptError", "blob_damaged", RuntimeError),
+    ("station.documents.credential:CredentialError", "credential_invalid", ValueError),
+    ("station.documents.source:CardSourceError", "card_unavailable", LookupError),
+    ("station.documents.decode:DecodeInputError", "scan_unreadable", ValueError),
+    ("station.documents.keys:KeysFileError", "keys_file_invalid", ValueError),
+    ("app.pad_record:RecordingFormatError", "recording_invalid", ValueError),
+])
+def test_driver_and_document_errors_carry_a_code_and_the_spanish_message(make, code, also):
+    module, name = make.split(":")
+    cls = getattr(importlib.import_module(module), name)
+    error = cls("No se encontró el pad de firma.")
+    assert isinstance(error, UserError) and isinstance(error, also)  # old `except ValueError` callers still work
+    assert error.code == code and error.message == str(error) == "No se encontró el pad de firma."
+
+
+def test_errors_with_their_own_arguments_keep_them():
+    from drivers.signature.values import SignatureRejected
+    from station.documents.qr_payload import QrPayloadError
+
+    rejected = SignatureRejected("La firma está vacía.", "empty")
+    assert (rejected.code, rejected.reason, rejected.message) == ("signature_rejected", "empty", "La firma está vacía.")
+    qr = QrPayloadError("altered", "El código QR fue alterado.")
+    assert isinstance(qr, UserError) and qr.code == "altered" and str(qr) == "El código QR fue alterado."

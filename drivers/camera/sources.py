@@ -19,13 +19,16 @@ import cv2
 import numpy as np
 
 from drivers.doubles import double_refusal
+from station.domain.errors import UserError
 
 VIDEO_EXTENSIONS = {".avi", ".mp4", ".mkv", ".mov", ".m4v", ".webm", ".mjpg", ".mjpeg"}
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"}
 
 
-class CameraError(Exception):
+class CameraError(UserError):
     """A camera or stand-in source cannot deliver frames. ``str(exc)`` is a Spanish message for the operator."""
+
+    code = "camera_error"
 
 
 class FrameSource(Protocol):

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Callable, Union
 
 from drivers.signature.model import DeviceInfo, Point, Signature, SignatureBuilder, Stroke
+from station.domain.errors import UserError
 
 log = logging.getLogger(__name__)
 
@@ -47,20 +48,22 @@ class PadState(str, enum.Enum):
     ERROR = "error"
 
 
-class PadError(Exception):
-    """Base of pad errors; ``message`` is Spanish text for the operator."""
+class PadError(UserError):
+    """Base of pad errors (the shared vocabulary: ``code``, Spanish ``message`` for the operator)."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    code = "pad_error"
 
 
 class PadNotFound(PadError):
     """No matching device or service is present."""
 
+    code = "pad_not_found"
+
 
 class PadUnavailable(PadError):
     """The device exists but cannot be used (permissions, claimed by another program...)."""
+
+    code = "pad_unavailable"
 
 
 @dataclass(frozen=True)

@@ -54,17 +54,25 @@ MSG_NO_TABLET = "SigWeb está instalado pero no detecta el pad de firma Topaz. C
 class SigWebError(PadError):
     """SigWeb answered something unusable (HTTP error, not a number...)."""
 
+    code = "sigweb_error"
+
 
 class SigWebNotInstalled(PadNotFound):
     """Nothing listens at the SigWeb address (service not installed or stopped)."""
+
+    code = "sigweb_not_installed"
 
 
 class SigWebTimeout(SigWebError):
     """SigWeb did not answer within ``timeout_s``."""
 
+    code = "sigweb_timeout"
+
 
 class SigWebCertificateExpired(SigWebError):
     """``DaysUntilCertificateExpires`` ≤ 0 while the HTTPS address is used."""
+
+    code = "sigweb_certificate_expired"
 
 
 @dataclass

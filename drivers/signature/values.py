@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from station.domain.errors import UserError
+
 FORMAT_NAME = "credencializacion.signature"
 FORMAT_VERSION = 1
 
@@ -15,16 +17,16 @@ DEFAULT_LOGICAL_WIDTH = 2000
 DEFAULT_LOGICAL_HEIGHT = 700
 
 
-class SignatureError(ValueError):
-    """Base of the signature errors; ``message`` is Spanish text for the operator."""
+class SignatureError(UserError, ValueError):
+    """Base of the signature errors (the shared vocabulary: ``code``, Spanish ``message``)."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    code = "signature_invalid"
 
 
 class SignatureFormatError(SignatureError):
     """Raised by :meth:`Signature.from_json` on bytes that are not a signature document."""
+
+    code = "signature_format"
 
 
 class SignatureRejected(SignatureError):
@@ -32,6 +34,8 @@ class SignatureRejected(SignatureError):
 
     ``reason`` is a machine code: ``"empty"``, ``"few_points"``, ``"small"``.
     """
+
+    code = "signature_rejected"
 
     def __init__(self, message: str, reason: str):
         super().__init__(message)

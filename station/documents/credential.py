@@ -38,6 +38,7 @@ from reportlab.pdfgen.canvas import Canvas
 from station.documents.fonts import register_fonts
 from station.documents.qr_payload import CredentialPayload, sign_payload
 from station.domain.student import Student
+from station.domain.errors import UserError
 
 #: CR80 / ISO/IEC 7810 ID-1 card size in millimetres.
 CARD_W_MM = 85.60
@@ -85,8 +86,10 @@ class CardData:
     station_id: str = ""
 
 
-class CredentialError(ValueError):
+class CredentialError(UserError, ValueError):
     """The inputs cannot make a credential (e.g. unreadable photo). ``str()`` is Spanish."""
+
+    code = "credential_invalid"
 
 
 def temporary_valid_until(student: Student, issued_at: datetime,

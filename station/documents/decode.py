@@ -13,6 +13,8 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from station.domain.errors import UserError
+
 #: Resolution used to rasterise PDF pages (dots per inch).
 PDF_DPI = 300
 #: Largest input file read (bytes), pages of a PDF examined, and pixels of one image/page.
@@ -21,8 +23,10 @@ MAX_PAGES = 50
 MAX_PIXELS = 60_000_000
 
 
-class DecodeInputError(ValueError):
+class DecodeInputError(UserError, ValueError):
     """The file cannot be read, or holds no QR code. ``str()`` is Spanish."""
+
+    code = "scan_unreadable"
 
 
 @dataclass

@@ -25,13 +25,16 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from station.documents.qr_payload import KeyInfo, key_id_of
+from station.domain.errors import UserError
 
 KEYS_FILENAME = "station_keys.json"
 MAX_FILE = 20_000_000
 
 
-class KeysFileError(ValueError):
+class KeysFileError(UserError, ValueError):
     """The known-keys file is unreadable or malformed. ``str()`` is Spanish."""
+
+    code = "keys_file_invalid"
 
 
 @dataclass

@@ -38,6 +38,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from station.domain.errors import UserError
+
 PREFIX = "CRD2"
 SEPARATOR = "|"
 #: Key id used for the sample credential (``card --sample``); never valid.
@@ -52,14 +54,13 @@ EARLIEST, LATEST = datetime(2020, 1, 1, tzinfo=timezone.utc), datetime(2100, 1, 
 MAX_TEXT = 1000
 
 
-class QrPayloadError(ValueError):
+class QrPayloadError(UserError, ValueError):
     """A QR payload was refused. ``code``: ``format``, ``unknown_key``, ``altered``,
     ``revoked``, ``expired``, ``future``, ``sample``; ``str()`` is the Spanish reason.
     ``payload`` holds the decoded (unverified) fields when the format was readable."""
 
     def __init__(self, code: str, message: str, payload: "CredentialPayload | None" = None):
-        super().__init__(message)
-        self.code = code
+        super().__init__(message, code)
         self.payload = payload
 
 

@@ -13,11 +13,14 @@ from typing import Protocol
 
 from station.domain.student import Student
 from station.domain.transitions import Command, record_refusal
+from station.domain.errors import UserError
 
 
-class CardSourceError(LookupError):
+class CardSourceError(UserError, LookupError):
     """The student cannot be printed (unknown matrícula, no biometrics,
     refused by the domain). ``str()`` is Spanish."""
+
+    code = "card_unavailable"
 
 
 @dataclass(frozen=True)

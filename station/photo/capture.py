@@ -13,13 +13,16 @@ import numpy as np
 from station.photo.encode import encode_jpeg
 from station.photo.geometry import TOKEN_SIZE, EyePair, crop_token
 from station.photo.quality import Analysis, evaluate_crop
+from station.domain.errors import UserError
 
 #: Minimum length of an override reason (characters, after trimming).
 MIN_OVERRIDE_REASON_CHARS = 10
 
 
-class OverrideReasonRequired(ValueError):
+class OverrideReasonRequired(UserError, ValueError):
     """A failing photo was finalised without a long enough reason. ``str()`` is Spanish."""
+
+    code = "override_reason_required"
 
 
 @dataclass(frozen=True)

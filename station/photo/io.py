@@ -7,13 +7,17 @@ import stat
 import cv2
 import numpy as np
 
+from station.domain.errors import UserError
+
 
 #: Largest image file read (bytes): a phone photo is a few MB.
 MAX_FILE_BYTES = 50_000_000
 
 
-class ImageReadError(Exception):
+class ImageReadError(UserError):
     """The file is missing, unreadable or not an image; ``str(exc)`` is a Spanish message."""
+
+    code = "image_unreadable"
 
 
 def read_image(path: str | os.PathLike[str]) -> np.ndarray:

@@ -13,6 +13,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from station.domain.errors import UserError
+
 MAGIC = b"CRE1"
 
 
@@ -28,8 +30,10 @@ def page_key(key: bytes) -> bytes:
     return derive_key(key, "sqlcipher-pages")
 
 
-class BlobDecryptError(RuntimeError):
+class BlobDecryptError(UserError, RuntimeError):
     """Decryption failed: wrong key, corrupted or swapped data. ``str()`` is Spanish."""
+
+    code = "blob_damaged"
 
 
 class BlobCipher:

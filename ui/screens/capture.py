@@ -153,14 +153,12 @@ class CaptureScreen(DeskScreen):
             self.hint.hide()
             self.photo_layout.addWidget(self.camera_widget, 1)
         if self.pad_panel is None:
-            from drivers.signature import PadError, create_pad
+            from drivers.desk import desk_pad
             from ui.widgets.signature_pad import SignaturePanel
 
-            try:
-                pad = create_pad(self.services.config.pad or "onscreen")
-            except PadError as exc:
-                self.message.error(error_text(exc))
-                pad = create_pad("onscreen")
+            pad, problem = desk_pad(self.services.config.pad)
+            if problem is not None:
+                self.message.error(error_text(problem))
             self.pad_panel = SignaturePanel(pad)
             self.pad_panel.signatureCaptured.connect(self._on_signature)
             set_shortcut(self.pad_panel.capture_button, KEY_SIGN)
@@ -168,10 +166,11 @@ class CaptureScreen(DeskScreen):
             self.pad_panel.start()
 
     def _start_camera(self) -> None:
-        from drivers.camera import CameraError, open_source
+        from drivers.camera import CameraError
+        from drivers.desk import desk_camera
 
         try:
-            source = open_source(self.services.config.camera or "0")
+            source = desk_camera(self.services.config.camera)
         except CameraError as exc:
             self.message.error(error_text(exc))
             return

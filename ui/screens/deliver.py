@@ -11,6 +11,7 @@ from ui.screens.base import DeskScreen
 from ui.widgets.controls import button, card, set_shortcut
 from ui.widgets.messages import MessageLabel
 from ui.widgets.student_panel import StudentPanel
+from ui.workers import error_text
 
 FIELDS = (("status", "Estatus"), ("curp", "CURP"), ("matricula", "Matrícula"), ("first_names", "Nombre"),
           ("first_surname", "Primer apellido"), ("second_surname", "Segundo apellido"), ("group_code", "Grupo"),
@@ -67,14 +68,12 @@ class DeliverScreen(DeskScreen):
     def _ensure_pad(self) -> None:
         if self.pad_panel is not None:
             return
-        from drivers.signature import PadError, create_pad
+        from drivers.desk import desk_pad
         from ui.widgets.signature_pad import SignaturePanel
 
-        try:
-            pad = create_pad(self.services.config.pad or "onscreen")
-        except PadError as exc:
-            self.message.error(str(exc))
-            pad = create_pad("onscreen")
+        pad, problem = desk_pad(self.services.config.pad)
+        if problem is not None:
+            self.message.error(error_text(problem))
         self.pad_panel = SignaturePanel(pad)
         self.pad_panel.setMinimumHeight(180)
         set_shortcut(self.pad_panel.capture_button, "F7")

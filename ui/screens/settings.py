@@ -139,24 +139,13 @@ class SettingsScreen(Screen):
         spec = self.camera_combo.currentData()
 
         def grab():
-            import time
-
             import cv2
 
-            from drivers.camera import CameraError, open_source
+            from drivers.desk import grab_frame
 
-            source = open_source(spec)
-            source.open()
-            try:
-                deadline = time.monotonic() + 5
-                while time.monotonic() < deadline:
-                    frame = source.read()
-                    if frame is not None:
-                        ok, data = cv2.imencode(".jpg", frame)
-                        return frame.shape[1], frame.shape[0], data.tobytes()
-                raise CameraError("La cámara no entregó imagen en 5 segundos.")
-            finally:
-                source.close()
+            frame = grab_frame(spec, timeout_s=5.0)
+            ok, data = cv2.imencode(".jpg", frame)
+            return frame.shape[1], frame.shape[0], data.tobytes()
 
         def show(result) -> None:
             width, height, data = result

@@ -39,10 +39,11 @@ class CameraPreview(QLabel):
 
     def start(self, spec: str) -> None:
         """Preview the source ``spec`` (camera index, ``demo`` or a file). Raises ``CameraError`` (Spanish)."""
-        from drivers.camera import CameraWorker, open_source
+        from drivers.camera import CameraWorker
+        from drivers.desk import desk_camera
 
         self.stop()
-        source = open_source(spec, 1280, 720)
+        source = desk_camera(spec)
         self.frames_shown = 0
         self._worker = CameraWorker(source, self._on_frame,
                                     lambda status: self.statusChanged.emit(status.state, status.message))
