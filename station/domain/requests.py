@@ -23,6 +23,7 @@ from typing import Any, Mapping
 
 from station.domain.statuses import Role
 from station.domain.transitions import Refusal
+from station.domain.validators import FieldError
 
 
 class RequestState(str, Enum):
@@ -313,13 +314,8 @@ _CAMPUS_RE = re.compile(r"^[0-9A-Za-z-]{1,16}$")
 _GROUP_RE = re.compile(r"^[0-9A-Za-z._/-]{1,40}$")
 
 
-class RequestFieldError(ValueError):
-    """A form value that does not pass: ``field`` and Spanish ``message``."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+class RequestFieldError(FieldError):
+    """A form value that does not pass: ``field`` and Spanish ``message`` (code ``invalid_field``)."""
 
 
 def request_type(code: str) -> RequestType:
