@@ -160,10 +160,10 @@ def _factory(url: str, migrate: bool = True):
             engine.dispose()
             raise FileNotFoundError("la base de datos no tiene las tablas de correo; ejecute primero "
                                     "«credencializacion-server migrate».")
-        from server.mail.worker import relax_sqlite_durability
+        from server.mail.worker import set_sqlite_synchronous
 
         engine.dispose()
-        relax_sqlite_durability(engine)
+        set_sqlite_synchronous(engine)
     return engine, make_session_factory(engine)
 
 
