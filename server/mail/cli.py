@@ -30,7 +30,7 @@ import json
 import sys
 from pathlib import Path
 
-from station.domain.cliargs import non_negative_int, port_number, positive_float, positive_int
+from station.domain.cliargs import non_negative_float, non_negative_int, port_number, positive_float, positive_int
 
 
 def add_parser(sub, with_db) -> None:
@@ -94,7 +94,8 @@ def add_parser(sub, with_db) -> None:
     rp.add_argument("--out", required=True)
     wk = with_db(msub.add_parser("worker", help="Envía los avisos en cola y revisa los rebotes."))
     wk.add_argument("--until-idle", action="store_true", help="Termina cuando no queda nada por enviar")
-    wk.add_argument("--bounce-poll", type=positive_float, default=300.0)
+    wk.add_argument("--bounce-poll", type=non_negative_float, default=300.0,
+                    help="Cada cuántos segundos revisar los buzones de rebotes (0 = nunca)")
     wk.add_argument("--heartbeat", type=positive_float, default=5.0)
     wk.add_argument("--backoff", type=positive_float, default=60.0, help="Espera base entre reintentos (s)")
     wk.add_argument("--idle-sleep", type=positive_float, default=1.0)

@@ -14,6 +14,8 @@
 - ``mail_workers``: running/finished worker processes (crash recovery).
 - ``mail_column_maps``: saved column mappings of uploaded lists.
 - ``mail_mailbox_state``: last IMAP UID seen per bounce mailbox.
+- ``mail_templates``: saved notice templates per plantel (or state-wide),
+  migration ``0008_mail_templates``.
 """
 from __future__ import annotations
 
@@ -192,3 +194,21 @@ class MailMailboxState(Base):
     uidvalidity: Mapped[int] = mapped_column(BigId, default=0)
     last_uid: Mapped[int] = mapped_column(BigId, default=0)
     polled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class MailTemplate(Base):
+    """A saved notice template (subject, text, HTML; Jinja2 as in campaigns) named ``name``
+    within ``scope``: a plantel code (its supervisors' and the state office's) or ``""``
+    (state-wide: saved by the state office, offered to everyone). Unique per scope and name."""
+
+    __tablename__ = "mail_templates"
+    __table_args__ = (UniqueConstraint("scope", "name", name="uq_mail_templates_scope_name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(16), default="")
+    name: Mapped[str] = mapped_column(String(120))
+    subject: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(80), default="")
+    updated_by: Mapped[str] = mapped_column(String(80), default="")
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -10,9 +10,11 @@ features get the same rules):
   suppression list;
 - everyone else — 403 ``forbidden_role``; no token — 401.
 
-Audited (``audit_events``, entity ``mail_campaign`` / ``mail_suppression``):
-create, preview (a read of personal data), start, cancel, retry, recipient
-list reads, report downloads, raw bounce views, suppression removal.
+Audited (``audit_events``, entity ``mail_campaign`` / ``mail_suppression`` /
+``mail_template``): create, preview (a read of personal data), start, cancel,
+retry, recipient list reads, report downloads, raw bounce views, suppression
+removal, template saves and deletions (per plantel scope, see
+:mod:`server.mail.saved_templates`).
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ from station.domain import Role
 from server.api.common import PrincipalDep, errors, factory, settings, transaction
 from server.auth import Principal
 from server.errors import ApiError
-from server.mail import service
+from server.mail import saved_templates, service
 from server.mail import states as st
 from server.mail.audience import read_list, read_table
 from server.mail.fields import LABELS, TEMPLATE_FIELDS
@@ -71,6 +73,18 @@ class ListIn(BaseModel):
     save_mapping_as: str | None = Field(default=None, max_length=80)
 
 
+class TemplateIn(BaseModel):
+    """A template to save: ``name`` within ``scope`` (a plantel code, ``""`` state-wide; omitted:
+    the supervisor's only plantel, or state-wide for the state office); Jinja2 as in campaigns."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=120)
+    scope: str | None = Field(default=None, max_length=16)
+    subject: str = Field(min_length=1, max_length=500)
+    text: str = Field(min_length=1, max_length=50_000)
+    html: str = Field(default="", max_length=200_000)
+
+
 def _actor(principal: Principal):
     return principal.actor
 
@@ -98,6 +112,36 @@ def get_column_maps(request: Request, principal: Principal = PrincipalDep) -> li
     with factory(request)() as session:
         return [{"name": m.name, "mapping": m.mapping} for m in session.scalars(select(MailColumnMap)
                                                                                  .order_by(MailColumnMap.name))]
+
+
+@router.get("/templates", responses=errors(401, 403))
+def get_templates(request: Request, principal: Principal = PrincipalDep) -> list[dict]:
+    """Saved templates the user may use ``[{id, name, scope, subject, text, html, updated_by,
+    updated_at}]`` (supervisors: their planteles' and the state-wide ones)."""
+    with factory(request)() as session:
+        return [saved_templates.to_dict(t) for t in saved_templates.list_templates(session, principal.actor)]
+
+
+@router.put("/templates", responses=errors(401, 403, 422))
+def put_template(body: TemplateIn, request: Request, principal: Principal = PrincipalDep) -> dict:
+    """Save (create or replace by scope and name) a template; audited. 422 ``template_refused``
+    (unknown or password-like field, syntax), ``invalid_scope``; 403 ``forbidden_scope`` /
+    ``forbidden_campus``. Answers the saved template plus ``created``."""
+    def work(session):
+        row, created = saved_templates.save_template(session, principal.actor, body.name, body.subject, body.text,
+                                                     body.html, body.scope)
+        return {**saved_templates.to_dict(row), "created": created}
+
+    return transaction(request, work)
+
+
+@router.delete("/templates/{template_id}", status_code=204, response_class=Response,
+               responses=errors(401, 403, 404))
+def delete_template(request: Request, template_id: int = Path(ge=1, le=2_147_483_647),
+                    principal: Principal = PrincipalDep):
+    """Delete a saved template (audited). 404 ``template_not_found``; 403 for a scope the user cannot write."""
+    transaction(request, lambda s: saved_templates.delete_template(s, principal.actor, template_id))
+    return Response(status_code=204)
 
 
 @router.post("/lists", responses=errors(401, 403, 404, 413, 422))

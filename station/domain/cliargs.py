@@ -112,6 +112,14 @@ def positive_float(text: str) -> float:
     return value
 
 
+def non_negative_float(text: str) -> float:
+    """``argparse`` type: a finite number ≥ 0 (0 often means "never")."""
+    value = finite_float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"«{text}» no puede ser negativo")
+    return value
+
+
 def integer(text: str) -> int:
     """``argparse`` type: a whole number (text refused in Spanish)."""
     try:

@@ -187,3 +187,55 @@ def test_list_upload_with_saved_mapping(mail_server):
     assert preview["invalid"][0]["suggestion"] == "ana.ruiz@gmail.com"  # the typo hint reaches the screen
     with s.db() as session:
         assert session.get(MailCampaign, cid).audience["source"] == "alumnos.csv"
+
+
+def test_saved_templates_per_plantel_scope(mail_server):
+    """Save, list (load), replace and delete named templates: supervisors within their planteles,
+    the state office everywhere and state-wide; checked like campaigns; every write audited."""
+    s = mail_server
+    tpl = {"name": "Credencial lista", "subject": "{{ first_names }}, tu credencial", "text": TEXT}
+    saves, deletes = audits(s, "mail_template_save"), audits(s, "mail_template_delete")
+    r = s.call("supervisor", "PUT", "/mail/templates", json=tpl)
+    assert r.status_code == 200 and r.json()["scope"] == "001" and r.json()["created"], r.text
+    own_id = r.json()["id"]
+    # Same name, same plantel: replaced, not duplicated.
+    r = s.call("supervisor", "PUT", "/mail/templates", json={**tpl, "text": "Hola {{ first_names }}."})
+    assert r.json()["id"] == own_id and not r.json()["created"]
+    assert s.call("supervisor2", "PUT", "/mail/templates", json=tpl).json()["scope"] == "002"
+    r = s.call("estatal", "PUT", "/mail/templates", json={**tpl, "name": "Aviso estatal"})
+    assert r.status_code == 200 and r.json()["scope"] == ""
+    state_id = r.json()["id"]
+
+    mine = {(t["scope"], t["name"]): t for t in s.call("supervisor", "GET", "/mail/templates").json()}
+    assert ("001", "Credencial lista") in mine and ("", "Aviso estatal") in mine
+    assert not any(scope == "002" for scope, _ in mine)  # another plantel's templates are not offered
+    assert mine[("001", "Credencial lista")]["text"] == "Hola {{ first_names }}."  # loading gives the text
+    assert {t["scope"] for t in s.call("estatal", "GET", "/mail/templates").json()} >= {"", "001", "002"}
+
+    refusals = [
+        ("supervisor", {**tpl, "scope": "002"}, 403, "forbidden_campus"),
+        ("supervisor", {**tpl, "scope": ""}, 403, "forbidden_scope"),
+        ("estatal", {**tpl, "scope": "999"}, 422, "invalid_scope"),
+        ("supervisor", {**tpl, "text": "Tu contraseña es {{ password }}"}, 422, "template_refused"),
+        ("supervisor", {**tpl, "text": "Hola {{ apodo }}"}, 422, "template_refused"),
+        ("supervisor", {**tpl, "text": "{% for x in y %}"}, 422, "template_refused"),
+        ("operador", tpl, 403, "forbidden_role"),
+    ]
+    for user, payload, status, code in refusals:
+        r = s.call(user, "PUT", "/mail/templates", json=payload)
+        assert r.status_code == status and r.json()["error"]["code"] == code, (user, payload, r.text)
+        assert r.json()["error"]["message"]  # Spanish, for the screen
+    assert s.call(None, "GET", "/mail/templates").status_code == 401
+
+    # Deleting: not another plantel's (invisible → 404), not the state-wide one as a supervisor.
+    assert s.call("supervisor2", "DELETE", f"/mail/templates/{own_id}").status_code == 404
+    r = s.call("supervisor", "DELETE", f"/mail/templates/{state_id}")
+    assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden_scope"
+    assert s.call("supervisor", "DELETE", f"/mail/templates/{own_id}").status_code == 204
+    assert s.call("supervisor", "DELETE", f"/mail/templates/{own_id}").status_code == 404
+    assert own_id not in [t["id"] for t in s.call("supervisor", "GET", "/mail/templates").json()]
+    assert audits(s, "mail_template_save") == saves + 4 and audits(s, "mail_template_delete") == deletes + 1
+    with s.db() as session:
+        row = session.scalars(select(AuditRow).where(AuditRow.command == "mail_template_delete")
+                              .order_by(AuditRow.id.desc())).first()
+        assert row.username == "supervisor" and row.details["scope"] == "001"
