@@ -13,7 +13,7 @@ Sub-commands::
     demo-data   [--db URL] [--students N] [--campuses N] [--password-stdin | --password P]
     accounts    [--db URL] rule | directory | preview | list | export | import   (see server.accounts.cli)
     mail        … avisos por correo (see :mod:`server.mail.cli`)
-    requests    [--db URL] [--as USUARIO] types | file | list | show | attach | act | log | export | remind | purge
+    requests    [--db URL] [--as USUARIO] types | file | list | show | attach | act | accounts | log | export | remind | purge
                 (solicitudes; see :mod:`server.requests.cli`)
 
 ``--db`` defaults to ``$CREDENCIALIZACION_SERVER_DB`` or an SQLite file in

@@ -24,7 +24,7 @@ from server.requests.models import RequestAttachment, RequestLogEntry, ServiceRe
 EXTRA_ACTIONS = {"file": "Presentada", "attach": "Documento adjuntado", "read": "Documento consultado",
                  "read_denied": "Consulta de documento rechazada", "remind": "Recordatorio por vencimiento",
                  "escalate": "Escalada a la jefatura", "mail_failed": "Aviso por correo no enviado",
-                 "campaign": "Envío masivo iniciado"}
+                 "campaign": "Envío masivo iniciado", "accounts": "Cuentas propuestas"}
 
 
 def action_label(code: str) -> str:

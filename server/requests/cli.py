@@ -8,6 +8,7 @@
     requests … show FOLIO [--json]
     requests … attach FOLIO --kind TIPO_DOC ARCHIVO
     requests … act FOLIO ACCION [--reason TEXTO] [--response TEXTO]
+    requests … accounts FOLIO [--key-file CLAVE]                # propone las cuentas (sin contraseñas)
     requests … log [--q TEXTO] [--from ISO] [--to ISO] [--json]
     requests … export --out BITACORA.xlsx [--q …] [--from …] [--to …]
     requests … remind [--now ISO] --office CORREO [--head CORREO] [--escalate-hours N]
@@ -36,7 +37,7 @@ def add_parser(sub, with_db) -> None:
     req = with_db(sub.add_parser("requests", help="Solicitudes al Centro de Cómputo."))
     req.add_argument("--as", dest="as_user", default=None, help=f"Usuario que actúa (o ${USER_ENV})")
     act = req.add_subparsers(dest="req_command", required=True,
-                             metavar="{types,file,list,show,attach,act,log,export,remind,purge}")
+                             metavar="{types,file,list,show,attach,act,accounts,log,export,remind,purge}")
     act.add_parser("types", help="Tipos de solicitud.").add_argument("--json", action="store_true")
     file = act.add_parser("file", help="Presenta una solicitud.")
     file.add_argument("type")
@@ -60,6 +61,9 @@ def add_parser(sub, with_db) -> None:
     step.add_argument("action")
     step.add_argument("--reason", default="")
     step.add_argument("--response", default="")
+    acc = act.add_parser("accounts", help="Propone las cuentas de una solicitud de cuentas en proceso.")
+    acc.add_argument("folio")
+    acc.add_argument("--key-file", default=None, help="Clave que sella las contraseñas iniciales")
     for name, help_text in (("log", "Consulta la bitácora."), ("export", "Exporta la bitácora a XLSX.")):
         p = act.add_parser(name, help=help_text)
         p.add_argument("--q", default="")
@@ -246,6 +250,17 @@ def _run(args, url: str) -> int:
             detail = tx(lambda s: svc.detail(s, actor, svc.act(s, actor, args.folio, args.action, settings,
                                                                 args.reason, args.response, now)))
             print(f"{detail['folio']}: {detail['state_label']}.")
+            return 0
+        if command == "accounts":
+            from server.accounts.passwords import Sealer, load_key
+            from server.keys import load_master_keys
+            from server.requests.accounts_link import propose_for_request
+
+            keys, sealer = load_master_keys(), Sealer(load_key(Path(args.key_file) if args.key_file else None))
+            result = tx(lambda s: propose_for_request(s, actor, args.folio, keys, sealer, now))
+            for account in result["accounts"]:
+                print(f"{account['address']}\t{account['name']}\t{account['status']}")
+            print(f"Lote {result['batch']}: {result['count']} cuenta(s) propuesta(s) para {args.folio}.")
             return 0
         if command in ("log", "export"):
             entries = tx(lambda s: bitacora.search(s, actor, args.q, start, end, limit=None))

@@ -188,6 +188,18 @@ def get_attachment(folio: str, attachment_id: int, request: Request, principal: 
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.filename)}"})
 
 
+@router.post("/{folio}/accounts", responses=errors(401, 403, 404, 409, 422))
+def post_accounts(folio: str, request: Request, principal: Principal = PrincipalDep) -> dict:
+    """Propose the accounts of an in-progress account request (systems role): ``{batch, count,
+    accounts: [{name, address, status}]}`` — never passwords; the letter lists them."""
+    from server.accounts.routes import sealer
+    from server.requests.accounts_link import propose_for_request
+
+    folio = _folio(folio)
+    keys, seal = request.app.state.keys, sealer(request)
+    return transaction(request, lambda s: propose_for_request(s, principal.actor, folio, keys, seal, utcnow()))
+
+
 @router.get("/{folio}/letter.pdf", responses={**errors(401, 404, 409), 200: {"content": {"application/pdf": {}}}})
 def get_letter(folio: str, request: Request, principal: Principal = PrincipalDep) -> Response:
     """The response letter (once attended): folio, date, what was done, accounts without passwords."""
