@@ -35,6 +35,7 @@ def run(capsys, *argv) -> tuple[int, str]:
     (["print-order", "advance", "-3"], "debe ser 1 o mayor"),
     (["mail", "sender", "add", "x", "--from", "a@b.mx", "--host", "h", "--per-minute", "-1"], "debe ser 1 o mayor"),
     (["mail", "worker", "--heartbeat", "nan"], "no es un número finito"),
+    (["mail", "worker", "--bounce-poll", "-1"], "no puede ser negativo"),  # 0 = never is allowed
     (["no-existe"], "opción no válida"),
     (["serve", "--no-existe"], "opciones no reconocidas"),
     (["create-user", "x"], "faltan los argumentos"),
