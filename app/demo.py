@@ -9,7 +9,10 @@ SQLite database seeded with the server's demo data (planteles, users
 uvicorn on 127.0.0.1 at a free port in a daemon thread, and the station's
 local store with an ephemeral key (no OS keyring needed). The camera plays the
 face photograph shipped in ``resources/demo/face.jpg``; the signature pad is
-the on-screen pad. Nothing is downloaded.
+the on-screen pad. Mail: an SMTP server on 127.0.0.1 that keeps what it receives
+(:class:`server.mail.demo.EmbeddedMail`), registered as the sender «demo», and the
+real mail worker in a thread; «Avisos por correo» lists what that server received
+(``services.mail_outbox``). Nothing is downloaded and no mail leaves the machine.
 """
 from __future__ import annotations
 
@@ -44,6 +47,7 @@ class DemoEnvironment:
         self.folder = Path(folder) if folder else Path(tempfile.mkdtemp(prefix="credencializacion-demo-"))
         self._own_folder = folder is None
         self._stop_server = None
+        self.mail = None
         self.services = None
         self.base_url = ""
         if self._own_folder:
@@ -89,6 +93,10 @@ class DemoEnvironment:
         seed(url, DEMO_PASSWORD, students=self.students, campuses=self.campuses)
         progress("Iniciando el servidor central de demostración…")
         self.base_url, self._stop_server = run_server_in_thread(url)
+        progress("Iniciando el correo de demostración…")
+        from server.mail.demo import EmbeddedMail
+
+        self.mail = EmbeddedMail(url).start()
         config = Config(server_url=self.base_url, station_id=DEMO_STATION, campuses=["001"], camera="demo",
                         pad="onscreen", data_dir=self.folder / "estacion")
         store = LocalStore(config.store_path, os.urandom(32), DEMO_STATION)
@@ -96,6 +104,7 @@ class DemoEnvironment:
         register_station(self.base_url, DEMO_STATION, signing_key, DEMO_PASSWORD)
         self.services = build_station(config, store=store, api=ServerApi(self.base_url), signing_key=signing_key,
                                       remember_session=False)
+        self.services.mail_outbox = self.mail.outbox
         sync = self.services.sync
         progress("Descargando los alumnos del plantel…")
         initial_pull(self.services, DEMO_USER, DEMO_PASSWORD)
@@ -115,6 +124,9 @@ class DemoEnvironment:
             if callable(stop):
                 stop()
             services.store.close()
+        if self.mail is not None:
+            mail, self.mail = self.mail, None
+            mail.stop()
         if self._stop_server is not None:
             stop_server, self._stop_server = self._stop_server, None
             stop_server()

@@ -461,7 +461,7 @@ class ServerApi:
 
     def mail_create(self, campaign: dict) -> dict:
         """``POST /mail/campaigns`` with ``{name, subject, text, html?, audience, senders?,
-        requester_email?}`` → the draft's summary. 422 ``template_refused`` names the field."""
+        requester_email?, bounce_wait_s?}`` → the draft's summary. 422 ``template_refused`` names the field."""
         return self.request("POST", "/mail/campaigns", json=campaign)
 
     def mail_preview(self, campaign_id: int, samples: int = 3) -> dict:
@@ -487,6 +487,20 @@ class ServerApi:
         if state:
             params["state"] = state
         return self.request("GET", f"/mail/campaigns/{int(campaign_id)}/recipients", params=params)
+
+    def mail_templates(self) -> list:
+        """``GET /mail/templates`` → saved templates ``[{id, name, scope, subject, text, html, updated_by,
+        updated_at}]`` the user may use (their planteles' and the state-wide ones)."""
+        return self.request("GET", "/mail/templates")
+
+    def mail_save_template(self, template: dict) -> dict:
+        """``PUT /mail/templates`` with ``{name, subject, text, html?, scope?}`` → the saved template
+        and ``created``; 422 ``template_refused`` names the field, 403 a plantel not assigned."""
+        return self.request("PUT", "/mail/templates", json=template)
+
+    def mail_delete_template(self, template_id: int) -> None:
+        """``DELETE /mail/templates/{id}``."""
+        self.request("DELETE", f"/mail/templates/{int(template_id)}")
 
     def mail_report_xlsx(self, campaign_id: int) -> bytes:
         """``GET /mail/campaigns/{id}/report.xlsx`` → the outcome workbook."""

@@ -157,6 +157,26 @@ def main(argv: list[str]) -> int:
         win.open_screen("settings")
         settle(app, 1.0)
         shot(app, win, "12-ajustes-y-dispositivos")
+    if want("avisos"):
+        screen = win.screens["mail"]
+        win.open_screen("mail")
+        wait(app, lambda: screen.sender_combo.count() > 0, 20)
+        screen.save_template_button.click()  # the notice's text becomes a saved template of plantel 001
+        wait(app, lambda: screen.template_combo.count() > 0, 20)
+        screen.requester_edit.setText("servicios.escolares@conalepmex.edu.mx")
+        screen.preview_button.click()
+        wait(app, lambda: screen.send_button.isEnabled(), 30)
+        shot(app, win, "13-avisos-vista-previa")
+        screen.send_button.click()
+        wait(app, lambda: screen.outbox_card is not None and len(screen.outbox_items) >= 6, 60)
+        screen.refresh()
+        settle(app, 1.0)
+        screen.outbox.selectRow(0)
+        screen.table.selectRow(0)
+        settle(app, 0.3)
+        bar = screen.scroll.verticalScrollBar()
+        bar.setValue(bar.maximum())  # the sent notices and the demo's received mail
+        shot(app, win, "14-avisos-enviados-demostracion")
     win.close()
     app.quit()
     station.shutdown()

@@ -1112,6 +1112,42 @@
         <translation>Correo de quien recibe el resultado</translation>
     </message>
     <message>
+        <source>1 hora</source>
+        <translation>1 hora</translation>
+    </message>
+    <message>
+        <source>1 día</source>
+        <translation>1 día</translation>
+    </message>
+    <message>
+        <source>No esperar</source>
+        <translation>No esperar</translation>
+    </message>
+    <message>
+        <source>Cuánto esperar rebotes tardíos antes de dar el aviso por terminado y mandar el resultado.</source>
+        <translation>Cuánto esperar rebotes tardíos antes de dar el aviso por terminado y mandar el resultado.</translation>
+    </message>
+    <message>
+        <source>Sin plantillas guardadas</source>
+        <translation>Sin plantillas guardadas</translation>
+    </message>
+    <message>
+        <source>Usar</source>
+        <translation>Usar</translation>
+    </message>
+    <message>
+        <source>Guardar plantilla</source>
+        <translation>Guardar plantilla</translation>
+    </message>
+    <message>
+        <source>Eliminar</source>
+        <translation>Eliminar</translation>
+    </message>
+    <message>
+        <source>Plantilla</source>
+        <translation>Plantilla</translation>
+    </message>
+    <message>
         <source>Nombre del aviso</source>
         <translation>Nombre del aviso</translation>
     </message>
@@ -1142,6 +1178,10 @@
     <message>
         <source>Resultado a</source>
         <translation>Resultado a</translation>
+    </message>
+    <message>
+        <source>Esperar rebotes</source>
+        <translation>Esperar rebotes</translation>
     </message>
     <message>
         <source>Aquí aparece la vista previa.</source>
@@ -1180,7 +1220,24 @@
         <translation>Descargar resultado (Excel)</translation>
     </message>
     <message>
+        <source>Correo recibido por el servidor de demostración</source>
+        <translation>Correo recibido por el servidor de demostración</translation>
+    </message>
+    <message>
+        <source>Hora</source>
+        <translation>Hora</translation>
+    </message>
+    <message>
+        <source>Para</source>
+        <translation>Para</translation>
+    </message>
+    <message>
+        <source>Seleccione un mensaje para leerlo como lo recibió el alumno. En la demostración ningún correo sale del equipo.</source>
+        <translation>Seleccione un mensaje para leerlo como lo recibió el alumno. En la demostración ningún correo sale del equipo.</translation>
+    </message>
+    <message>
         <source>Vista previa</source>
+        <extracomment>Asks before deleting a template; tests replace it. (name) → bool.</extracomment>
         <translation>Vista previa</translation>
     </message>
     <message>
@@ -1209,6 +1266,10 @@
         <translation>{0} destinatarios; {1} con dirección inválida; {2} suprimidos.</translation>
     </message>
     <message>
+        <source>Dominio remitente {0}:</source>
+        <translation>Dominio remitente {0}:</translation>
+    </message>
+    <message>
         <source>Para: {0}</source>
         <translation>Para: {0}</translation>
     </message>
@@ -1235,6 +1296,62 @@
     <message>
         <source>Actualizando avisos…</source>
         <translation>Actualizando avisos…</translation>
+    </message>
+    <message>
+        <source>De: {0}</source>
+        <translation>De: {0}</translation>
+    </message>
+    <message>
+        <source>Cargando plantillas…</source>
+        <translation>Cargando plantillas…</translation>
+    </message>
+    <message>
+        <source>todos los planteles</source>
+        <translation>todos los planteles</translation>
+    </message>
+    <message>
+        <source>plantel {0}</source>
+        <translation>plantel {0}</translation>
+    </message>
+    <message>
+        <source>Elija una plantilla guardada.</source>
+        <translation>Elija una plantilla guardada.</translation>
+    </message>
+    <message>
+        <source>Plantilla «{0}» cargada; revise la vista previa antes de enviar.</source>
+        <translation>Plantilla «{0}» cargada; revise la vista previa antes de enviar.</translation>
+    </message>
+    <message>
+        <source>Escriba el nombre del aviso: la plantilla se guarda con ese nombre.</source>
+        <translation>Escriba el nombre del aviso: la plantilla se guarda con ese nombre.</translation>
+    </message>
+    <message>
+        <source>Plantilla «{0}» guardada.</source>
+        <translation>Plantilla «{0}» guardada.</translation>
+    </message>
+    <message>
+        <source>Plantilla «{0}» actualizada.</source>
+        <translation>Plantilla «{0}» actualizada.</translation>
+    </message>
+    <message>
+        <source>Guardando plantilla…</source>
+        <translation>Guardando plantilla…</translation>
+    </message>
+    <message>
+        <source>Eliminar plantilla</source>
+        <translation>Eliminar plantilla</translation>
+    </message>
+    <message>
+        <source>¿Eliminar la plantilla «{0}»? Los avisos ya enviados no cambian.</source>
+        <translation>¿Eliminar la plantilla «{0}»? Los avisos ya enviados no cambian.</translation>
+    </message>
+    <message>
+        <source>Plantilla «{0}» eliminada.</source>
+        <translation>Plantilla «{0}» eliminada.</translation>
+    </message>
+    <message>
+        <source>Eliminando plantilla…</source>
+        <translation>Eliminando plantilla…</translation>
     </message>
     <message>
         <source>Seleccione un aviso de la tabla.</source>

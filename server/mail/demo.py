@@ -1,4 +1,5 @@
-"""``credencializacion-server mail demo``: a complete notice against an embedded SMTP sink.
+"""``credencializacion-server mail demo``: a complete notice against an embedded SMTP sink;
+:class:`EmbeddedMail`: the same sink and the real worker for the GUI demo.
 
 Loads demo students when the database has none, registers the sender
 «demo» pointing at a :class:`~server.mail.sink.SmtpSink` on 127.0.0.1,
@@ -94,3 +95,75 @@ def run_demo(url: str, students: int = 60) -> int:
             print(parsed.get_body(("plain",)).get_content())
     engine.dispose()
     return 0
+
+
+class EmbeddedMail:
+    """The GUI demo's mail (``credencializacion --demo``): an SMTP sink on 127.0.0.1
+    (:func:`~server.mail.sink.demo_script` answers), the sender «demo» registered on the
+    server's database ``url`` and the real worker in a daemon thread.
+
+    :meth:`outbox` lists what the sink accepted, newest first, for the «Avisos por
+    correo» screen: ``[{"to", "from", "subject", "at" (HH:MM:SS local), "text"}]``.
+    ``per_minute`` paces the demo sender so a user watches the counts move.
+    Start with :meth:`start`, end with :meth:`stop` (idempotent)."""
+
+    def __init__(self, url: str, per_minute: int = 120):
+        self.url = url
+        self.per_minute = per_minute
+        self.sink = None
+        self.worker = None
+        self._thread = None
+
+    def start(self) -> "EmbeddedMail":
+        import threading
+
+        from server.db.engine import make_engine, make_session_factory, run_transaction
+        from server.mail.queue import QueuePolicy
+        from server.mail.senders import add_sender
+        from server.mail.sink import SmtpSink, demo_script
+        from server.mail.worker import Worker, WorkerSettings
+
+        self.sink = SmtpSink(demo_script).start()
+        engine = make_engine(self.url, pool_size=2)
+        run_transaction(make_session_factory(engine), lambda s: add_sender(
+            s, Actor("demo", Role.STATE_OFFICE, frozenset(), "demo"), "demo", "avisos@conalepmex.edu.mx",
+            "127.0.0.1", self.sink.port, security="none", auth="none", from_name="Servicios Escolares CONALEP",
+            per_minute=self.per_minute, per_day=0, burst=5, imap_host=""))
+        engine.dispose()
+        self.worker = Worker(self.url, WorkerSettings(heartbeat_s=1.0, idle_sleep_s=0.5, bounce_poll_s=0,
+                                                      policy=QueuePolicy(backoff_base_s=5.0)))
+        self._thread = threading.Thread(target=self.worker.run, name="demo-mail-worker", daemon=True)
+        self._thread.start()
+        return self
+
+    def outbox(self, limit: int = 200) -> list[dict]:
+        """What the demo SMTP server accepted (see class docstring)."""
+        import email
+        import email.policy
+        import time
+        from datetime import datetime, timedelta
+
+        if self.sink is None:
+            return []
+        with self.sink.lock:
+            items = list(self.sink.messages)[-limit:]
+        now_wall, now_mono = datetime.now(), time.monotonic()
+        out = []
+        for item in reversed(items):
+            parsed = email.message_from_bytes(item.data, policy=email.policy.default)
+            body = parsed.get_body(("plain",))
+            out.append({"to": item.rcpt, "from": str(parsed.get("From", "")), "subject": str(parsed.get("Subject", "")),
+                        "at": (now_wall - timedelta(seconds=now_mono - item.at)).strftime("%H:%M:%S"),
+                        "text": body.get_content() if body is not None else ""})
+        return out
+
+    def stop(self) -> None:
+        """Stop the worker thread and the sink."""
+        if self.worker is not None:
+            self.worker.stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        if self.sink is not None:
+            self.sink.stop()
+            self.sink = None

@@ -48,7 +48,11 @@ class DeskServices(SessionMixin, QueriesMixin, CommandsMixin, SaeMixin, ExportsM
     fetched on first print). ``authenticator`` is an optional object with
     ``sign_in(username, password) -> SignedIn-like`` used for offline
     sign-in (``station.auth``); without it, only online sign-in works.
+    ``mail_outbox`` is set only by the demo (``app.demo``): a callable returning
+    what its embedded SMTP server received (``[{to, from, subject, at, text}]``).
     """
+
+    mail_outbox = None
 
     def __init__(self, config, store, api=None, *, sync=None, signing_key=None, authenticator=None,
                  clock: Callable[[], datetime] | None = None):

@@ -83,3 +83,90 @@ def test_mail_screen_preview_send_and_follow(make_station, server, qtbot, tmp_pa
 def test_operator_has_no_mail_screen(make_station):
     win = make_station("operador")
     assert "mail" not in win.keys
+
+
+def test_saved_templates_save_load_and_delete(make_station, server, qtbot):
+    """«Plantilla»: save the form as a template of the supervisor's plantel, load it back
+    into the form, refuse a password-like field (Spanish, from the server), delete it."""
+    win = make_station("supervisor")
+    win.open_screen("mail")
+    screen = win.screens["mail"]
+    screen.name_edit.setText("Reposición lista")
+    screen.subject_edit.setText("{{ first_names }}, tu reposición está lista")
+    screen.text_edit.setPlainText("Hola {{ first_names }}: recoge tu credencial ({{ matricula }}).")
+    screen.save_template_button.click()
+    qtbot.waitUntil(lambda: "Plantilla «Reposición lista» guardada" in screen.message.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: screen.template_combo.findText("Reposición lista (plantel 001)") >= 0, timeout=WAIT_MS)
+
+    screen.name_edit.setText("otro")
+    screen.subject_edit.setText("otro")
+    screen.text_edit.setPlainText("otro")
+    screen.template_combo.setCurrentIndex(screen.template_combo.findText("Reposición lista (plantel 001)"))
+    screen.load_template_button.click()
+    assert screen.subject_edit.text() == "{{ first_names }}, tu reposición está lista"
+    assert "recoge tu credencial" in screen.text_edit.toPlainText() and screen.name_edit.text() == "Reposición lista"
+    assert not screen.send_button.isEnabled()  # a loaded template needs a fresh preview
+
+    screen.name_edit.setText("Con contraseña")
+    screen.text_edit.setPlainText("Tu contraseña: {{ password }}")
+    screen.save_template_button.click()
+    qtbot.waitUntil(lambda: "contraseña" in screen.message.text() and "nunca" in screen.message.text(),
+                    timeout=WAIT_MS)
+    assert screen.template_combo.findText("Con contraseña (plantel 001)") < 0
+
+    asked = []
+    screen.confirm_delete = lambda name: asked.append(name) or True
+    screen.template_combo.setCurrentIndex(screen.template_combo.findText("Reposición lista (plantel 001)"))
+    screen.delete_template_button.click()
+    qtbot.waitUntil(lambda: "eliminada" in screen.message.text(), timeout=WAIT_MS)
+    assert asked == ["Reposición lista"]
+    qtbot.waitUntil(lambda: screen.template_combo.findText("Reposición lista (plantel 001)") < 0, timeout=WAIT_MS)
+
+
+def test_demo_outbox_shows_what_the_embedded_server_received(server, qtbot):
+    """The GUI demo's mail: the embedded SMTP server and the real worker (``EmbeddedMail``) deliver
+    a notice, and the screen's demo card lists each message and shows it as received."""
+    from types import SimpleNamespace
+
+    from server.db.engine import make_engine, make_session_factory, run_transaction
+    from server.mail import service
+    from server.mail.demo import EmbeddedMail
+    from station.domain import Actor, Role
+    from ui.screens.mail import MailScreen
+
+    mail = EmbeddedMail(server.url, per_minute=0).start()
+    engine = make_engine(server.url, pool_size=1)
+    factory = make_session_factory(engine)
+    try:
+        actor = Actor("estatal", Role.STATE_OFFICE)
+        rows = [{"email": f"alumna{i}@gmail.com", "first_names": f"ALUMNA {i}", "matricula": f"D{i}"}
+                for i in range(3)] + [{"email": "noexiste.demo@gmail.com", "first_names": "X", "matricula": "X"}]
+
+        def create(session):
+            campaign = service.create_campaign(session, actor, service.CampaignSpec(
+                name="Demo", subject="{{ first_names }}, tu credencial está lista",
+                text="Hola {{ first_names }}, matrícula {{ matricula }}.", audience={"kind": "list", "rows": rows},
+                sender_names=["demo"], bounce_wait_s=0))
+            service.start(session, actor, campaign.id)
+            return campaign.id
+
+        run_transaction(factory, create)
+        screen = MailScreen(SimpleNamespace(api=None, session=None, mail_outbox=mail.outbox))
+        qtbot.addWidget(screen)
+        assert screen.outbox_card is not None and screen.wait_combo.currentData() == 0
+
+        def delivered() -> bool:
+            screen.refresh_outbox()
+            return screen.outbox.rowCount() == 3
+
+        qtbot.waitUntil(delivered, timeout=WAIT_MS)
+        assert {screen.outbox.item(r, 1).text() for r in range(3)} == {f"alumna{i}@gmail.com" for i in range(3)}
+        screen.outbox.selectRow(2)  # newest first: the first one sent is last
+        shown = screen.outbox_text.toPlainText()
+        assert "Para: alumna" in shown and "tu credencial está lista" in shown and "matrícula D" in shown
+        assert "Servicios Escolares CONALEP" in shown
+    finally:
+        mail.stop()
+        engine.dispose()
+    # Without the demo the card does not exist.
+    assert MailScreen(SimpleNamespace(api=None, session=None)).outbox_card is None

@@ -4,8 +4,14 @@ Compose a notice for the students of a plantel (by group and status), choose
 the sender account, preview it (the server refuses, naming row and field, any
 student the template cannot fill), send it, and follow the notices already
 sent: counts per state, bounces with their reason, estimated time, and the
-outcome workbook. Everything goes through the central server's API
-(``station.api.ServerApi``); without a connection the screen says so.
+outcome workbook. Saved templates (per plantel, or state-wide from the
+Dirección Estatal) are loaded, saved and deleted on the server. Everything goes
+through the central server's API (``station.api.ServerApi``); without a
+connection the screen says so.
+
+In the demo (``services.mail_outbox`` set by ``app.demo``) a third card lists
+what the demo's own SMTP server received, so a notice can be watched going
+out; nothing leaves the machine.
 """
 from __future__ import annotations
 
@@ -13,8 +19,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLineEdit, QPlainTextEdit, QTableWidget,
-    QTableWidgetItem,
+    QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLineEdit, QMessageBox, QPlainTextEdit,
+    QTableWidget, QTableWidgetItem,
 )
 
 from station.domain import Status
@@ -70,18 +76,40 @@ class MailScreen(Screen):
         self.status_combo.setCurrentIndex(self.status_combo.findData(Status.RECEIVED.value))
         self.subject_edit = QLineEdit(self.tr("{{ first_names }}, tu credencial está lista"))
         self.text_edit = QPlainTextEdit(_DEFAULT_TEXT)
-        self.text_edit.setMinimumHeight(110)
+        # The application's style sheet gives every QPlainTextEdit "min-height: 20px", which wins over
+        # setMinimumHeight: in this long screen the layout then squeezed the text to one line.
+        self.text_edit.setStyleSheet("QPlainTextEdit { min-height: 110px; }")
         self.requester_edit = QLineEdit()
         self.requester_edit.setPlaceholderText(self.tr("Correo de quien recibe el resultado"))
+        self.wait_combo = QComboBox()
+        for label, seconds in ((self.tr("1 hora"), 3600), (self.tr("1 día"), 86400), (self.tr("No esperar"), 0)):
+            self.wait_combo.addItem(label, seconds)
+        self.wait_combo.setToolTip(self.tr("Cuánto esperar rebotes tardíos antes de dar el aviso por terminado y "
+                                           "mandar el resultado."))
+        if services is not None and getattr(services, "mail_outbox", None) is not None:
+            self.wait_combo.setCurrentIndex(2)  # demo: its SMTP server never bounces later
+        self.template_combo = QComboBox()
+        self.template_combo.setPlaceholderText(self.tr("Sin plantillas guardadas"))
+        self.template_combo.setMinimumContentsLength(18)
+        self.load_template_button = button(self.tr("Usar"), slot=self.load_template)
+        self.save_template_button = button(self.tr("Guardar plantilla"), slot=self.save_template)
+        self.delete_template_button = button(self.tr("Eliminar"), slot=self.delete_template)
+        templates_row = QHBoxLayout()
+        templates_row.addWidget(self.template_combo, 1)
+        for widget in (self.load_template_button, self.save_template_button, self.delete_template_button):
+            templates_row.addWidget(widget)
+        form.addRow(self.tr("Plantilla"), templates_row)
         for label, widget in ((self.tr("Nombre del aviso"), self.name_edit), (self.tr("Remitente"), self.sender_combo),
                               (self.tr("Planteles"), self.campus_edit), (self.tr("Grupo"), self.group_edit),
                               (self.tr("Estatus"), self.status_combo), (self.tr("Asunto"), self.subject_edit),
-                              (self.tr("Texto"), self.text_edit), (self.tr("Resultado a"), self.requester_edit)):
+                              (self.tr("Texto"), self.text_edit), (self.tr("Resultado a"), self.requester_edit),
+                              (self.tr("Esperar rebotes"), self.wait_combo)):
             form.addRow(label, widget)
         form_box.addLayout(form)
         self.preview_text = QPlainTextEdit()
         self.preview_text.setReadOnly(True)
         self.preview_text.setMaximumHeight(150)
+        self.preview_text.setStyleSheet("QPlainTextEdit { min-height: 90px; }")
         self.preview_text.setPlaceholderText(self.tr("Aquí aparece la vista previa."))
         form_box.addWidget(self.preview_text)
         self.body.addWidget(compose)
@@ -117,6 +145,33 @@ class MailScreen(Screen):
         sent_box.addLayout(row)
         self.body.addWidget(sent)
 
+        self.outbox_card = None
+        if services is not None and getattr(services, "mail_outbox", None) is not None:
+            self.outbox_card, outbox_box = card(self.tr("Correo recibido por el servidor de demostración"))
+            self.outbox = QTableWidget(0, 3)
+            self.outbox.setHorizontalHeaderLabels([self.tr("Hora"), self.tr("Para"), self.tr("Asunto")])
+            self.outbox.verticalHeader().hide()
+            self.outbox.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+            self.outbox.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+            self.outbox.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+            self.outbox.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            self.outbox.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+            self.outbox.setMinimumHeight(110)
+            self.outbox.itemSelectionChanged.connect(self._show_outbox_message)
+            self.outbox_text = QPlainTextEdit()
+            self.outbox_text.setReadOnly(True)
+            self.outbox_text.setMaximumHeight(160)
+            self.outbox_text.setStyleSheet("QPlainTextEdit { min-height: 120px; }")
+            self.outbox_text.setPlaceholderText(self.tr("Seleccione un mensaje para leerlo como lo recibió el "
+                                                        "alumno. En la demostración ningún correo sale del equipo."))
+            outbox_box.addWidget(self.outbox)
+            outbox_box.addWidget(self.outbox_text)
+            self.body.addWidget(self.outbox_card)
+        self.outbox_items: list[dict] = []
+        self.templates: list[dict] = []
+        #: Asks before deleting a template; tests replace it. (name) → bool.
+        self.confirm_delete = self._confirm_delete
+
         self.preview_button = button(self.tr("Vista previa"), slot=self.preview)
         self.send_button = button(self.tr("Enviar aviso"), "primary", self.send)
         self.send_button.setEnabled(False)
@@ -129,7 +184,7 @@ class MailScreen(Screen):
         self.status_combo.currentIndexChanged.connect(self._invalidate)
         self.sender_combo.currentIndexChanged.connect(self._invalidate)
         self._timer = QTimer(self)
-        self._timer.setInterval(5000)
+        self._timer.setInterval(2000 if self.outbox_card is not None else 5000)
         self._timer.timeout.connect(self._auto_refresh)
         #: Asks where to save; tests replace it. (suggested name) → path or "".
         self.ask_save_path = self._ask_save_path
@@ -151,6 +206,7 @@ class MailScreen(Screen):
             return
         if self.sender_combo.count() == 0:
             self.run(self.api.mail_senders, self._show_senders, self.tr("Cargando remitentes…"))
+        self.reload_templates()
         self.refresh()
         self._timer.start()
 
@@ -186,7 +242,7 @@ class MailScreen(Screen):
                 "text": self.text_edit.toPlainText(),
                 "audience": {"kind": "students", "campuses": campuses, "groups": groups,
                              "statuses": [status] if status else []},
-                "requester_email": self.requester_edit.text().strip()}
+                "requester_email": self.requester_edit.text().strip(), "bounce_wait_s": self.wait_combo.currentData()}
         if self.sender_combo.currentData():
             body["senders"] = [self.sender_combo.currentData()]
         return body
@@ -209,6 +265,10 @@ class MailScreen(Screen):
                 preview["total"], len(preview["invalid"]), len(preview["suppressed"]))]
             for item in preview["invalid"][:20]:
                 lines.append(f"• {item['row']}: {item['message']}")
+            for domain in preview.get("sender_domains") or []:  # only when the server's DNS check is on
+                marks = {"ok": "✓", "aviso": "!", "error": "✗"}
+                lines.append(self.tr("Dominio remitente {0}:").format(domain["domain"]))
+                lines += [f"  {marks.get(f['level'], '•')} {f['message']}" for f in domain["findings"]]
             for sample in preview["samples"][:1]:
                 lines += ["", self.tr("Para: {0}").format(sample["to"]), self.tr("Asunto: {0}").format(
                     sample["subject"]), "", sample["text"]]
@@ -239,7 +299,8 @@ class MailScreen(Screen):
         self.run(lambda: api.mail_start(campaign_id), done, self.tr("Poniendo el aviso en cola…"))
 
     def refresh(self) -> None:
-        """Reload the notices table."""
+        """Reload the notices table (and, in the demo, what its SMTP server received)."""
+        self.refresh_outbox()
         if self.api is None or not getattr(self.api, "token", None):
             return
         self.run(self.api.mail_campaigns, self._show_campaigns, self.tr("Actualizando avisos…"))
@@ -247,6 +308,128 @@ class MailScreen(Screen):
     def _auto_refresh(self) -> None:
         if self.isVisible() and any(c["status"] in ("queued", "sending") for c in self.campaigns):
             self.refresh()
+
+    # ------------------------------------------------------------- demo outbox
+    def refresh_outbox(self) -> None:
+        """Show what the demo's SMTP server received, newest first (demo only)."""
+        outbox = getattr(self.services, "mail_outbox", None)
+        if self.outbox_card is None or outbox is None:
+            return
+        items = outbox()
+        if [i["at"] + i["to"] for i in items] == [i["at"] + i["to"] for i in self.outbox_items]:
+            return
+        selected = self.outbox.currentRow()
+        key = self.outbox_items[selected]["at"] + self.outbox_items[selected]["to"] if 0 <= selected < len(
+            self.outbox_items) else None
+        self.outbox_items = items
+        self.outbox.setRowCount(len(items))
+        for r, item in enumerate(items):
+            for col, value in enumerate((item["at"], item["to"], item["subject"])):
+                self.outbox.setItem(r, col, QTableWidgetItem(value))
+            if key == item["at"] + item["to"]:
+                self.outbox.selectRow(r)
+
+    def _show_outbox_message(self) -> None:
+        row = self.outbox.currentRow()
+        if not 0 <= row < len(self.outbox_items):
+            return
+        item = self.outbox_items[row]
+        self.outbox_text.setPlainText("\n".join([self.tr("De: {0}").format(item["from"]),
+                                                 self.tr("Para: {0}").format(item["to"]),
+                                                 self.tr("Asunto: {0}").format(item["subject"]), "", item["text"]]))
+
+    # ------------------------------------------------------------ templates
+    def reload_templates(self, select_id: int | None = None) -> None:
+        """Fetch the saved templates the user may use."""
+        if self.api is None or not getattr(self.api, "token", None):
+            return
+        self.run(self.api.mail_templates, lambda items: self._show_templates(items, select_id),
+                 self.tr("Cargando plantillas…"))
+
+    def _show_templates(self, items: list, select_id: int | None = None) -> None:
+        self.templates = list(items)
+        self.template_combo.clear()
+        for t in self.templates:
+            where = self.tr("todos los planteles") if not t["scope"] else self.tr("plantel {0}").format(t["scope"])
+            self.template_combo.addItem(f"{t['name']} ({where})", t["id"])
+        if select_id is not None:
+            self.template_combo.setCurrentIndex(self.template_combo.findData(select_id))
+        has = bool(self.templates)
+        self.load_template_button.setEnabled(has)
+        self.delete_template_button.setEnabled(has)
+
+    def _selected_template(self) -> dict | None:
+        template_id = self.template_combo.currentData()
+        return next((t for t in self.templates if t["id"] == template_id), None)
+
+    def load_template(self) -> None:
+        """Put the selected template's name, subject and text in the form."""
+        template = self._selected_template()
+        if template is None:
+            self.message.notice(self.tr("Elija una plantilla guardada."))
+            return
+        self.name_edit.setText(template["name"])
+        self.subject_edit.setText(template["subject"])
+        self.text_edit.setPlainText(template["text"])
+        self._invalidate()
+        self.message.ok(self.tr("Plantilla «{0}» cargada; revise la vista previa antes de enviar.").format(
+            template["name"]))
+
+    def _template_scope(self):
+        session = getattr(self.services, "session", None)
+        actor = session.actor if session is not None else None
+        if actor is None or not actor.campuses:
+            return None  # state office: state-wide
+        own = sorted(actor.campuses)
+        if len(own) == 1:
+            return None  # implied by the server
+        chosen = [c.strip() for c in self.campus_edit.text().split(",") if c.strip() in own]
+        return chosen[0] if chosen else own[0]
+
+    def save_template(self) -> None:
+        """Save the form's subject and text as a template named like the notice (replaces one of that name)."""
+        if not self._online():
+            return
+        name = self.name_edit.text().strip()
+        if not name:
+            self.message.notice(self.tr("Escriba el nombre del aviso: la plantilla se guarda con ese nombre."))
+            self.name_edit.setFocus()
+            return
+        body = {"name": name, "subject": self.subject_edit.text(), "text": self.text_edit.toPlainText()}
+        scope = self._template_scope()
+        if scope is not None:
+            body["scope"] = scope
+        api = self.api
+
+        def done(saved) -> None:
+            text = (self.tr("Plantilla «{0}» guardada.") if saved.get("created") else
+                    self.tr("Plantilla «{0}» actualizada."))
+            self.message.ok(text.format(saved["name"]))
+            self.reload_templates(saved["id"])
+
+        self.run(lambda: api.mail_save_template(body), done, self.tr("Guardando plantilla…"))
+
+    def _confirm_delete(self, name: str) -> bool:
+        answer = QMessageBox.question(self, self.tr("Eliminar plantilla"),
+                                      self.tr("¿Eliminar la plantilla «{0}»? Los avisos ya enviados no cambian.")
+                                      .format(name))
+        return answer == QMessageBox.StandardButton.Yes
+
+    def delete_template(self) -> None:
+        """Delete the selected template after confirmation."""
+        template = self._selected_template()
+        if template is None or not self._online():
+            self.message.notice(self.tr("Elija una plantilla guardada."))
+            return
+        if not self.confirm_delete(template["name"]):
+            return
+        api, template_id = self.api, template["id"]
+
+        def done(_result) -> None:
+            self.message.ok(self.tr("Plantilla «{0}» eliminada.").format(template["name"]))
+            self.reload_templates()
+
+        self.run(lambda: api.mail_delete_template(template_id), done, self.tr("Eliminando plantilla…"))
 
     def _show_campaigns(self, campaigns: list) -> None:
         selected = self.selected_id()
@@ -257,7 +440,10 @@ class MailScreen(Screen):
             values = [c["name"], c["status_label"], counts["sent"], counts["bounced"], counts["failed"],
                       counts["suppressed"], c["pending"], _eta(c.get("eta_seconds"))]
             for col, value in enumerate(values):
-                self.table.setItem(r, col, QTableWidgetItem(str(value)))
+                item = QTableWidgetItem(str(value))
+                if col == 0:
+                    item.setToolTip(str(value))  # the name column is the one squeezed on a 1024-pixel screen
+                self.table.setItem(r, col, item)
             if c["id"] == selected:
                 self.table.selectRow(r)
 
