@@ -102,6 +102,8 @@ class DemoEnvironment:
         store = LocalStore(config.store_path, os.urandom(32), DEMO_STATION)
         signing_key = Ed25519PrivateKey.generate()
         register_station(self.base_url, DEMO_STATION, signing_key, DEMO_PASSWORD)
+        progress("Preparando solicitudes de ejemplo…")
+        seed_demo_requests(self.base_url, url, DEMO_PASSWORD)
         self.services = build_station(config, store=store, api=ServerApi(self.base_url), signing_key=signing_key,
                                       remember_session=False)
         self.services.mail_outbox = self.mail.outbox
@@ -146,6 +148,82 @@ def register_station(base_url: str, station_id: str, signing_key, admin_password
     admin.login(admin_user, admin_password)
     admin.register_station(station_id, public_key_b64(signing_key), "Estación de demostración")
     admin.logout()
+
+
+#: The demo's requests: (type, form fields, documents, actions the systems office took, text of the last
+#: action, hours overdue or 0). Filed by ``supervisor`` and handled by ``sistemas`` through the HTTP API,
+#: so «Solicitudes» and «Atender solicitudes» show every state, one overdue.
+DEMO_REQUESTS = (
+    ("student_accounts", {"contact_email": "escolares.ciudadazteca@conalepmex.edu.mx", "campus": "001",
+                          "groups": "101, 102, 103", "notes": "Alumnos de nuevo ingreso, semestre 2026-1."},
+     ("oficio",), (), "", 6),
+    ("password_reset", {"contact_email": "escolares.ciudadazteca@conalepmex.edu.mx",
+                        "full_name": "ANA PÉREZ LÓPEZ", "account": "aperez0412@conalepmex.edu.mx"},
+     ("ine", "schedule"), ("review",), "", 0),
+    ("mail_problem", {"contact_email": "escolares.ciudadazteca@conalepmex.edu.mx", "full_name": "LUIS GÓMEZ RUIZ",
+                      "account": "lgomez0311@conalepmex.edu.mx",
+                      "description": "No recibe correos desde el lunes; el buzón dice que está lleno."},
+     ("ine", "schedule"), ("review", "approve", "start"), "", 0),
+    ("password_reset", {"contact_email": "escolares.ciudadazteca@conalepmex.edu.mx",
+                        "full_name": "MARÍA TORRES DÍAZ", "account": "mtorres0907@conalepmex.edu.mx"},
+     ("ine", "schedule"), ("review", "approve", "start", "complete"),
+     "Se reinició la contraseña; la nueva se entregó en persona en el Centro de Cómputo.", 0),
+    ("graduate_account", {"contact_email": "titulacion.ciudadazteca@conalepmex.edu.mx", "campus": "001",
+                          "full_name": "JORGE SALAS MEJÍA", "matricula": "169130004"},
+     ("ine",), ("review", "cancel"), "Falta el documento de Titulación que valida el trámite.", 0),
+)
+
+
+def seed_demo_requests(base_url: str, db_url: str, password: str) -> list[str]:
+    """File :data:`DEMO_REQUESTS` as ``supervisor`` with small generated documents (a PDF and a
+    PNG), act on them as ``sistemas`` and make the first one overdue; returns the folios."""
+    import io
+    from datetime import datetime, timedelta, timezone
+
+    from PIL import Image
+    from reportlab.pdfgen.canvas import Canvas
+
+    from station.api import ServerApi
+
+    pdf_out = io.BytesIO()
+    canvas = Canvas(pdf_out)
+    canvas.drawString(72, 720, "Oficio de solicitud (documento de demostración)")
+    canvas.showPage()
+    canvas.save()
+    png_out = io.BytesIO()
+    Image.new("RGB", (640, 400), (214, 226, 236)).save(png_out, "PNG")
+    documents = {"oficio": ("oficio.pdf", pdf_out.getvalue()), "schedule": ("horario.pdf", pdf_out.getvalue()),
+                 "ine": ("ine.png", png_out.getvalue())}
+    requester, office = ServerApi(base_url), ServerApi(base_url)
+    requester.login("supervisor", password)
+    office.login("sistemas", password)
+    folios, overdue = [], {}
+    for type_code, fields, kinds, actions, text, late_hours in DEMO_REQUESTS:
+        folio = requester.requests_file(type_code, fields)["folio"]
+        for kind in kinds:
+            requester.requests_attach(folio, kind, *documents[kind])
+        for action in actions:
+            last = action == actions[-1]
+            office.requests_act(folio, action, reason=text if last and action == "cancel" else "",
+                                response=text if last and action == "complete" else "")
+        if late_hours:
+            overdue[folio] = late_hours
+        folios.append(folio)
+    if overdue:
+        from sqlalchemy import update
+
+        from server.db.engine import make_engine, make_session_factory
+        from server.requests.models import ServiceRequest
+
+        engine = make_engine(db_url)
+        with make_session_factory(engine)() as session, session.begin():
+            for folio, hours in overdue.items():
+                session.execute(update(ServiceRequest).where(ServiceRequest.folio == folio).values(
+                    due_at=datetime.now(timezone.utc) - timedelta(hours=hours)))
+        engine.dispose()
+    requester.logout()
+    office.logout()
+    return folios
 
 
 def initial_pull(services, username: str, password: str) -> int:

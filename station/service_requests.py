@@ -1,5 +1,5 @@
 """Requests (solicitudes) from the station (issue #19 item 7), through the server API
-client — no Qt here; the «Solicitudes» and «Bandeja de solicitudes» screens call this.
+client — no Qt here; the «Solicitudes» and «Atender solicitudes» screens call this.
 
 Requests live only on the central server (they are not synced to the desk): every call
 needs the network. Without it, or when the server fails, the call raises

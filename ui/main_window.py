@@ -255,7 +255,7 @@ def default_screens() -> dict:
         "accounts": (t("Cuentas institucionales"), Command.SET_INSTITUTIONAL_EMAIL, AccountsScreen),
         "mail": (t("Avisos por correo"), frozenset({Role.SUPERVISOR, Role.STATE_OFFICE}), MailScreen),
         "requests": (t("Solicitudes"), None, RequestsScreen),
-        "request_queue": (t("Bandeja de solicitudes"), HANDLERS, RequestQueueScreen),
+        "request_queue": (t("Atender solicitudes"), HANDLERS, RequestQueueScreen),
         "sync": (t("Sincronización"), None, SyncScreen),
         "settings": (t("Ajustes y dispositivos"), None, SettingsScreen),
     }

@@ -38,6 +38,8 @@ def take_all() -> int:
             env["QT_SCALE_FACTOR"] = scale
         subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, __file__, "--out",
                         str(HERE / folder)], env=env, check=True)
+        subprocess.run(["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, __file__, "--out",
+                        str(HERE / folder), "--user", "sistemas", "bandeja"], env=env, check=True)
     return 0
 
 
@@ -45,6 +47,11 @@ def main(argv: list[str]) -> int:
     global OUT
     if "--all" in argv:
         return take_all()
+    user = "supervisor"
+    if "--user" in argv:  # e.g. --user sistemas for «Atender solicitudes»
+        i = argv.index("--user")
+        user = argv[i + 1]
+        argv = argv[:i] + argv[i + 2:]
     if "--out" in argv:
         i = argv.index("--out")
         OUT = Path(argv[i + 1])
@@ -64,7 +71,7 @@ def main(argv: list[str]) -> int:
     station.start()
     wait(app, lambda: station.services is not None, 120)
     login = station.login
-    login.user_edit.setText("supervisor")
+    login.user_edit.setText(user)
     login.password_edit.setText("demo-1234")
     if not argv or "login" in argv:
         app.processEvents()
@@ -153,6 +160,31 @@ def main(argv: list[str]) -> int:
         win.open_screen("sync")
         settle(app, 1.0)
         shot(app, win, "11-sincronizacion")
+    if want("solicitudes") and "requests" in win.keys:
+        screen = win.screens["requests"]
+        win.open_screen("requests")
+        wait(app, lambda: screen.browser.table.rowCount() > 0, 20)
+        shot(app, win, "13-solicitudes")
+        screen.browser.table.selectRow(next(r for r, i in enumerate(screen.browser.items) if i["state"] == "attended"))
+        screen.browser.open_selected()
+        wait(app, lambda: screen.browser.showing_detail(), 10)
+        shot(app, win, "14-solicitud-detalle")
+        screen.browser.show_list()
+        screen.tabs.setCurrentIndex(1)
+        screen.form.select_type("mail_problem")
+        form = screen.form.current
+        form.editors["contact_email"][1].setText("escolares.ciudadazteca@conalepmex.edu.mx")
+        form.editors["full_name"][1].setText("ROSA MÉNDEZ CRUZ")
+        shot(app, win, "15-nueva-solicitud")
+    if want("bandeja") and "request_queue" in win.keys:
+        screen = win.screens["request_queue"]
+        win.open_screen("request_queue")
+        wait(app, lambda: screen.browser.table.rowCount() > 0, 20)
+        shot(app, win, "16-atender-solicitudes")
+        screen.browser.table.selectRow(next(r for r, i in enumerate(screen.browser.items) if i["state"] == "in_review"))
+        screen.browser.open_selected()
+        wait(app, lambda: screen.browser.showing_detail(), 10)
+        shot(app, win, "17-atender-solicitud-detalle")
     if want("ajustes"):
         win.open_screen("settings")
         settle(app, 1.0)

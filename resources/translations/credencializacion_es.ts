@@ -1687,10 +1687,6 @@
         <translation>Todos los tipos</translation>
     </message>
     <message>
-        <source>Folio o solicitante</source>
-        <translation>Folio o solicitante</translation>
-    </message>
-    <message>
         <source>Actualizar</source>
         <translation>Actualizar</translation>
     </message>
@@ -1708,6 +1704,7 @@
     </message>
     <message>
         <source>Ver detalle</source>
+        <extracomment>The row ending with «Actualizar» (the screen may add buttons to it).</extracomment>
         <translation>Ver detalle</translation>
     </message>
     <message>
@@ -1716,8 +1713,12 @@
         <translation>Consultando solicitudes…</translation>
     </message>
     <message>
-        <source>{0} — vencida</source>
-        <translation>{0} — vencida</translation>
+        <source>Buscar por folio (SOL-…)</source>
+        <translation>Buscar por folio (SOL-…)</translation>
+    </message>
+    <message>
+        <source>{0} · vencida</source>
+        <translation>{0} · vencida</translation>
     </message>
     <message>
         <source>Vencida: pasó el tiempo de atención.</source>
@@ -1946,8 +1947,8 @@
 <context>
     <name>RequestQueueScreen</name>
     <message>
-        <source>Bandeja de solicitudes</source>
-        <translation>Bandeja de solicitudes</translation>
+        <source>Atender solicitudes</source>
+        <translation>Atender solicitudes</translation>
     </message>
     <message>
         <source>Solicitudes abiertas de sus planteles, la que vence primero arriba; las vencidas en rojo. Abra una para revisarla, aprobarla, cancelarla con motivo, atenderla y responder.</source>
@@ -1967,6 +1968,7 @@
     </message>
     <message>
         <source>Folio</source>
+        <extracomment>(header, value of a RequestSummary) of the table; the requester column only in the queue (one&apos;s own list is all one&apos;s own), the filing date only in one&apos;s own list.</extracomment>
         <translation>Folio</translation>
     </message>
     <message>

@@ -1,4 +1,4 @@
-"""«Solicitudes» and «Bandeja de solicitudes» (issue #19 item 7) driven through the windows
+"""«Solicitudes» and «Atender solicitudes» (issue #19 item 7) driven through the windows
 against a real central server in a thread: filing with documents (a renamed program
 refused on the desk first), the list and the detail with its timeline and documents, the
 systems office acting from its queue (overdue first, only the server's allowed actions
@@ -286,3 +286,47 @@ def test_offline_and_server_error_say_so_in_spanish_and_keep_the_form(make_stati
     screen.file_button.click()
     qtbot.waitUntil(lambda: "presentada" in screen.message.text(), timeout=WAIT_MS)
     assert server.api("supervisor").requests_list()["total"] == 1  # filed once, after the failures
+
+
+def test_demo_seeds_requests_in_every_state(server):
+    from app.demo import seed_demo_requests
+    from tests.ui.conftest import PASSWORD
+
+    folios = seed_demo_requests(server.base_url, server.url, PASSWORD)
+    items = server.api("sistemas").requests_list()["items"]
+    assert sorted(i["folio"] for i in items) == sorted(folios)
+    assert {i["state"] for i in items} == {"received", "in_review", "in_progress", "attended", "cancelled"}
+    assert [i["state"] for i in items if i["overdue"]] == ["received"]
+
+
+@pytest.mark.parametrize("name", ["1024x768", "1366x768@125%"])
+def test_request_screens_fit(make_station, server, qtbot, documents, name):
+    """The filing form's «Presentar solicitud» and the queue's detail stay reachable at the desks' sizes."""
+    from tests.ui.test_screen_fit import SIZES, must_be_on_screen, outside, primary_buttons
+
+    _file_via_api(server, "supervisor", documents)
+    width, height = SIZES[name]
+    problems = []
+    for user, key in (("supervisor", "requests"), ("sistemas", "request_queue")):
+        win = make_station(user)
+        win.resize(width, height)
+        qtbot.waitUntil(lambda: win.width() <= width and win.height() <= height, timeout=WAIT_MS)
+        win.open_screen(key)
+        screen = win.screens[key]
+        qtbot.waitUntil(lambda: screen.browser.table.rowCount() == 1, timeout=WAIT_MS)
+        if key == "requests":
+            screen.tabs.setCurrentIndex(1)
+            screen.form.select_type("mass_mail")  # the longest form
+        else:
+            screen.browser.open_selected()
+            qtbot.waitUntil(screen.browser.showing_detail, timeout=WAIT_MS)
+        wait_idle(qtbot)
+        qtbot.wait(50)
+        buttons = primary_buttons(screen)
+        assert buttons, key
+        for b in buttons:
+            if must_be_on_screen(screen, b) and outside(win, b):
+                problems.append(f"{key}: «{b.text()}» {outside(win, b)}")
+        assert screen.scroll.horizontalScrollBar().maximum() == 0 or not screen.scroll.horizontalScrollBar().isVisible(), \
+            f"{key}: desplazamiento horizontal en {name}"
+    assert not problems, problems

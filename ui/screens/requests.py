@@ -1,4 +1,4 @@
-"""«Solicitudes» for every signed-in user and «Bandeja de solicitudes» for the systems
+"""«Solicitudes» for every signed-in user and «Atender solicitudes» (the queue) for the systems
 office (Centro de Cómputo / DGTI) — issue #19 item 7, DESIGN.md §12.
 
 «Solicitudes»: file a request (the type chooser and a form built from the type's field
@@ -7,7 +7,7 @@ desk first), the list of one's own requests with their state (filter by state an
 search by folio), and the detail with its timeline, documents and, once attended, the
 response letter. The requester may cancel their own request while it waits.
 
-«Bandeja de solicitudes»: the open requests of the office's planteles, soonest due
+«Atender solicitudes»: the open requests of the office's planteles, soonest due
 first, overdue ones in red; the detail's buttons (Revisar, Aprobar, Cancelar with a
 reason, Iniciar atención, Marcar como atendida with the response) are enabled only for
 the actions the server lists for this user — the server decides and checks again.
@@ -32,7 +32,7 @@ from station.service_requests import OPEN_STATES, PartialFiling
 from ui.domain_labels import domain_text
 from ui.widgets.controls import button
 from ui.widgets.request_detail import (
-    REQUIRES, DocumentViewer, RequestDetailView, overdue_brush, read_only_table, save_dialog, when,
+    REQUIRES, DocumentViewer, RequestDetailView, overdue_brush, read_only_table, save_dialog, when_short,
 )
 from ui.widgets.request_form import RequestForm
 from ui.screens.base import Screen
@@ -55,6 +55,8 @@ class RequestBrowser(QWidget):
     button shown); False: one's own requests, newest first.
     """
 
+    #: (header, value of a RequestSummary) of the table; the requester column only in the queue
+    #: (one's own list is all one's own), the filing date only in one's own list.
     COLUMNS = (QT_TRANSLATE_NOOP("Requests", "Folio"), QT_TRANSLATE_NOOP("Requests", "Tipo"),
                QT_TRANSLATE_NOOP("Requests", "Estado"), QT_TRANSLATE_NOOP("Requests", "Solicitante"),
                QT_TRANSLATE_NOOP("Requests", "Presentada"), QT_TRANSLATE_NOOP("Requests", "Vence"))
@@ -89,7 +91,7 @@ class RequestBrowser(QWidget):
         self.type_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.type_combo.setMinimumContentsLength(18)
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText(self.tr("Folio o solicitante"))
+        self.search_edit.setPlaceholderText(self.tr("Buscar por folio (SOL-…)"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.returnPressed.connect(self.refresh)
         self.refresh_button = button(self.tr("Actualizar"), slot=self.refresh)
@@ -103,15 +105,20 @@ class RequestBrowser(QWidget):
         bar.addWidget(self.state_combo)
         bar.addWidget(type_label)
         bar.addWidget(self.type_combo, 1)
-        if not queue:
+        page_layout.addLayout(bar)
+        if not queue:  # a second row: the bar fits 1024 px at 125 %
+            bar = QHBoxLayout()
             bar.addWidget(self.search_edit, 1)
+            page_layout.addLayout(bar)
         else:
             self.search_edit.hide()
         bar.addWidget(self.refresh_button)
+        #: The row ending with «Actualizar» (the screen may add buttons to it).
         self.bar = bar
-        page_layout.addLayout(bar)
         self.table = read_only_table([self.tr(c) for c in self.COLUMNS], 1)
         self.table.setMinimumHeight(200)
+        self.table.setColumnHidden(3, not queue)  # «Mis solicitudes»: the requester is oneself
+        self.table.setColumnHidden(4, queue)  # the queue: the due date is what counts
         self.table.itemActivated.connect(lambda _item: self.open_selected())
         page_layout.addWidget(self.table, 1)
         foot = QHBoxLayout()
@@ -187,15 +194,17 @@ class RequestBrowser(QWidget):
         self.items = list(items)
         self.table.setRowCount(len(self.items))
         for r, item in enumerate(self.items):
-            due = when(item.get("due_at"))
+            due = when_short(item.get("due_at"))
             if item.get("overdue"):
-                due = self.tr("{0} — vencida").format(due)
+                due = self.tr("{0} · vencida").format(due)
             values = [item.get("folio", ""), domain_text(item.get("type_label", item.get("type", ""))),
                       domain_text(item.get("state_label", item.get("state", ""))),
-                      item.get("requester_name") or item.get("requester", ""), when(item.get("created_at")), due]
+                      item.get("requester_name") or item.get("requester", ""), when_short(item.get("created_at")), due]
             for c, value in enumerate(values):
                 cell = QTableWidgetItem(value)
                 cell.setData(Qt.ItemDataRole.UserRole, item.get("folio"))
+                if c == 1:
+                    cell.setToolTip(value)
                 if item.get("overdue"):
                     cell.setBackground(overdue_brush())
                     cell.setToolTip(self.tr("Vencida: pasó el tiempo de atención."))
@@ -389,19 +398,19 @@ class RequestsScreen(_RequestScreen):
         self.form = RequestForm(self.services.campuses)
         self.form.refused.connect(self.message.error)
         page_layout.addWidget(self.form)
-        row = QHBoxLayout()
-        row.addStretch(1)
+        page_layout.addStretch(1)
+        # in the fixed action bar: on screen at every size, shown while «Nueva solicitud» is open
         self.clear_button = button(self.tr("Limpiar"), slot=self.clear_form)
         self.file_button = button(self.tr("Presentar solicitud"), "primary", self.file_request)
-        row.addWidget(self.clear_button)
-        row.addWidget(self.file_button)
-        page_layout.addLayout(row)
-        page_layout.addStretch(1)
+        self.actions.addStretch(1)
+        self.actions.addWidget(self.clear_button)
+        self.actions.addWidget(self.file_button)
         self.tabs.addTab(page, self.tr("Nueva solicitud"))
         self.body.addWidget(self.tabs)
         self.tabs.currentChanged.connect(self._tab_changed)
         shortcut = QShortcut(QKeySequence("Ctrl+N"), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shortcut.activated.connect(lambda: self.tabs.setCurrentIndex(1))
+        self._tab_changed(0)
 
     def on_enter(self) -> None:
         if not self._online():
@@ -423,6 +432,8 @@ class RequestsScreen(_RequestScreen):
             self.browser.table.setFocus()
 
     def _tab_changed(self, index: int) -> None:
+        self.clear_button.setVisible(index == 1)
+        self.file_button.setVisible(index == 1)
         if index == 1 and not self.form.types and self._online():
             self.load_types()
         self.focus_first()
@@ -473,10 +484,10 @@ class RequestsScreen(_RequestScreen):
 
 
 class RequestQueueScreen(_RequestScreen):
-    """«Bandeja de solicitudes» (systems role and admin): review and carry out requests."""
+    """«Atender solicitudes», the queue (systems role and admin): review and carry out requests."""
 
     def __init__(self, services, parent=None):
-        super().__init__(services, self.tr("Bandeja de solicitudes"),
+        super().__init__(services, self.tr("Atender solicitudes"),
                          self.tr("Solicitudes abiertas de sus planteles, la que vence primero arriba; las vencidas "
                                  "en rojo. Abra una para revisarla, aprobarla, cancelarla con motivo, atenderla y "
                                  "responder."), parent)

@@ -62,6 +62,18 @@ def when(value: str | None) -> str:
         return str(value)
 
 
+def when_short(value: str | None) -> str:
+    """An ISO 8601 timestamp as «29/11/26 12:45» (local time) for table cells."""
+    if not value:
+        return "—"
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return str(value)
+    moment = moment.astimezone() if moment.tzinfo is not None else moment
+    return f"{moment:%d/%m/%y %H:%M}"
+
+
 def size_text(size) -> str:
     """«12 KB», «1.4 MB»."""
     size = int(size or 0)
@@ -239,7 +251,6 @@ class RequestDetailView(QWidget):
 
         docs_card, docs = card(self.tr("Documentos"))
         self.docs = read_only_table([self.tr("Documento"), self.tr("Archivo"), self.tr("Tamaño"), self.tr("Subido")], 1)
-        self.docs.setMinimumHeight(96)
         self.docs.itemActivated.connect(lambda _item: self._doc(self.view_document))
         docs.addWidget(self.docs)
         row = QHBoxLayout()
@@ -319,13 +330,15 @@ class RequestDetailView(QWidget):
         self.docs.setRowCount(len(attachments))
         for r, a in enumerate(attachments):
             values = [domain_text(doc_labels.get(a.get("kind"), a.get("kind", ""))), a.get("filename", ""),
-                      size_text(a.get("size")), when(a.get("uploaded_at"))]
+                      size_text(a.get("size")), when_short(a.get("uploaded_at"))]
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setData(Qt.ItemDataRole.UserRole, a.get("id"))
                 self.docs.setItem(r, c, item)
         if attachments:
             self.docs.selectRow(0)
+        self.docs.setFixedHeight(self.docs.horizontalHeader().height() + 8
+                                 + max(2, len(attachments)) * self.docs.verticalHeader().defaultSectionSize())
         self.view_button.setEnabled(bool(attachments))
         self.save_button.setEnabled(bool(attachments))
         self.attach_kind.clear()
@@ -342,7 +355,7 @@ class RequestDetailView(QWidget):
             if e.get("to_state") and e.get("to_state") != e.get("from_state"):
                 change = " → ".join(domain_text(STATES.get(s, s)) for s in (e.get("from_state"), e.get("to_state"))
                                     if s)
-            values = [when(e.get("at")), e.get("actor", ""),
+            values = [when_short(e.get("at")), e.get("actor", ""),
                       domain_text(e.get("action_label") or TIMELINE_ACTIONS.get(e.get("action"), e.get("action", ""))),
                       change,
                       e.get("note") or ""]

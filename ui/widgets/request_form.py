@@ -16,7 +16,7 @@ from typing import Callable
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import (
-    QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QSizePolicy, QVBoxLayout,
+    QComboBox, QFileDialog, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QSizePolicy, QVBoxLayout,
     QWidget,
 )
 
@@ -205,14 +205,17 @@ class TypeForm(QWidget):
             title.setObjectName("sectionTitle")
             title.setWordWrap(True)
             layout.addWidget(title)
-            docs = QFormLayout()
-            docs.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
-            for spec in specs:
+            docs = QGridLayout()
+            docs.setColumnStretch(0, 3)
+            docs.setColumnStretch(1, 2)
+            for line, spec in enumerate(specs):
                 row = AttachmentRow(spec, ask_open_file)
                 row.refused.connect(self.refused)
                 label = QLabel(domain_text(spec.get("label", spec["kind"])) + (" *" if spec.get("required") else ""))
                 label.setWordWrap(True)
-                docs.addRow(label, row)
+                label.setBuddy(row.choose_button)
+                docs.addWidget(label, line, 0)
+                docs.addWidget(row, line, 1)
                 self.attachments[spec["kind"]] = row
             layout.addLayout(docs)
         note = QLabel(self.tr("* obligatorio"))
