@@ -172,7 +172,10 @@ class StudentRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
     __table_args__ = (Index("ix_students_campus_group", "campus_code", "group_code"),
-                      Index("ix_students_campus_status", "campus_code", "status"))
+                      Index("ix_students_campus_status", "campus_code", "status"),
+                      # the sync feed's per-plantel scan (migration 0002_sync); declared here so
+                      # autogenerate does not propose dropping it
+                      Index("ix_students_campus_change_seq", "campus_code", "change_seq"))
 
 
 class AuditRow(Base):

@@ -9,6 +9,7 @@ from server.db.models import Base
 import server.mail.models  # noqa: F401  (mail tables join Base.metadata)
 import server.sync.models  # noqa: F401
 import server.requests.models  # noqa: F401  (request tables)
+import server.accounts.models  # noqa: F401  (institutional accounts; without it autogenerate drops their tables)
 
 config = context.config
 target_metadata = Base.metadata
