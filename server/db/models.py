@@ -17,6 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from station.domain.fields import NO_DEFAULT, SAE_FIELDS, orm_columns
+
 BigId = BigInteger().with_variant(Integer, "sqlite")
 
 
@@ -134,39 +136,23 @@ class StationKey(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
-class StudentRow(Base):
-    """One student's record: the columns of :class:`station.domain.Student`
-    plus ``change_seq`` and server timestamps."""
+#: SQL type of each storage kind of the field table (``"string"`` is called with the max length).
+SQL_TYPES = {"string": String, "text": Text, "integer": Integer, "boolean": Boolean, "date": Date,
+             "datetime": UtcDateTime}
+
+#: The student columns, built from the field table (station.domain.fields): type, length and
+#: nullability come from each row; only keys, indexes and the plantel's required value are said here.
+StudentColumns = type("StudentColumns", (), orm_columns(mapped_column, SQL_TYPES, options={
+    "matricula": {"primary_key": True}, "curp": {"index": True},
+    "campus_code": {"index": True, "default": NO_DEFAULT}, "status": {"index": True},
+    "print_order": {"index": True}}))
+
+
+class StudentRow(StudentColumns, Base):
+    """One student's record: the columns of :class:`station.domain.Student` (from the field
+    table) plus ``change_seq`` and server timestamps."""
 
     __tablename__ = "students"
-    matricula: Mapped[str] = mapped_column(String(16), primary_key=True)
-    curp: Mapped[str] = mapped_column(String(18), index=True)
-    first_names: Mapped[str] = mapped_column(String(120))
-    first_surname: Mapped[str] = mapped_column(String(120))
-    second_surname: Mapped[str] = mapped_column(String(120), default="")
-    prematricula: Mapped[str] = mapped_column(String(16), default="")
-    folio: Mapped[str] = mapped_column(String(32), default="")
-    campus_code: Mapped[str] = mapped_column(String(16), index=True)
-    campus_name: Mapped[str] = mapped_column(String(200), default="")
-    group_code: Mapped[str] = mapped_column(String(40), default="")
-    career: Mapped[str] = mapped_column(String(200), default="")
-    semester: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    institutional_email: Mapped[str] = mapped_column(String(200), default="")
-    health_institution: Mapped[str] = mapped_column(String(200), default="")
-    affiliation_number: Mapped[str] = mapped_column(String(32), default="")
-    status: Mapped[str] = mapped_column(String(16), index=True)
-    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
-    comment: Mapped[str] = mapped_column(Text, default="")
-    print_order: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
-    reprint_count: Mapped[int] = mapped_column(Integer, default=0)
-    biometrics_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
-    status_updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
-    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
-    sae_updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
-    photo_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    signature_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    delivery_signature_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    temporary_returned: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     change_seq: Mapped[int] = mapped_column(BigInteger, unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -224,26 +210,17 @@ class PrintOrderItem(Base):
     matricula: Mapped[str] = mapped_column(ForeignKey("students.matricula"), primary_key=True, index=True)
 
 
-class SaeRecord(Base):
-    """One row of the latest SAE export loaded on the server (manual §7)."""
+#: The SAE record's columns: the matrícula and the fields a SAE export sets (SAE_FIELDS), from the field table.
+SaeRecordColumns = type("SaeRecordColumns", (), orm_columns(mapped_column, SQL_TYPES, ("matricula", *SAE_FIELDS), {
+    "matricula": {"primary_key": True}, "campus_code": {"default": NO_DEFAULT}}))
+
+
+class SaeRecord(SaeRecordColumns, Base):
+    """One row of the latest SAE export loaded on the server (manual §7): the SAE columns of the
+    field table plus ``enrolled``, ``source`` and ``imported_at``."""
 
     __tablename__ = "sae_records"
-    matricula: Mapped[str] = mapped_column(String(16), primary_key=True)
-    curp: Mapped[str] = mapped_column(String(18))
-    folio: Mapped[str] = mapped_column(String(32), default="")
-    prematricula: Mapped[str] = mapped_column(String(16), default="")
-    first_names: Mapped[str] = mapped_column(String(120))
-    first_surname: Mapped[str] = mapped_column(String(120))
-    second_surname: Mapped[str] = mapped_column(String(120), default="")
-    campus_code: Mapped[str] = mapped_column(String(16))
-    campus_name: Mapped[str] = mapped_column(String(200), default="")
-    group_code: Mapped[str] = mapped_column(String(40), default="")
-    career: Mapped[str] = mapped_column(String(200), default="")
-    institutional_email: Mapped[str] = mapped_column(String(200), default="")
-    health_institution: Mapped[str] = mapped_column(String(200), default="")
-    affiliation_number: Mapped[str] = mapped_column(String(32), default="")
     enrolled: Mapped[bool] = mapped_column(Boolean)
-    semester: Mapped[int | None] = mapped_column(Integer, nullable=True)
     source: Mapped[str] = mapped_column(String(255), default="")
     imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
 

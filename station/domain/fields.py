@@ -10,13 +10,15 @@ value is ``personal`` data (LGPDPPSO: identifies the student, or is health or
 biometric data).
 
 Built from this table: :data:`REQUIRED_FOR_VALIDATION`, :data:`SAE_FIELDS`,
-the SAE parser's limits and labels (``server.services.sae``), the XLSX student
-list (:mod:`station.domain.xlsx`), the API's ``StudentOut``/``SaeRecordOut``
+the student columns of both ORMs (:func:`orm_columns`: station cache
+``students``, server ``students`` and ``sae_records``), the SAE parser's limits
+and labels (``server.services.sae``), the XLSX student list
+(:mod:`station.domain.xlsx`), the API's ``StudentOut``/``SaeRecordOut``
 (``server.schemas``) and the domain's length checks of desk-typed fields.
-Checked against it by ``tests/domain/test_field_table.py``: both ORMs (station
-cache, server ``students`` and ``sae_records``), the :class:`Student`
-dataclass and the screens' label lists. Adding a field = one row here, then
-the columns and migrations that test names.
+Checked against it by ``tests/test_field_table.py``: the ORMs and the databases
+the migrations build (also ``tests/test_schema_matches_migrations.py``), the
+:class:`Student` dataclass and the screens' label lists. Adding a field = one
+row here, then the Alembic migration on each side that those tests ask for.
 """
 from __future__ import annotations
 
@@ -121,3 +123,50 @@ def too_long(name: str, value: str) -> str | None:
     if limit is not None and len(value) > limit:
         return f"El campo {FIELDS_BY_NAME[name].label_lower} admite como máximo {limit} caracteres."
     return None
+
+
+#: Storage kind of each Python type of the table (what an ORM maps to its SQL type).
+_STORAGE = {str: "text", int: "integer", bool: "boolean", date: "date", datetime: "datetime", Status: "string"}
+#: Value of the ``default`` option meaning "no default: every insert must give the value".
+NO_DEFAULT = object()
+#: Fields every stored record is created with: their columns have no empty default, so an
+#: insert that forgets one fails instead of storing a nameless or status-less student.
+CREATION_FIELDS: tuple[str, ...] = ("matricula", "curp", "first_names", "first_surname", "status")
+
+
+def storage_kind(f: StudentField) -> str:
+    """How field ``f`` is stored: ``"string"`` (text with :attr:`~StudentField.max_length`),
+    ``"text"`` (unbounded), ``"integer"``, ``"boolean"``, ``"date"`` or ``"datetime"``
+    (aware UTC)."""
+    kind = _STORAGE[f.type]
+    return "string" if f.max_length is not None and kind in ("text", "string") else kind
+
+
+def orm_columns(column: Any, sql_types: dict[str, Any], names: tuple[str, ...] | None = None,
+                options: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The ORM columns of the student fields ``names`` (default: every field), in table order,
+    for an ORM the domain does not import: ``{name: column(sql_type, nullable=…, default=…,
+    **options[name])}``.
+
+    ``column``: the column factory (SQLAlchemy's ``mapped_column``). ``sql_types``: storage kind
+    (:func:`storage_kind`) → SQL type; for ``"string"`` it is called with the field's
+    ``max_length``. ``nullable`` is the field's; a non-nullable text field defaults to ``""`` and
+    a non-nullable integer to ``0``, except the :data:`CREATION_FIELDS`; ``options`` adds
+    per-column keywords (``primary_key``, ``index``…) and ``default=NO_DEFAULT`` removes the
+    default. Raises ``KeyError`` for an unknown field name or a kind missing from ``sql_types``.
+    """
+    options = options or {}
+    columns: dict[str, Any] = {}
+    for name in names or tuple(f.name for f in STUDENT_FIELDS):
+        f = FIELDS_BY_NAME[name]
+        kind = storage_kind(f)
+        sql_type = sql_types[kind](f.max_length) if kind == "string" else sql_types[kind]
+        extra = dict(options.get(name, {}))
+        if not f.nullable and "default" not in extra and name not in CREATION_FIELDS:
+            empty = {"text": "", "string": "", "integer": 0}.get(kind)
+            if empty is not None:
+                extra["default"] = empty
+        if extra.get("default", None) is NO_DEFAULT:
+            del extra["default"]
+        columns[name] = column(sql_type, nullable=f.nullable, **extra)
+    return columns

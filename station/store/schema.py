@@ -12,6 +12,8 @@ from sqlalchemy import JSON, Boolean, Date, Index, Integer, LargeBinary, String,
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from station.domain.fields import orm_columns
+
 
 class UTCDateTime(TypeDecorator):
     """Aware ``datetime`` stored as ISO 8601 text in UTC; naive values are refused (``ValueError``)."""
@@ -42,40 +44,22 @@ class CampusRow(Base):
     name: Mapped[str] = mapped_column(String(200))
 
 
-class StudentRow(Base):
-    """Columns of :class:`station.domain.Student` plus ``server_state`` (the
-    record as last pulled from the server, JSON, for replaying pending
-    commands on top of it)."""
+#: SQL type of each storage kind of the field table (``"string"`` is called with the max length).
+SQL_TYPES = {"string": String, "text": Text, "integer": Integer, "boolean": Boolean, "date": Date,
+             "datetime": UTCDateTime}
+
+#: The student columns, built from the field table (station.domain.fields): type, length and
+#: nullability come from each row; only the keys and indexes are said here.
+StudentColumns = type("StudentColumns", (), orm_columns(mapped_column, SQL_TYPES, options={
+    "matricula": {"primary_key": True}, "curp": {"index": True}}))
+
+
+class StudentRow(StudentColumns, Base):
+    """Columns of :class:`station.domain.Student` (from the field table) plus ``server_state``
+    (the record as last pulled from the server, JSON, for replaying pending commands on top
+    of it)."""
 
     __tablename__ = "students"
-    matricula: Mapped[str] = mapped_column(String(16), primary_key=True)
-    curp: Mapped[str] = mapped_column(String(18), index=True)
-    first_names: Mapped[str] = mapped_column(String(120))
-    first_surname: Mapped[str] = mapped_column(String(120))
-    second_surname: Mapped[str] = mapped_column(String(120), default="")
-    prematricula: Mapped[str] = mapped_column(String(16), default="")
-    folio: Mapped[str] = mapped_column(String(32), default="")
-    campus_code: Mapped[str] = mapped_column(String(16), default="")
-    campus_name: Mapped[str] = mapped_column(String(200), default="")
-    group_code: Mapped[str] = mapped_column(String(40), default="")
-    career: Mapped[str] = mapped_column(String(200), default="")
-    semester: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    institutional_email: Mapped[str] = mapped_column(String(200), default="")
-    health_institution: Mapped[str] = mapped_column(String(200), default="")
-    affiliation_number: Mapped[str] = mapped_column(String(32), default="")
-    status: Mapped[str] = mapped_column(String(16))
-    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
-    comment: Mapped[str] = mapped_column(Text, default="")
-    print_order: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    reprint_count: Mapped[int] = mapped_column(Integer, default=0)
-    biometrics_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    status_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    sae_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    photo_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    signature_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    delivery_signature_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    temporary_returned: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     server_state: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
     __table_args__ = (
