@@ -34,3 +34,22 @@ def test_settings_screen_button_runs_wizard(make_station, monkeypatch, qtbot):
     screen.wizard_button.click()
     assert calls == [screen]
     assert "reiniciar" in screen.config_label.text()
+
+
+def test_settings_screen_tries_the_camera_through_the_desk_helper(make_station, qtbot):
+    """«Probar cámara» grabs one frame with drivers.desk.grab_frame and says its size; a source
+    that names no camera says why in Spanish."""
+    from tests.ui.helpers import wait_idle
+
+    window = make_station("supervisor")
+    window.open_screen("settings")
+    screen = window.screens["settings"]
+    screen.camera_combo.setCurrentIndex(screen.camera_combo.findData("demo"))
+    screen.test_camera_button.click()
+    wait_idle(qtbot)
+    assert screen.camera_result.objectName() == "ok" and "Cámara funcionando" in screen.camera_result.text()
+    screen.camera_combo.addItem("notas", "notas.txt")
+    screen.camera_combo.setCurrentIndex(screen.camera_combo.findData("notas.txt"))
+    screen.test_camera_button.click()
+    wait_idle(qtbot)
+    assert screen.camera_result.objectName() == "error" and "notas.txt" in screen.camera_result.text()
