@@ -3,7 +3,9 @@
 ``create_app(db_url)`` migrates nothing by itself unless ``migrate=True``:
 production runs ``credencializacion-server migrate`` first; tests and the
 embedded SQLite default pass ``migrate=True``. The OpenAPI document is at
-``/openapi.json``; ``GET /health`` answers without authentication.
+``/openapi.json`` (with the ``bearer`` security scheme on every signed-in route); ``/docs`` and
+``/redoc`` are off, as their pages would load scripts from a CDN. ``GET /health`` answers without
+authentication.
 """
 from __future__ import annotations
 
@@ -34,6 +36,25 @@ _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 ANONYMOUS_BODY_LIMITS: dict[str, int] = {"/auth/login": 8 * 1024, "/auth/challenge": 8 * 1024}
 
 
+#: Routes that stream a raw (non-JSON) body and bound it themselves while reading, after the
+#: caller's token was checked: ``(method, path pattern, the route's own limit)``. Every other
+#: body is bounded here by ``max_json_bytes`` whatever its Content-Type: FastAPI reads a route's
+#: whole body (before authentication) when the route declares a body parameter, so an anonymous
+#: ``text/plain`` gigabyte must be refused before it is read (#13 item 8).
+STREAMED_UPLOADS: tuple[tuple[str, re.Pattern, str], ...] = (
+    ("PUT", re.compile(r"^/blobs/[^/]+$"), "server.sync.routes.MAX_BLOB_BYTES (5 MB)"),
+    ("POST", re.compile(r"^/sae/files$"), "ServerSettings.max_upload_bytes (200 MB)"),
+    ("POST", re.compile(r"^/accounts/directory$"), "server.accounts.routes.MAX_FILE_BYTES"),
+    ("POST", re.compile(r"^/accounts/campuses/[^/]+/(lists|import)$"), "server.accounts.routes.MAX_FILE_BYTES"),
+    ("POST", re.compile(r"^/requests/[^/]+/attachments$"), "RequestSettings.max_attachment_bytes"),
+)
+
+
+def is_streamed_upload(method: str, path: str) -> bool:
+    """True when ``method path`` is one of :data:`STREAMED_UPLOADS` (its route bounds the body)."""
+    return any(method == m and pattern.match(path) for m, pattern, _ in STREAMED_UPLOADS)
+
+
 def _has_lone_surrogate(body: bytes) -> bool:
     """True if the JSON ``body`` decodes to text with an unpaired UTF-16 surrogate (which no
     database or UTF-8 encoder accepts). Invalid JSON answers False: the framework refuses it."""
@@ -56,8 +77,9 @@ class RejectNulMiddleware:
       lone UTF-16 surrogate (``"\\ud800"``: no UTF-8 encoder accepts it);
     - 413 ``payload_too_large`` for a body over its bound, decided from ``Content-Length`` before
       a byte is read, else while reading: :data:`ANONYMOUS_BODY_LIMITS` for the routes callable
-      without a token (any content type), ``max_json_bytes`` for JSON bodies. Other bodies (SAE
-      files, blobs, directory files) are streamed and bounded by their routes after sign-in.
+      without a token (any content type), ``max_json_bytes`` for every other body whatever its
+      content type, except the raw uploads of :data:`STREAMED_UPLOADS` (SAE files, blobs,
+      accounts files, request attachments), streamed and bounded by their routes after sign-in.
     """
 
     def __init__(self, app, max_json_bytes: int = 2 * 1024 * 1024):
@@ -76,11 +98,12 @@ class RejectNulMiddleware:
         if scope.get("method") not in ("POST", "PUT", "PATCH"):
             return await self.app(scope, receive, send)
         is_json = b"json" in ctype
-        limit = ANONYMOUS_BODY_LIMITS.get(scope.get("path", "").rstrip("/") or "/")
-        if limit is None and is_json:
-            limit = self.max_json_bytes
+        path = scope.get("path", "").rstrip("/") or "/"
+        limit = ANONYMOUS_BODY_LIMITS.get(path)
         if limit is None:
-            return await self.app(scope, receive, send)
+            if is_streamed_upload(scope.get("method", ""), path):
+                return await self.app(scope, receive, send)  # bounded by its route, after sign-in
+            limit = self.max_json_bytes  # any other body, whatever its declared type (the framework reads it whole)
         too_large = error_json(413, "payload_too_large", _TOO_LARGE_MESSAGE, headers={"Connection": "close"})
         declared = headers.get(b"content-length", b"")
         if declared.strip().isdigit() and int(declared) > limit:
@@ -184,9 +207,14 @@ def create_app(db_url: str, settings: ServerSettings | None = None, migrate: boo
     from server.services.sae import DatabaseSaeAdapter
 
     engine = make_engine(db_url)
+    # /docs and /redoc are off: FastAPI's pages load Swagger UI / ReDoc scripts from a CDN, and a
+    # browser app on the origin that serves minors' data is surface nobody needs here (clients are the
+    # stations and scripts). The document itself stays at /openapi.json for any offline viewer.
     app = FastAPI(
         title="Credencialización — servidor central",
         version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
         description="API del servidor central de credencialización (alumnos, SAE, órdenes de impresión, "
                     "reportes). Errores: {\"error\": {\"code\", \"message\", \"field\"}}.",
     )

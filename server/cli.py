@@ -184,10 +184,7 @@ def _run_tx(url, work):
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``); return the exit code (see module doc)."""
-    try:
-        args = _parser().parse_args(argv)
-    except SystemExit as exc:  # usage error (already printed in Spanish): 2; --help: 0
-        return 0 if exc.code in (0, None) else EXIT_INPUT
+    args = _parser().parse_args(argv)  # a usage error prints in Spanish and raises SystemExit(2)
     from sqlalchemy.exc import DBAPIError
 
     from server.db.engine import database_problem

@@ -47,13 +47,18 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
     if not data:
         raise FileProblem("El archivo está vacío.")
     if filename.lower().endswith(".xlsx") or data[:4] == b"PK\x03\x04":
+        from server.xlsx_guard import XlsxRefused, check_xlsx, sheet_rows
+
         try:
+            check_xlsx(data)  # zip bombs, huge declared dimensions: refused before a row is read
             import openpyxl
 
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             sheet = book.worksheets[0]
             lines = [["" if c is None else (c.date().isoformat() if isinstance(c, datetime) else str(c)).strip()
-                      for c in row] for row in sheet.iter_rows(values_only=True)]
+                      for c in row] for row in sheet_rows(sheet)]
+        except XlsxRefused as exc:
+            raise FileProblem(exc.message) from None
         except Exception:
             raise FileProblem("El archivo XLSX no se pudo leer (¿está dañado o protegido?).") from None
     else:

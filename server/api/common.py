@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Callable, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
 from server.auth import Principal, authenticate, bearer_token
@@ -30,8 +31,18 @@ def transaction(request: Request, work: Callable[[Session], T], retry_integrity:
     return run_transaction(factory(request), work, retry_integrity=retry_integrity)
 
 
-def current_principal(request: Request) -> Principal:
-    """Dependency: the authenticated :class:`Principal` (401 otherwise)."""
+#: The OpenAPI security scheme of every signed-in route: ``Authorization: Bearer <token>`` (the
+#: token of ``POST /auth/login``). ``auto_error=False``: the 401 and its Spanish envelope stay ours.
+BEARER = HTTPBearer(scheme_name="bearer", bearerFormat="token opaco de POST /auth/login",
+                    description="Token de sesión de `POST /auth/login`, en `Authorization: Bearer …`.",
+                    auto_error=False)
+
+
+def current_principal(request: Request,
+                      _declared: HTTPAuthorizationCredentials | None = Security(BEARER)) -> Principal:
+    """Dependency: the authenticated :class:`Principal` (401 otherwise). ``_declared`` only
+    makes the OpenAPI document declare the bearer scheme on each route; the token is read by
+    :func:`server.auth.bearer_token`."""
     token = bearer_token(request)
     with factory(request)() as session:
         return authenticate(session, token)

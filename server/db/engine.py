@@ -5,7 +5,9 @@
   ``BEGIN IMMEDIATE`` for every transaction, so two writers never fail on a
   lock upgrade — SQLite then serializes writers itself.
 - Both engines use ``hide_parameters=True``: a failed statement's bound values (CURPs, names,
-  password hashes) never reach a log line or an exception message (#13 item 8).
+  password hashes) never reach a log line or an exception message (#13 item 8); on PostgreSQL
+  the server's ``DETAIL`` line, which repeats the row's values, is dropped too
+  (:func:`_hide_row_values`).
 - :func:`database_problem` names, in Spanish, why a database cannot be used (closed port, missing
   database, garbage SQLite file, full disk) for the CLI's exit-2 messages.
 - :func:`run_transaction` retries a whole unit of work on a deadlock,
@@ -72,8 +74,33 @@ def make_engine(url: str, pool_size: int = 20) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
-                         pool_timeout=60, hide_parameters=True, connect_args={"connect_timeout": 10})
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+                           pool_timeout=60, hide_parameters=True, connect_args={"connect_timeout": 10})
+    event.listen(engine, "handle_error", _hide_row_values)
+    return engine
+
+
+#: What replaces PostgreSQL's ``DETAIL``/``HINT`` lines in an error's text.
+HIDDEN_DETAIL = "DETAIL: (oculto: puede contener datos personales)"
+
+
+def _hide_row_values(context) -> None:
+    """``handle_error`` hook of PostgreSQL engines: keep only the primary line of the server's
+    message. PostgreSQL repeats the offending values in ``DETAIL`` ("Failing row contains
+    (…CURP…)", "Key (curp)=(…) already exists"), which ``hide_parameters`` does not cover; the
+    structured fields (``sqlstate``, ``diag``) stay for the code that needs them."""
+    orig = context.original_exception
+    text_ = str(orig)
+    primary, sep, _ = text_.partition("\nDETAIL:")
+    if not sep:
+        primary, sep, _ = text_.partition("\nHINT:")
+    if not sep:
+        return
+    hidden = f"{primary.rstrip()}\n{HIDDEN_DETAIL}"
+    orig.args = (hidden,)
+    wrapper = context.sqlalchemy_exception  # its message was built from the original text already
+    if wrapper is not None:
+        wrapper.args = tuple(a.replace(text_, hidden) if isinstance(a, str) else a for a in wrapper.args)
 
 
 def is_postgres(engine: Engine) -> bool:

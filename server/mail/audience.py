@@ -115,13 +115,18 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
     else Windows-1252; comma or semicolon). Raises 422 ``invalid_list_file`` in Spanish."""
     name = filename.lower()
     if name.endswith(".xlsx"):
+        from server.xlsx_guard import XlsxRefused, check_xlsx, sheet_rows
+
         try:
+            check_xlsx(data)  # zip bombs, huge declared dimensions: refused before a row is read
             from openpyxl import load_workbook
 
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             sheet = book.worksheets[0]
-            values = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
+            values = [["" if v is None else str(v).strip() for v in row] for row in sheet_rows(sheet)]
             book.close()
+        except XlsxRefused as exc:
+            raise ApiError(422, "invalid_list_file", exc.message, "file") from None
         except Exception:
             raise ApiError(422, "invalid_list_file", f"No se pudo leer «{filename}» como libro de Excel (.xlsx).",
                            "file") from None

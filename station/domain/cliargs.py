@@ -146,10 +146,7 @@ def non_negative_int(text: str) -> int:
 
 def port_number(text: str) -> int:
     """``argparse`` type: a TCP port 1–65535 (Spanish error otherwise)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"«{text}» no es un número de puerto") from None
+    value = integer(text)
     if not 1 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"el puerto debe estar entre 1 y 65535: «{text}»")
     return value

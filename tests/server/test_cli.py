@@ -75,5 +75,9 @@ def test_serve_workers_runs_that_many_processes(tmp_path):
 
 
 def test_serve_refuses_zero_workers(capsys):
-    assert main(["serve", "--db", "sqlite:///:memory:", "--workers", "0"]) == 2
+    import pytest
+
+    with pytest.raises(SystemExit) as usage:  # a usage error: Spanish message, exit code 2
+        main(["serve", "--db", "sqlite:///:memory:", "--workers", "0"])
+    assert usage.value.code == 2
     assert "--workers" in capsys.readouterr().err

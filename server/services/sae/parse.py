@@ -129,6 +129,12 @@ def _is_xlsx(path: Path) -> bool:
 def _raw_rows(path: Path) -> tuple[str, Iterator[tuple[int, list[str]]]]:
     """``(encoding, iterator of (row number, cells))`` for CSV or XLSX."""
     if _is_xlsx(path):
+        from server.xlsx_guard import XlsxRefused, check_xlsx, sheet_rows
+
+        try:
+            check_xlsx(path)  # zip bombs, huge declared dimensions: refused before openpyxl reads a row
+        except XlsxRefused as exc:
+            raise SaeFileError("sae_file_too_large", exc.message) from None
         try:
             from openpyxl import load_workbook
 
@@ -139,8 +145,10 @@ def _raw_rows(path: Path) -> tuple[str, Iterator[tuple[int, list[str]]]]:
 
         def xlsx_rows():
             try:
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                for number, values in enumerate(sheet_rows(sheet), start=1):
                     yield number, [_cell(v) for v in values]
+            except XlsxRefused as exc:
+                raise SaeFileError("sae_file_too_large", exc.message) from None
             finally:
                 wb.close()
 
