@@ -14,6 +14,7 @@ from benchmarks._util import percentile
 from station.domain.demo import DEMO_STATUS_MIX, generate_students, make_campuses
 from station.domain import Actor, Role, Status
 from station.store import LocalStore
+from station.domain.demo import DEMO_CONSENT
 
 STUDENTS = 60_000
 
@@ -49,7 +50,7 @@ def run() -> dict[str, float]:
             photo = b"\xff\xd8" + os.urandom(50_000)
             signature = os.urandom(6_000)
             start = time.perf_counter()
-            store.execute("capture", matricula, actor, {}, blobs={"photo": photo, "signature": signature,
+            store.execute("capture", matricula, actor, dict(DEMO_CONSENT), blobs={"photo": photo, "signature": signature,
                                                                   "signature_png": os.urandom(8_000)})
             saves.append((time.perf_counter() - start) * 1000)
         store.close()

@@ -40,6 +40,7 @@ from station.domain import Actor, Command, Role, Status
 from station.store import LocalStore
 from station.sync import HttpTransport, SyncEngine, no_wait_backoff
 from station.sync.engine import wire_op
+from station.domain.demo import DEMO_CONSENT
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "bench-1234!"
@@ -153,7 +154,7 @@ def _sync_figures(tmp: Path) -> dict[str, float]:
             for m in targets[run * 500:(run + 1) * 500]:
                 blobs = _capture_blobs(rng)
                 payload_bytes += sum(len(b) for b in blobs.values())
-                store.execute(Command.CAPTURE, m, OPERATOR, {}, blobs=blobs)
+                store.execute(Command.CAPTURE, m, OPERATOR, dict(DEMO_CONSENT), blobs=blobs)
             payload_bytes += sum(len(json.dumps(wire_op(op)).encode()) for op in store.outbox())
             proxy = CountingProxy(port)
             papi = ServerApi(f"http://127.0.0.1:{proxy.port}", token=api.token)
@@ -327,7 +328,7 @@ def _server_push(runs: int = 3, stations: int = 40, per_station: int = 15, worke
                         op = {"op_id": f"B{run}{i:03d}{seq:05d}{rng.randint(0, 10**9):010d}",
                               "station_id": f"EST-{i:03d}", "seq": seq, "command": "capture", "matricula": m,
                               "expected_status": None,
-                              "payload": {"photo_sha256": shas[0], "signature_sha256": shas[1]},
+                              "payload": {"photo_sha256": shas[0], "signature_sha256": shas[1], **DEMO_CONSENT},
                               "blob_sha256s": shas, "username": "operador",
                               "created_at": "2026-11-21T10:00:00+00:00"}
                         start = time.perf_counter()

@@ -313,6 +313,11 @@ class ServerApi:
         return self.request("POST", f"/students/{quote(matricula)}/commands",
                             json={"command": command, "payload": payload}, headers=headers)
 
+    def delete_biometrics(self, matricula: str, reason: str) -> dict:
+        """``POST /students/{matricula}/biometrics/delete`` (state office; issue 14 §6) →
+        ``{"student": record, "deleted": [{"tipo", "sha256"}]}``."""
+        return self.request("POST", f"/students/{quote(matricula)}/biometrics/delete", json={"reason": reason})
+
     def sae_lookup(self, matricula: str) -> dict:
         """``GET /sae/{matricula}``: SAE data, comparison, allowed actions or the reason."""
         return self.request("GET", f"/sae/{quote(matricula)}")

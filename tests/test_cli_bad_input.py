@@ -24,6 +24,7 @@ from PIL import Image
 from app.cli import main as cli
 from app.pad_record import RecordingFormatError, replay
 from station.secrets import SERVICE
+from station.domain.demo import DEMO_CONSENT
 
 
 @pytest.fixture
@@ -312,7 +313,7 @@ def test_html_404_from_a_proxy_is_a_transport_error_not_a_refusal(tmp_path, html
     store.upsert_students(generate_students(5, make_campuses(1), seed=2))
     actor = Actor("op", Role.OPERATOR, frozenset({"001"}))
     for s in store.find_students()[:3]:
-        store.execute("capture", s.matricula, actor, {}, blobs=capture_blobs())
+        store.execute("capture", s.matricula, actor, dict(DEMO_CONSENT), blobs=capture_blobs())
     config = type("Cfg", (), {"campuses": ["001"]})()
     service = SyncService(store, lambda: ServerApi(html_proxy, token="t"), config, backoff=no_wait_backoff(attempts=2))
     result = service.run_round()

@@ -36,6 +36,7 @@ COMMAND_LABELS = (
     QT_TRANSLATE_NOOP("Domain", "Rechazar (requiere retoma)"),
     QT_TRANSLATE_NOOP("Domain", "Entregar credencial"),
     QT_TRANSLATE_NOOP("Domain", "Asignar correo institucional"),
+    QT_TRANSLATE_NOOP("Domain", "Eliminar fotografía y firma"),
 )
 ROLE_LABELS = (
     QT_TRANSLATE_NOOP("Domain", "Capturista"),

@@ -715,6 +715,10 @@
         <translation>Asignar correo institucional</translation>
     </message>
     <message>
+        <source>Eliminar fotografía y firma</source>
+        <translation>Eliminar fotografía y firma</translation>
+    </message>
+    <message>
         <source>Capturista</source>
         <translation>Capturista</translation>
     </message>

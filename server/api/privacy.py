@@ -1,4 +1,5 @@
-"""ARCO access export (LGPDPPSO arts. 43–50, issue 14 §6): everything the server holds about one student.
+"""ARCO rights of a student (LGPDPPSO arts. 43–50, issue 14 §6): the access export and the
+cancellation (deletion) of the biometrics.
 
 ``GET /students/{matrícula}/arco`` — state office and admins only (403
 otherwise, 401 without a session, 404 unknown matrícula) — answers a ZIP:
@@ -12,6 +13,13 @@ otherwise, 401 without a session, 404 unknown matrícula) — answers a ZIP:
   kind, size, uploader, station and time.
 
 The export itself is audited (``arco_export``) before the answer is sent.
+
+``POST /students/{matrícula}/biometrics/delete`` ``{"reason": "…"}`` — the state office
+only (403 for every other role, admins included, nothing written): deletes the student's
+photo and signatures on the server (:mod:`server.services.biometrics`), audited with the
+reason and what was deleted; 409 ``comment_required`` without a reason, ``invalid_status``
+while the card is being printed; 404 unknown matrícula. Stations drop their copies on their
+next pull.
 """
 from __future__ import annotations
 
@@ -22,14 +30,15 @@ from datetime import date, datetime
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from station.domain import Role
+from station.domain import Refusal, Role
 
 from server.api.common import AUTH_ERRORS, PrincipalDep, errors, transaction
 from server.auth import Principal, require_roles
 from server.db.models import AuditRow, StudentRow
-from server.errors import ApiError
+from server.errors import ApiError, refusal_error
 from server.sync.models import BlobBinding, SyncBlob, open_blob
 
 router = APIRouter(tags=["privacy"])
@@ -91,3 +100,34 @@ def get_arco_export(request: Request, matricula: str = Path(min_length=1, max_le
     data = transaction(request, lambda s: build_arco_zip(s, principal, matricula, request.app.state.keys))
     return Response(data, media_type="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="arco-{matricula}.zip"'})
+
+
+class DeleteBiometricsRequest(BaseModel):
+    """Body of ``POST /students/{matrícula}/biometrics/delete``: why (e.g. the folio of the
+    ARCO cancellation request), kept in the audit."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+@router.post("/students/{matricula}/biometrics/delete", responses=errors(*AUTH_ERRORS, 403, 404, 409))
+def delete_biometrics(body: DeleteBiometricsRequest, request: Request,
+                      matricula: str = Path(min_length=1, max_length=16),
+                      principal: Principal = PrincipalDep) -> dict:
+    """Delete the student's photo and signatures on the server (state office only; see module
+    doc) → ``{"student": record, "deleted": [{"tipo", "sha256"}]}``."""
+    from server.api.students import checked_matricula, to_out
+    from server.services.biometrics import delete_student_biometrics
+
+    require_roles(principal, Role.STATE_OFFICE)
+    matricula = checked_matricula(matricula)
+
+    def work(session):
+        outcome = delete_student_biometrics(session, matricula, principal.actor, body.reason)
+        if isinstance(outcome, Refusal):
+            raise refusal_error(outcome)  # nothing written
+        return outcome
+
+    student, deleted = transaction(request, work)
+    return {"student": to_out(student).model_dump(mode="json"),
+            "deleted": [{"tipo": d["kind"], "sha256": d["sha256"]} for d in deleted]}

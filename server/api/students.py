@@ -19,7 +19,8 @@ from server.auth import Principal, require_campus_read
 from server.db.models import Campus, StudentRow
 from server.errors import ApiError, refusal_error
 from server.schemas import CampusOut, CommandRequest, GroupOut, StudentOut, StudentPage
-from server.services.students import apply_student_command, lock_student, precheck, student_from_row
+from server.services.students import (apply_student_command, audit_refusal, lock_student, precheck,
+                                      student_from_row)
 from server.sync.bindings import unbound_hashes
 
 router = APIRouter(tags=["students"])
@@ -34,6 +35,7 @@ OTHER_ENDPOINT = {
     Command.START_PRINTING: "POST /print-orders/{number}/advance",
     Command.RECEIVE: "POST /print-orders/{number}/advance",
     Command.SET_INSTITUTIONAL_EMAIL: "POST /accounts/campuses/{campus}/import",
+    Command.DELETE_BIOMETRICS: "POST /students/{matricula}/biometrics/delete",
 }
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -161,11 +163,15 @@ def post_command(body: CommandRequest, request: Request, matricula: str = Matric
                                                 "este alumno; súbala primero (PUT /blobs/{sha256}).", "payload")
         result = apply_student_command(session, matricula, body.command, actor, body.payload,
                                        expected_status=body.expected_status, sender=principal.username)
-        if isinstance(result, Refusal):
-            raise refusal_error(result)
-        return result
+        if isinstance(result, Refusal) and not audit_refusal(session, row, body.command, actor, result,
+                                                             principal.username):
+            raise refusal_error(result)  # nothing written
+        return result  # a student, or an audited refusal committed with its audit event alone
 
-    return to_out(transaction(request, work))
+    result = transaction(request, work)
+    if isinstance(result, Refusal):
+        raise refusal_error(result)
+    return to_out(result)
 
 
 @router.get("/campuses", response_model=list[CampusOut], responses=errors(*AUTH_ERRORS))

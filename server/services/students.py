@@ -161,6 +161,29 @@ def apply_locked(session: Session, row: StudentRow | None, matricula: str, comma
     return result, row, event
 
 
+#: Refusals audited although nothing else is written: a minor's biometrics offered without the
+#: guardian's consent (LGPDPPSO arts. 7, 20; issue 14 §6) — who tried, from which station, when —
+#: whatever the station claims.
+AUDITED_REFUSALS = frozenset({"guardian_consent_required"})
+
+
+def audit_refusal(session: Session, row: StudentRow | None, command: Command | str, actor: Actor,
+                  refusal: Refusal, sender: str = "", details: Mapping[str, Any] | None = None) -> bool:
+    """Append an audit event ``<command>_refused`` for ``refusal`` when its code is in
+    :data:`AUDITED_REFUSALS` (comment: the Spanish reason; details: code, field and
+    ``details``); the status is unchanged. Returns whether an event was added. The caller
+    commits it with nothing else (the refused command wrote nothing)."""
+    if refusal.code not in AUDITED_REFUSALS or row is None:
+        return False
+    command = command.value if isinstance(command, Command) else str(command)
+    session.add(AuditRow(
+        at=utcnow(), username=actor.username, role=actor.role.value, station_id=actor.station_id,
+        sender=sender or actor.username, entity="student", entity_id=row.matricula, command=f"{command}_refused",
+        from_status=row.status, to_status=row.status, comment=refusal.message,
+        details={"code": refusal.code, "field": refusal.field, **dict(details or {})}))
+    return True
+
+
 def stamp_changes(session: Session, changed: list[tuple[StudentRow, AuditRow]]) -> None:
     """Give each changed row (and its audit event) a fresh ``change_seq`` and flush.
 

@@ -82,6 +82,10 @@ HEALTH_INSTITUTIONS = (
     "Instituto de Seguridad Social del Estado de México y Municipios (ISSEMYM)",
     "IMSS-Bienestar",
 )
+#: A guardian's consent as a desk records it for a minor's capture (:mod:`station.domain.minors`):
+#: demo data, tests and benchmarks add it to a capture payload (demo students are mostly minors).
+DEMO_CONSENT = {"guardian_name": "MARÍA LÓPEZ RUIZ", "guardian_relationship": "Madre"}
+
 STATES = ("MC", "DF", "HG", "MS", "PL", "GR", "VZ", "OC", "JC", "QT")
 
 _VOWELS = "AEIOU"

@@ -19,6 +19,7 @@ from typing import Any, Callable, Mapping
 from station.domain.statuses import CAMPUS_SCOPED_ROLES, Role, Status
 from station.domain.errors import UserError
 from station.domain.fields import REQUIRED_FOR_VALIDATION, SAE_FIELDS, too_long
+from station.domain.minors import consent_problem
 from station.domain.student import Student
 from station.domain.validators import (
     FieldError,
@@ -45,6 +46,7 @@ class Command(str, Enum):
     REJECT_RETAKE = "reject_retake"
     DELIVER = "deliver"
     SET_INSTITUTIONAL_EMAIL = "set_institutional_email"
+    DELETE_BIOMETRICS = "delete_biometrics"
 
     @property
     def label(self) -> str:
@@ -66,6 +68,7 @@ COMMAND_LABELS: dict[Command, str] = {
     Command.REJECT_RETAKE: "Rechazar (requiere retoma)",
     Command.DELIVER: "Entregar credencial",
     Command.SET_INSTITUTIONAL_EMAIL: "Asignar correo institucional",
+    Command.DELETE_BIOMETRICS: "Eliminar fotografía y firma",
 }
 
 DESK = frozenset({Role.OPERATOR, Role.SUPERVISOR})
@@ -102,9 +105,9 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Command.UPDATE_SAE, frozenset({S.ENROLLED, S.CAPTURED, S.DEFERRED}), None, DESK,
                ("online", "sae_eligible", "sae_fields")),
     Transition(Command.CAPTURE, frozenset({S.ENROLLED, S.CAPTURED, S.DEFERRED}), S.CAPTURED, DESK,
-               ("biometrics_in_payload", "photo_checks")),
+               ("biometrics_in_payload", "photo_checks", "guardian_consent")),
     Transition(Command.CAPTURE, frozenset({S.RETAKE}), S.REJECTED, DESK,
-               ("biometrics_in_payload", "photo_checks")),
+               ("biometrics_in_payload", "photo_checks", "guardian_consent")),
     Transition(Command.PRINT_TEMPORARY, ANY_STATUS, None, DESK, ("has_biometrics",)),
     Transition(Command.VALIDATE, frozenset({S.CAPTURED, S.DEFERRED}), S.VALIDATED, SUPERVISOR,
                ("completion_fields", "complete_for_validation")),
@@ -121,6 +124,16 @@ TRANSITIONS: tuple[Transition, ...] = (
     # created; an address already held is never silently replaced.
     Transition(Command.SET_INSTITUTIONAL_EMAIL, OPEN_RECORD, None, SYSTEMS,
                ("email_in_payload", "no_other_email")),
+    # Privacy (issue 14 §6; LGPDPPSO arts. 46-48, cancelación): the state office deletes the
+    # student's photo and signature on the server, for a stated reason; stations drop their copies
+    # on the next pull. The record goes back to where a new capture is needed before anything is
+    # printed: ENROLLED, or RETAKE once a card was rejected (its capture then requests the
+    # reprint). A card already received or delivered stays so (the delivery signature is legal
+    # evidence and is kept); one in a print order (REQUESTED, PRINTING) waits until received.
+    Transition(Command.DELETE_BIOMETRICS, frozenset({S.ENROLLED, S.CAPTURED, S.DEFERRED, S.VALIDATED}), S.ENROLLED,
+               STATE_OFFICE, ("comment",)),
+    Transition(Command.DELETE_BIOMETRICS, frozenset({S.REJECTED, S.RETAKE}), S.RETAKE, STATE_OFFICE, ("comment",)),
+    Transition(Command.DELETE_BIOMETRICS, frozenset({S.RECEIVED, S.DELIVERED}), None, STATE_OFFICE, ("comment",)),
 )
 
 
@@ -294,6 +307,16 @@ def _photo_checks(student, payload, ctx) -> Refusal | None:
     )
 
 
+def _guardian_consent(student, payload, ctx) -> Refusal | None:
+    """A minor's capture (age on ``ctx.now`` from the CURP of the *stored* record) carries the
+    guardian's consent (LGPDPPSO arts. 7, 20; :mod:`station.domain.minors`). Checked wherever the
+    table is applied: the desk, the station store and the server, whatever a station sends."""
+    problem = consent_problem(student.curp, ctx.now.date(), payload)
+    if problem is not None:
+        return Refusal("guardian_consent_required", problem[1], problem[0])
+    return None
+
+
 def _has_biometrics(student, payload, ctx) -> Refusal | None:
     if not student.has_biometrics:
         return Refusal("missing_biometrics",
@@ -401,6 +424,7 @@ PRECONDITIONS: dict[str, Check] = {
     "sae_fields": _sae_fields,
     "biometrics_in_payload": _biometrics_in_payload,
     "photo_checks": _photo_checks,
+    "guardian_consent": _guardian_consent,
     "has_biometrics": _has_biometrics,
     "completion_fields": _completion_fields,
     "complete_for_validation": _complete_for_validation,
@@ -499,6 +523,11 @@ def _effect_deliver(student, payload, ctx):
     )
 
 
+def _effect_delete_biometrics(student, payload, ctx):
+    return student.replace(photo_sha256=None, signature_sha256=None, biometrics_at=None,
+                           comment=str(payload.get("comment", "")).strip())
+
+
 def _effect_email(student, payload, ctx):
     return student.replace(institutional_email=validate_email(str(payload["institutional_email"])).lower())
 
@@ -517,6 +546,7 @@ EFFECTS: dict[Command, Callable[[Student | None, Mapping[str, Any], Context], St
     Command.REJECT_RETAKE: _effect_comment,
     Command.DELIVER: _effect_deliver,
     Command.SET_INSTITUTIONAL_EMAIL: _effect_email,
+    Command.DELETE_BIOMETRICS: _effect_delete_biometrics,
 }
 
 

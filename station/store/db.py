@@ -16,6 +16,7 @@ are kept.
 """
 from __future__ import annotations
 
+import logging
 import os
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,6 +31,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
 from station.domain.errors import UserError
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 #: ``PRAGMA synchronous`` of every connection. FULL: WAL commits are fsynced, so a commit that
@@ -142,26 +145,33 @@ def export_encrypted(source: Path, target: Path, key: bytes) -> None:
     _restrict(target)
 
 
-def secure_data_dir(folder: Path) -> None:
-    """Create ``folder`` if needed and make it user-only: mode 0700 on POSIX,
-    an owner-only ACL (``icacls /inheritance:r``) on Windows. Raises
-    :class:`StoreOpenError` (Spanish) when the folder cannot be created."""
+#: True on Windows desks: the data folder gets an owner-only ACL instead of mode 0700.
+IS_WINDOWS = os.name == "nt"
+
+
+def secure_data_dir(folder: Path) -> str | None:
+    """Create ``folder`` if needed and make it user-only: mode 0700 on POSIX, an owner-only
+    protected ACL on Windows (:func:`station.store.winacl.owner_only`, read back and checked).
+    Returns ``None``, or the Spanish reason the folder could not be restricted (logged; the
+    store is encrypted anyway). Raises :class:`StoreOpenError` (Spanish) when the folder
+    cannot be created."""
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
         raise StoreOpenError(f"No se pudo crear la carpeta de datos {folder}: {exc.strerror or exc}.") from None
-    if os.name == "nt":  # pragma: no cover - exercised on the Windows desks
-        import getpass
-        import subprocess
+    if IS_WINDOWS:
+        from station.store.winacl import owner_only
 
-        subprocess.run(["icacls", str(folder), "/inheritance:r", "/grant:r", f"{getpass.getuser()}:(OI)(CI)F"],
-                       capture_output=True, check=False)
-        return
+        problem = owner_only(folder)
+        if problem:
+            log.warning("%s", problem)
+        return problem
     try:
         if folder.stat().st_mode & 0o077:
             folder.chmod(0o700)
-    except OSError:
-        pass  # not ours (e.g. a shared mount): the file itself is still encrypted and 0600
+    except OSError as exc:  # not ours (e.g. a shared mount): the file itself is still encrypted and 0600
+        return f"No se pudo restringir la carpeta {folder} a su usuario: {exc.strerror or exc}."
+    return None
 
 
 def _restrict(path: Path) -> None:
@@ -173,8 +183,8 @@ def _restrict(path: Path) -> None:
 
 def make_engine(path: Path, key: bytes) -> Engine:
     """SQLAlchemy engine on ``path`` (SQLCipher, unlocked with the 32-byte
-    ``key``) with WAL, ``synchronous=FULL``, foreign keys and a 5 s busy
-    timeout on every connection."""
+    ``key``) with WAL, ``synchronous=FULL``, foreign keys, a 5 s busy
+    timeout and ``secure_delete`` (deleted rows zeroed in the file) on every connection."""
     pragma = _key_pragma(key)
     engine = create_engine(f"sqlite:///{path}", module=sqlcipher,
                            connect_args={"check_same_thread": False, "timeout": 5.0})
@@ -188,6 +198,7 @@ def make_engine(path: Path, key: bytes) -> Engine:
         cursor.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted biometrics are overwritten, not just unlinked
         cursor.close()
 
     return engine

@@ -106,8 +106,10 @@ class LocalStore:
         self.station_id = station_id
         self._cipher = BlobCipher(key)
         self.record_key = derive_key(key, "offline-signin-records")
+        #: The SQLCipher page key (also opens the pre-migration copies, see :mod:`.retention`).
+        self.page_key = page_key(key)
         try:
-            self._open(page_key(key))
+            self._open(self.page_key)
         except StoreOpenError:
             raise
         except (SQLAlchemyError, sqlcipher.Error, OSError) as exc:

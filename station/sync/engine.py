@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from station.api import ServerApiError, is_offline
 from station.domain import Status, Student
 from station.store import BlobDecryptError, LocalStore, OutboxCommand
+from station.store.retention import biometrics_deleted, erase_biometrics
 from station.store.schema import BlobRow, CampusRow, OutboxRow, SettingRow, StudentRow
 from station.store.store import student_values
 from station.sync.backoff import Backoff
@@ -143,6 +144,8 @@ def merge_server_records(session: Session, items: Iterable[dict], rederive: Iter
         for code, name in campuses.items():
             if code not in known:
                 session.add(CampusRow(code=code, name=name or code))
+    # the state office deleted these students' biometrics on the server (issue 14 §6): drop our copies too
+    erase_biometrics(session, [m for m, item in newest.items() if biometrics_deleted(existing.get(m), item)])
     return len(newest)
 
 

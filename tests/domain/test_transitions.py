@@ -30,6 +30,11 @@ EXPECTED = {
     # after Validado.
     Command.SET_INSTITUTIONAL_EMAIL: ({S.ENROLLED: S.ENROLLED, S.CAPTURED: S.CAPTURED, S.DEFERRED: S.DEFERRED},
                                       {SYS}),
+    # issue 14 §6 (ARCO cancelación): back to where a new capture is needed; a card received or
+    # delivered stays so; one being printed waits.
+    Command.DELETE_BIOMETRICS: ({S.ENROLLED: S.ENROLLED, S.CAPTURED: S.ENROLLED, S.DEFERRED: S.ENROLLED,
+                                 S.VALIDATED: S.ENROLLED, S.REJECTED: S.RETAKE, S.RETAKE: S.RETAKE,
+                                 S.RECEIVED: S.RECEIVED, S.DELIVERED: S.DELIVERED}, {EST}),
 }
 
 SAE_FIELDS = {"curp": "AAMY021208HDFLLHA4", "first_names": "YAHIR ALEXIS", "first_surname": "ALBARRÁN",
@@ -51,6 +56,7 @@ GOOD_PAYLOAD = {
     Command.REJECT_RETAKE: {"comment": "Fotografía con manchas"},
     Command.DELIVER: {"delivery_signature_sha256": "c" * 64, "temporary_returned": True},
     Command.SET_INSTITUTIONAL_EMAIL: {"institutional_email": "yalbarran0818@conalepmex.edu.mx"},
+    Command.DELETE_BIOMETRICS: {"comment": "Solicitud de cancelación ARCO 2026-014"},
 }
 
 
@@ -298,3 +304,40 @@ def test_incidencia_resolvers_come_from_the_domain():
     from station.sync.incidencias import RESOLVER_ROLES
 
     assert INCIDENCIA_RESOLVERS == {SUP, ADM} and RESOLVER_ROLES is INCIDENCIA_RESOLVERS
+
+
+def test_delete_biometrics_needs_a_reason_and_leaves_nothing_printable():
+    """Issue 14 §6: the state office deletes photo and signature for a stated reason; a new capture
+    is then needed (no temporary credential, no print order) and the delivery signature stays."""
+    refused = apply_command(student(S.VALIDATED), Command.DELETE_BIOMETRICS, actor(EST), {"comment": " "}, CTX)
+    assert isinstance(refused, Refusal) and refused.code == "comment_required"
+    done = apply_command(student(S.VALIDATED), Command.DELETE_BIOMETRICS, actor(EST, ()),
+                         {"comment": "Solicitud ARCO"}, CTX)
+    assert (done.status, done.photo_sha256, done.signature_sha256, done.biometrics_at) == (S.ENROLLED, None, None,
+                                                                                         None)
+    assert done.comment == "Solicitud ARCO" and not done.has_biometrics
+    assert Command.PRINT_TEMPORARY not in allowed_commands(done, OP) and Command.CAPTURE in allowed_commands(done, OP)
+    delivered = student(S.DELIVERED, delivery_signature_sha256="c" * 64)
+    kept = apply_command(delivered, Command.DELETE_BIOMETRICS, actor(EST), {"comment": "Solicitud ARCO"}, CTX)
+    assert kept.status == S.DELIVERED and kept.delivery_signature_sha256 == "c" * 64 and kept.photo_sha256 is None
+    printing = apply_command(student(S.PRINTING), Command.DELETE_BIOMETRICS, actor(EST), {"comment": "x"}, CTX)
+    assert isinstance(printing, Refusal) and printing.code == "invalid_status"
+    for role in (OP, SUP, ADM, SYS):
+        no = apply_command(student(S.CAPTURED), Command.DELETE_BIOMETRICS, actor(role), {"comment": "x"}, CTX)
+        assert isinstance(no, Refusal) and no.code == "forbidden_role"
+
+
+def test_capture_of_a_minor_needs_the_guardian_consent():
+    """Issue 14 §6: the table itself refuses a minor's capture without consent (desk, store and server)."""
+    from station.domain.demo import DEMO_CONSENT
+
+    minor = student(S.ENROLLED, curp="AAMY101208HDFLLHA6")  # born 2010-12-08: 15 on NOW
+    payload = dict(GOOD_PAYLOAD[Command.CAPTURE])
+    refused = apply_command(minor, Command.CAPTURE, actor(OP), payload, CTX)
+    assert isinstance(refused, Refusal) and refused.code == "guardian_consent_required"
+    assert refused.field == "guardian_name" and "menor de edad (15 años" in refused.message
+    wrong = apply_command(minor, Command.CAPTURE, actor(OP), {**payload, **DEMO_CONSENT,
+                                                              "guardian_relationship": "Vecina"}, CTX)
+    assert isinstance(wrong, Refusal) and wrong.field == "guardian_relationship"
+    assert apply_command(minor, Command.CAPTURE, actor(OP), {**payload, **DEMO_CONSENT}, CTX).status == S.CAPTURED
+    assert apply_command(student(S.ENROLLED), Command.CAPTURE, actor(OP), payload, CTX).status == S.CAPTURED  # adult

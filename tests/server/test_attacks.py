@@ -21,6 +21,7 @@ from station.domain.proofs import login_proof_message
 from server.db.models import AuditRow, Token
 from tests.server.attackers import TestStation, bearer, footprint, op_body, push
 from tests.server.conftest import PASSWORD
+from station.domain.demo import DEMO_CONSENT
 
 _N = iter(range(1, 10_000))
 
@@ -193,7 +194,7 @@ def _capture(server, token, station_id, matricula, seed):
     assert put_blob(server, token, photo, "photo", matricula).status_code == 201
     assert put_blob(server, token, strokes, "signature", matricula).status_code == 201
     body = op_body(station_id, matricula, "capture", _user_of(server, token), expected="ENROLLED",
-                   payload={"photo_sha256": sha(photo), "signature_sha256": sha(strokes)},
+                   payload={"photo_sha256": sha(photo), "signature_sha256": sha(strokes), **DEMO_CONSENT},
                    blobs=[sha(photo), sha(strokes)])
     r = push(server, token, body)
     assert r.status_code == 200, r.text

@@ -23,6 +23,7 @@ from server.services.sae import import_sae_file
 from server.testing import run_server_in_thread, seed
 from tests.server.conftest import PASSWORD
 from tests.server.helpers import csv_bytes, matricula, sae_row, upload_capture
+from station.domain.demo import DEMO_CONSENT
 
 CLIENTS = 40
 
@@ -74,7 +75,7 @@ def test_forty_clients_on_postgres(pg_url, tmp_path):
         go("print", "POST", f"/students/{shared_print}/commands", json={"command": "print_temporary"})
         photo, sig = upload_capture(http, base, headers, mats[i])
         go("capture", "POST", f"/students/{mats[i]}/commands",
-           json={"command": "capture", "payload": {"photo_sha256": photo, "signature_sha256": sig}})
+           json={"command": "capture", "payload": {"photo_sha256": photo, "signature_sha256": sig, **DEMO_CONSENT}})
         if user == "supervisor":
             go("validate", "POST", f"/students/{shared_validate}/commands", json={"command": "validate", "payload": {
                 "health_institution": "IMSS", "affiliation_number": "26180366723", "valid_until": "2030-08-01"}})

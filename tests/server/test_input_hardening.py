@@ -16,6 +16,7 @@ from server.db.models import SaeRecord, StudentRow
 from station.domain import FieldError, validate_curp, validate_matricula
 from tests.server.attackers import TestStation, bearer, op_body, push
 from tests.server.helpers import csv_bytes, matricula, sae_row, upload_for
+from station.domain.demo import DEMO_CONSENT
 
 #: Digits that ``str.isdigit`` and ``\d`` accept but no matrícula or CURP contains.
 SCRIPTS = {
@@ -180,7 +181,7 @@ def test_valid_until_out_of_range_is_refused(server, valid_until):
     m = server.find("ENROLLED")
     photo, sig = upload_for(server, "operador", m)
     r = server.call("operador", "POST", f"/students/{m}/commands",
-                    json={"command": "capture", "payload": {"photo_sha256": photo, "signature_sha256": sig}})
+                    json={"command": "capture", "payload": {"photo_sha256": photo, "signature_sha256": sig, **DEMO_CONSENT}})
     assert r.status_code == 200, r.text
     before = r.json()
     r = server.call("supervisor", "POST", f"/students/{m}/commands", json={

@@ -5,6 +5,7 @@ import sys
 
 from station.domain import Actor, Role, Status
 from station.store import LocalStore
+from station.domain.demo import DEMO_CONSENT
 
 KEY = bytes(range(32))
 
@@ -18,7 +19,7 @@ def main() -> None:
     for student in todo:
         photo = b"\xff\xd8\xff\xe0" + os.urandom(50_000) + b"\xff\xd9"
         signature = ('{"strokes": [], "m": "%s"}' % student.matricula).encode()
-        result = store.execute("capture", student.matricula, actor, {},
+        result = store.execute("capture", student.matricula, actor, dict(DEMO_CONSENT),
                                blobs={"photo": photo, "signature": signature, "signature_png": b"\x89PNG" + photo[:900]})
         assert result.status == Status.CAPTURED
         print(student.matricula, flush=True)

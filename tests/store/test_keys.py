@@ -18,11 +18,12 @@ from station.store.db import file_identity, is_plain_sqlite, migrate
 from station.store.keys import export_key_backup, import_key_backup, key_name, load_store_key
 
 from .conftest import fake_jpeg, fake_png
+from station.domain.demo import DEMO_CONSENT
 
 
 def _capture(store, actor):
     matricula = store.find_students(limit=1)[0].matricula
-    student = store.execute("capture", matricula, actor, {}, blobs={
+    student = store.execute("capture", matricula, actor, dict(DEMO_CONSENT), blobs={
         "photo": fake_jpeg(), "signature": b'{"strokes": []}', "signature_png": fake_png()})
     return student
 

@@ -10,10 +10,11 @@ from station.store.retention import holdings, purge
 from station.store.schema import BlobRow, OutboxRow
 
 from .conftest import KEY, NOW, fake_jpeg, fake_png
+from station.domain.demo import DEMO_CONSENT
 
 
 def _capture(store, actor, matricula, when):
-    return store.execute("capture", matricula, actor, {}, now=when,
+    return store.execute("capture", matricula, actor, dict(DEMO_CONSENT), now=when,
                          blobs={"photo": fake_jpeg(), "signature": b'{"s": "%s"}' % matricula.encode(),
                                 "signature_png": fake_png()})
 

@@ -6,10 +6,11 @@ from station.domain import Refusal, Status
 from station.store import BlobDecryptError, LocalStore, StoreKeyError
 
 from .conftest import KEY, raw_connect, fake_jpeg, fake_png
+from station.domain.demo import DEMO_CONSENT
 
 
 def capture(store, actor, matricula, **payload):
-    return store.execute("capture", matricula, actor, payload,
+    return store.execute("capture", matricula, actor, {**DEMO_CONSENT, **payload},
                          blobs={"photo": fake_jpeg(), "signature": b'{"strokes": [], "id": "' + matricula.encode() + b'"}',
                                                                   "signature_png": fake_png()})
 

@@ -30,6 +30,7 @@ from station.sync.engine import CURSOR_KEY
 
 from tests.sync.conftest import OPERATOR, SUPERVISOR, VALIDATION, Station, capture_blobs
 from tests.sync.support import FaultyTransport, SimulatedCrash
+from station.domain.demo import DEMO_CONSENT
 
 FAULT_PROFILES = [
     {},
@@ -70,7 +71,7 @@ class SyncMachine(RuleBasedStateMachine):
 
     @rule(s=st.integers(0, 2), i=st.integers(0, 11), seed=st.integers(0, 2**16))
     def capture(self, s, i, seed):
-        self.stations[s].store.execute(Command.CAPTURE, self._student(i), OPERATOR, {},
+        self.stations[s].store.execute(Command.CAPTURE, self._student(i), OPERATOR, dict(DEMO_CONSENT),
                                        blobs=capture_blobs(random.Random(seed), size=2_000))
 
     @rule(s=st.integers(0, 2), i=st.integers(0, 11))

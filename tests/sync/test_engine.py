@@ -15,6 +15,7 @@ from station.sync.engine import CURSOR_KEY
 
 from tests.sync.conftest import OPERATOR, SUPERVISOR, VALIDATION, capture_blobs
 from tests.sync.support import FaultyTransport
+from station.domain.demo import DEMO_CONSENT
 
 
 def first(server, status, campus="001", skip=()):
@@ -58,7 +59,7 @@ def test_capture_is_pushed_blobs_first_then_done(fake_server, make_station):
     st.service.run_round()
     m = first(fake_server, Status.ENROLLED)
     blobs = capture_blobs()
-    assert st.store.execute(Command.CAPTURE, m, OPERATOR, {}, blobs=blobs).status == Status.CAPTURED
+    assert st.store.execute(Command.CAPTURE, m, OPERATOR, dict(DEMO_CONSENT), blobs=blobs).status == Status.CAPTURED
     assert st.service.state().pending == 0  # counts refresh on trigger/round
     assert st.service.refresh_counts().pending == 1
     result = st.service.run_round()
@@ -78,7 +79,7 @@ def test_interrupted_blob_upload_resumes_without_resending(fake_server, make_sta
     ms = [m for m, s in sorted(fake_server.students.items())
           if s.status == Status.ENROLLED and s.campus_code == "001"][:3]
     for m in ms:
-        st.store.execute(Command.CAPTURE, m, OPERATOR, {}, blobs=capture_blobs())
+        st.store.execute(Command.CAPTURE, m, OPERATOR, dict(DEMO_CONSENT), blobs=capture_blobs())
     faulty.down = False
     # missing_blobs ok, 4 blobs ok, then the network goes away for the rest of the round
     faulty.faults = [None] * 5 + ["drop"] * 10
@@ -101,7 +102,7 @@ def test_two_stations_offline_first_wins_other_gets_incidencia(fake_server, make
     m = first(fake_server, Status.CAPTURED)
     # both offline: each re-captures and validates the same student
     for st in (a, b):
-        assert st.store.execute(Command.CAPTURE, m, OPERATOR, {}, blobs=capture_blobs()).status == Status.CAPTURED
+        assert st.store.execute(Command.CAPTURE, m, OPERATOR, dict(DEMO_CONSENT), blobs=capture_blobs()).status == Status.CAPTURED
         assert st.store.execute(Command.VALIDATE, m, SUPERVISOR, VALIDATION).status == Status.VALIDATED
     b_photo = b.store.outbox()[0].payload["photo_sha256"]
     ra = a.service.run_round()
@@ -132,7 +133,7 @@ def test_incidencia_retry_requeues_on_new_server_state(fake_server, make_station
     a.service.run_round(), b.service.run_round()
     m = first(fake_server, Status.CAPTURED)
     assert a.store.execute(Command.DEFER, m, SUPERVISOR, {"comment": "Foto borrosa"}).status == Status.DEFERRED
-    b.store.execute(Command.CAPTURE, m, OPERATOR, {}, blobs=capture_blobs())
+    b.store.execute(Command.CAPTURE, m, OPERATOR, dict(DEMO_CONSENT), blobs=capture_blobs())
     assert a.service.run_round().pushed == 1
     rb = b.service.run_round()
     assert rb.rejected == 1
@@ -153,7 +154,7 @@ def test_pending_commands_replayed_on_pulled_server_state(fake_server, make_stat
     m = first(fake_server, Status.ENROLLED)
     faulty = FaultyTransport(fake_server)
     st.transport = faulty
-    st.store.execute(Command.CAPTURE, m, OPERATOR, {}, blobs=capture_blobs())
+    st.store.execute(Command.CAPTURE, m, OPERATOR, dict(DEMO_CONSENT), blobs=capture_blobs())
     # meanwhile the server changes the record's SAE data
     fake_server.students[m] = fake_server.students[m].replace(group_code="999-NUEVO")
     fake_server._store(fake_server.students[m])
@@ -176,7 +177,7 @@ def test_transient_errors_retry_with_growing_jittered_backoff(fake_server, make_
     st = make_station(faulty)
     st.service.run_round()
     m = first(fake_server, Status.ENROLLED)
-    st.store.execute(Command.CAPTURE, m, OPERATOR, {}, blobs=capture_blobs())
+    st.store.execute(Command.CAPTURE, m, OPERATOR, dict(DEMO_CONSENT), blobs=capture_blobs())
     slept = []
     st.service.backoff = Backoff(base_s=1.0, factor=2.0, cap_s=3.0, attempts=6, rng=random.Random(1),
                                  sleep=slept.append)
@@ -194,7 +195,7 @@ def test_exhausted_retries_keep_queue_and_name_cause(fake_server, make_station):
     faulty = FaultyTransport(fake_server)
     st = make_station(faulty)
     st.service.run_round()
-    st.store.execute(Command.CAPTURE, first(fake_server, Status.ENROLLED), OPERATOR, {}, blobs=capture_blobs())
+    st.store.execute(Command.CAPTURE, first(fake_server, Status.ENROLLED), OPERATOR, dict(DEMO_CONSENT), blobs=capture_blobs())
     faulty.faults = [None] * 4  # blobs arrive, then the server goes away
     seen: list[SyncState] = []
     real_call = faulty._call
@@ -225,7 +226,7 @@ def test_401_aborts_round_without_touching_queue(fake_server, make_station):
 
     st = make_station(fake_server)
     st.service.run_round()
-    st.store.execute(Command.CAPTURE, first(fake_server, Status.ENROLLED), OPERATOR, {}, blobs=capture_blobs())
+    st.store.execute(Command.CAPTURE, first(fake_server, Status.ENROLLED), OPERATOR, dict(DEMO_CONSENT), blobs=capture_blobs())
     st.transport = Unauthorized()
     result = st.service.run_round()
     assert not result.completed and result.errors[-1]["status"] == 401

@@ -15,6 +15,7 @@ from ulid import ULID
 from station.domain import Status
 
 from tests.sync.server_env import pg_or_skip, start_server
+from station.domain.demo import DEMO_CONSENT
 
 WRITERS = 20
 PER_WRITER = 12
@@ -91,7 +92,7 @@ def test_feed_exact_under_20_writers_and_2_pullers(srv):
                 op_id = str(ULID())
                 body = {"op_id": op_id, "station_id": f"EST-{i:03d}", "seq": seq, "command": "capture",
                         "matricula": rng.choice(pool), "expected_status": None, "username": "operador",
-                        "payload": {"photo_sha256": shas[0], "signature_sha256": shas[1]}, "blob_sha256s": []}
+                        "payload": {"photo_sha256": shas[0], "signature_sha256": shas[1], **DEMO_CONSENT}, "blob_sha256s": []}
                 answer = http.post(f"{srv.base}/sync/commands", json=body, headers={"Idempotency-Key": op_id},
                                    timeout=120)
                 assert answer.status_code == 200, answer.text

@@ -27,13 +27,14 @@ from station.domain import Command
 from tests.sync.conftest import VALIDATION
 from tests.sync.faults import ServerProcess
 from tests.sync.server_env import PASSWORD, SyncServer
+from station.domain.demo import DEMO_CONSENT
 
 SIG = {}
 BLOBS = {}
 #: command → (status the student must have, who sends it, payload, expected HTTP status of the answer)
 CASES = {
     Command.CAPTURE: ("ENROLLED", "operador", lambda: {"photo_sha256": SIG["photo"],
-                                                      "signature_sha256": SIG["signature"]}, 200),
+                                                      "signature_sha256": SIG["signature"], **DEMO_CONSENT}, 200),
     Command.PRINT_TEMPORARY: ("CAPTURED", "operador", dict, 200),
     Command.VALIDATE: ("CAPTURED", "supervisor", lambda: dict(VALIDATION), 200),
     Command.DEFER: ("CAPTURED", "supervisor", lambda: {"comment": "Revisar la foto"}, 200),

@@ -19,6 +19,7 @@ from station.sync import HttpTransport, SyncEngine
 
 from tests.sync.conftest import KEY, OPERATOR, capture_blobs
 from tests.sync.server_env import PASSWORD, SyncServer
+from station.domain.demo import DEMO_CONSENT
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = Path(__file__).with_name("kill_child.py")
@@ -79,7 +80,7 @@ def test_sigkill_server_and_station_mid_push_converge(tmp_path):
     def queue(n):
         for _ in range(n):
             m = rng.choice(targets)
-            assert store.execute(Command.CAPTURE, m, OPERATOR, {}, blobs=capture_blobs(rng, 4_000)) is not None
+            assert store.execute(Command.CAPTURE, m, OPERATOR, dict(DEMO_CONSENT), blobs=capture_blobs(rng, 4_000)) is not None
 
     queue(150)
     store.close()

@@ -21,6 +21,7 @@ from station.domain import Status
 from server.testing import sample_jpeg
 from tests.sync.faults import ServerProcess
 from tests.sync.server_env import PASSWORD, SyncServer
+from station.domain.demo import DEMO_CONSENT
 
 
 def seeded(tmp_path: Path) -> tuple[str, Path]:
@@ -60,7 +61,7 @@ def push_until_cut(url: str, synchronous: str, tmp_path: Path, acknowledged_targ
             op_id = str(ULID())
             body = {"op_id": op_id, "station_id": "EST-001-01", "seq": seq, "command": "capture",
                     "matricula": matricula, "expected_status": "ENROLLED", "username": "operador",
-                    "payload": {"photo_sha256": shas["photo"], "signature_sha256": shas["signature"]},
+                    "payload": {"photo_sha256": shas["photo"], "signature_sha256": shas["signature"], **DEMO_CONSENT},
                     "blob_sha256s": []}
             answer = session.post(f"{server.base}/sync/commands", json=body, headers={"Idempotency-Key": op_id})
             assert answer.status_code == 200, answer.text

@@ -17,6 +17,7 @@ from station.api import ServerApiError
 from station.domain import Status
 
 from tests.sync.server_env import pg_or_skip, start_server
+from station.domain.demo import DEMO_CONSENT
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -84,14 +85,14 @@ def test_command_applied_once_and_repeated_key_answers_stored_result(srv):
     api = srv.api("operador")
     [m] = find(srv, Status.ENROLLED)
     photo, sig = upload(api, m)
-    body = op_body(m, payload={"photo_sha256": photo, "signature_sha256": sig}, seq=7)
+    body = op_body(m, payload={"photo_sha256": photo, "signature_sha256": sig, **DEMO_CONSENT}, seq=7)
     body["blob_sha256s"] = [photo, sig]
     first = api.sync_command(body)
     assert first["outcome"] == "accepted" and first["student"]["status"] == "CAPTURED"
     again = api.sync_command(body)
     assert again == first
     assert srv.applied()[body["op_id"]] == 1
-    changed = dict(body, payload={"photo_sha256": sig, "signature_sha256": photo})
+    changed = dict(body, payload={"photo_sha256": sig, "signature_sha256": photo, **DEMO_CONSENT})
     with pytest.raises(ServerApiError) as err:
         api.sync_command(changed)
     assert err.value.status == 422 and err.value.code == "idempotency_key_reused"
@@ -123,14 +124,14 @@ def test_missing_blob_is_424_and_not_stored(srv):
         api.sync_command(body)
     assert err.value.status == 424 and err.value.code == "blob_missing"
     photo, sig = upload(api, m)
-    body["payload"] = {"photo_sha256": photo, "signature_sha256": sig}
+    body["payload"] = {"photo_sha256": photo, "signature_sha256": sig, **DEMO_CONSENT}
     assert api.sync_command(body)["outcome"] == "accepted"  # same key, now with blobs: not a reuse
 
 
 def test_delegation_needs_a_station_bound_token(srv):
     [m] = find(srv, Status.ENROLLED)
     photo, sig = upload(srv.api("operador"), m)
-    body = op_body(m, payload={"photo_sha256": photo, "signature_sha256": sig}, username="operador")
+    body = op_body(m, payload={"photo_sha256": photo, "signature_sha256": sig, **DEMO_CONSENT}, username="operador")
     with pytest.raises(ServerApiError) as err:
         srv.api("supervisor").sync_command(body)
     assert err.value.status == 403 and err.value.code == "forbidden_delegation"
@@ -157,7 +158,7 @@ def test_concurrent_duplicates_apply_once(srv):
     bodies = []
     for m in ms:
         photo, sig = upload(uploader, m)
-        bodies.append(op_body(m, payload={"photo_sha256": photo, "signature_sha256": sig}))
+        bodies.append(op_body(m, payload={"photo_sha256": photo, "signature_sha256": sig, **DEMO_CONSENT}))
     results = []
 
     def send(token, body):
