@@ -21,6 +21,7 @@ from server.errors import ApiError, refusal_error
 from server.schemas import CampusOut, CommandRequest, GroupOut, StudentOut, StudentPage
 from server.services.students import (apply_student_command, audit_refusal, lock_student, precheck,
                                       student_from_row)
+from server.services.biometrics import discard_refused_blobs
 from server.sync.bindings import unbound_hashes
 
 router = APIRouter(tags=["students"])
@@ -163,9 +164,10 @@ def post_command(body: CommandRequest, request: Request, matricula: str = Matric
                                                 "este alumno; súbala primero (PUT /blobs/{sha256}).", "payload")
         result = apply_student_command(session, matricula, body.command, actor, body.payload,
                                        expected_status=body.expected_status, sender=principal.username)
-        if isinstance(result, Refusal) and not audit_refusal(session, row, body.command, actor, result,
-                                                             principal.username):
-            raise refusal_error(result)  # nothing written
+        if isinstance(result, Refusal):
+            if not audit_refusal(session, row, body.command, actor, result, principal.username):
+                raise refusal_error(result)  # nothing written
+            discard_refused_blobs(session, row, hashes)  # a minor's photo offered without consent is not kept
         return result  # a student, or an audited refusal committed with its audit event alone
 
     result = transaction(request, work)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from station.domain import Actor, Command, Refusal, Student
 
+from server.db.models import AuditRow
 from server.services.students import apply_locked, lock_student, stamp_changes, utcnow
 from server.sync.models import BlobBinding, SyncBlob
 
@@ -51,6 +52,33 @@ def delete_student_biometrics(session: Session, matricula: str, actor: Actor, re
     bindings = list(session.scalars(select(BlobBinding).where(BlobBinding.matricula == matricula,
                                                               BlobBinding.kind.not_in(KEPT_KINDS))
                                     .order_by(BlobBinding.created_at, BlobBinding.sha256)))
+    deleted = _unbind(session, matricula, bindings)
+    event.details = {**(event.details or {}), "deleted": deleted}
+    stamp_changes(session, [(row, event)])
+    return student.replace(extra={"change_seq": row.change_seq}), deleted
+
+
+def discard_refused_blobs(session: Session, row, hashes: set[str]) -> list[dict]:
+    """Delete the blobs a refused capture of ``row``'s student uploaded (``hashes``: its payload
+    and ``blob_sha256s``) — a minor's photo offered without consent is not kept — except any
+    the record or an accepted command of the student references (its audit details). Returns
+    what was deleted, as :func:`delete_student_biometrics`."""
+    if row is None or not hashes:
+        return []
+    keep = {row.photo_sha256, row.signature_sha256, row.delivery_signature_sha256}
+    for details, in session.execute(select(AuditRow.details).where(AuditRow.entity == "student",
+                                                                    AuditRow.entity_id == row.matricula)):
+        keep.update(v for k, v in (details or {}).items() if k.endswith("_sha256") and isinstance(v, str))
+    wanted = sorted(hashes - keep)
+    if not wanted:
+        return []
+    bindings = list(session.scalars(select(BlobBinding).where(BlobBinding.matricula == row.matricula,
+                                                              BlobBinding.sha256.in_(wanted))))
+    return _unbind(session, row.matricula, bindings)
+
+
+def _unbind(session: Session, matricula: str, bindings: list[BlobBinding]) -> list[dict]:
+    """Delete ``bindings`` of ``matricula`` and each blob no other student's binding holds."""
     deleted = []
     for binding in bindings:
         others = session.scalar(select(func.count()).select_from(BlobBinding).where(
@@ -60,6 +88,4 @@ def delete_student_biometrics(session: Session, matricula: str, actor: Actor, re
         if not others:
             session.execute(delete(SyncBlob).where(SyncBlob.sha256 == binding.sha256))
         deleted.append({"kind": binding.kind, "sha256": binding.sha256, "shared": bool(others)})
-    event.details = {**(event.details or {}), "deleted": deleted}
-    stamp_changes(session, [(row, event)])
-    return student.replace(extra={"change_seq": row.change_seq}), deleted
+    return deleted

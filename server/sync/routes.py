@@ -38,6 +38,7 @@ from server.errors import ApiError, refusal_status
 from server.settings import ServerSettings
 from server.station_proof import verify_offline_attestation
 from server.services.students import apply_locked, audit_refusal, lock_student, student_from_row, utcnow
+from server.services.biometrics import discard_refused_blobs
 from server.sync.bindings import unbound_hashes
 from server.sync.models import BlobBinding, SyncBlob, SyncOperation, open_blob
 from server.sync.stamping import stamp_command
@@ -367,8 +368,9 @@ def sync_command(body: SyncCommandRequest, request: Request, principal: Principa
             else:
                 changed = outcome
         if refusal is not None:
-            audit_refusal(session, row, body.command, actor, refusal, principal.username,
-                          {"refused_op_id": body.op_id})  # only refusals that must be audited
+            if audit_refusal(session, row, body.command, actor, refusal, principal.username,
+                             {"refused_op_id": body.op_id}):  # a minor's capture without consent
+                discard_refused_blobs(session, row, hashes)  # its photo and signature are not kept
             status, answer = refused(refusal, record_dict(row))
         else:
             student, row, event = changed

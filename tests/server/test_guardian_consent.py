@@ -28,6 +28,17 @@ def _events(server, matricula: str) -> list[AuditRow]:
                               .order_by(AuditRow.id)))
 
 
+def _held(server, matricula: str, hashes: set[str]) -> tuple[int, int]:
+    """(blobs, bindings to ``matricula``) the server holds among ``hashes``."""
+    from server.sync.models import BlobBinding, SyncBlob
+
+    with server.db() as s:
+        blobs = len(list(s.scalars(select(SyncBlob.sha256).where(SyncBlob.sha256.in_(hashes)))))
+        bound = len(list(s.scalars(select(BlobBinding.sha256).where(BlobBinding.sha256.in_(hashes),
+                                                                    BlobBinding.matricula == matricula))))
+    return blobs, bound
+
+
 def _assert_refused_and_audited(server, matricula, before, user, station_id):
     status, photo, change_seq, audits, _ops = footprint(server, matricula)
     assert (status, photo, change_seq) == before[:3]  # the record did not change
@@ -39,10 +50,12 @@ def _assert_refused_and_audited(server, matricula, before, user, station_id):
 
 def test_online_capture_of_a_minor_without_consent_is_refused_and_audited(server):
     m = _minor(server)
-    photo, sig = upload_for(server, "operador", m)
     before = footprint(server, m)
+    offered = set()
     for consent in ({}, {"guardian_name": "MARÍA"}, {"guardian_name": "MARÍA LÓPEZ RUIZ"},
                     {"guardian_name": "MARÍA LÓPEZ RUIZ", "guardian_relationship": "Vecina"}):
+        photo, sig = upload_for(server, "operador", m)
+        offered |= {photo, sig}
         r = server.call("operador", "POST", f"/students/{m}/commands",
                         json={"command": "capture", "payload": {"photo_sha256": photo, "signature_sha256": sig,
                                                                 **consent}})
@@ -52,6 +65,12 @@ def test_online_capture_of_a_minor_without_consent_is_refused_and_audited(server
     assert footprint(server, m)[:3] == before[:3]
     events = _events(server, m)[before[3]:]
     assert [e.command for e in events] == ["capture_refused"] * 4 and all(e.username == "operador" for e in events)
+    assert _held(server, m, offered) == (0, 0)  # the photos and signatures offered are not kept
+    r = server.call("operador", "POST", f"/students/{m}/commands",
+                    json={"command": "capture", "payload": {"photo_sha256": photo, "signature_sha256": sig,
+                                                            **DEMO_CONSENT}})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "blob_missing"  # the desk sends them again
+    photo, sig = upload_for(server, "operador", m)
     r = server.call("operador", "POST", f"/students/{m}/commands",
                     json={"command": "capture", "payload": {"photo_sha256": photo, "signature_sha256": sig,
                                                             **DEMO_CONSENT}})
@@ -79,6 +98,7 @@ def test_hostile_station_omitting_consent_is_refused_and_audited(server):
     assert answer["outcome"] == "refused" and answer["error"]["code"] == "guardian_consent_required"
     assert "consentimiento" in answer["error"]["message"] and answer["student"]["status"] == "ENROLLED"
     _assert_refused_and_audited(server, m, before, "operador", st.station_id)
+    assert _held(server, m, {sha(photo), sha(strokes)}) == (0, 0)  # uploaded first, dropped with the refusal
     with server.db() as s:
         [event] = [e for e in _events(server, m) if e.command == "capture_refused"]
         assert event.details["refused_op_id"] == body["op_id"]
