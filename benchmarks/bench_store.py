@@ -50,8 +50,8 @@ def run() -> dict[str, float]:
             photo = b"\xff\xd8" + os.urandom(50_000)
             signature = os.urandom(6_000)
             start = time.perf_counter()
-            store.execute("capture", matricula, actor, dict(DEMO_CONSENT), blobs={"photo": photo, "signature": signature,
-                                                                  "signature_png": os.urandom(8_000)})
+            store.execute("capture", matricula, actor, dict(DEMO_CONSENT),
+                          blobs={"photo": photo, "signature": signature, "signature_png": os.urandom(8_000)})
             saves.append((time.perf_counter() - start) * 1000)
         store.close()
     return {

@@ -181,7 +181,8 @@ def test_valid_until_out_of_range_is_refused(server, valid_until):
     m = server.find("ENROLLED")
     photo, sig = upload_for(server, "operador", m)
     r = server.call("operador", "POST", f"/students/{m}/commands",
-                    json={"command": "capture", "payload": {"photo_sha256": photo, "signature_sha256": sig, **DEMO_CONSENT}})
+                    json={"command": "capture",
+                          "payload": {"photo_sha256": photo, "signature_sha256": sig, **DEMO_CONSENT}})
     assert r.status_code == 200, r.text
     before = r.json()
     r = server.call("supervisor", "POST", f"/students/{m}/commands", json={

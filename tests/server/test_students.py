@@ -44,7 +44,8 @@ def test_capture_validate_flow_is_audited_with_increasing_change_seq(server):
     m = server.find("ENROLLED")
     photo, sig = upload_for(server, "operador", m)
     r1 = server.call("operador", "POST", f"/students/{m}/commands",
-                     json={"command": "capture", "payload": {"photo_sha256": photo, "signature_sha256": sig, **DEMO_CONSENT}})
+                     json={"command": "capture",
+                           "payload": {"photo_sha256": photo, "signature_sha256": sig, **DEMO_CONSENT}})
     assert r1.status_code == 200, r1.text
     assert r1.json()["status"] == "CAPTURED" and r1.json()["photo_sha256"] == photo
     r2 = server.call("supervisor", "POST", f"/students/{m}/commands", json={
@@ -76,7 +77,8 @@ def test_refusals_map_to_409_and_403_with_spanish_messages(server):
     delivered = server.find("DELIVERED")
     photo, sig = upload_for(server, "operador", delivered)
     r = server.call("operador", "POST", f"/students/{delivered}/commands",
-                    json={"command": "capture", "payload": {"photo_sha256": photo, "signature_sha256": sig, **DEMO_CONSENT}})
+                    json={"command": "capture",
+                          "payload": {"photo_sha256": photo, "signature_sha256": sig, **DEMO_CONSENT}})
     assert r.status_code == 409 and r.json()["error"]["code"] == "invalid_status"
     with server.db() as s:
         assert s.get(StudentRow, other).status == "CAPTURED"

@@ -102,7 +102,8 @@ def test_two_stations_offline_first_wins_other_gets_incidencia(fake_server, make
     m = first(fake_server, Status.CAPTURED)
     # both offline: each re-captures and validates the same student
     for st in (a, b):
-        assert st.store.execute(Command.CAPTURE, m, OPERATOR, dict(DEMO_CONSENT), blobs=capture_blobs()).status == Status.CAPTURED
+        captured = st.store.execute(Command.CAPTURE, m, OPERATOR, dict(DEMO_CONSENT), blobs=capture_blobs())
+        assert captured.status == Status.CAPTURED
         assert st.store.execute(Command.VALIDATE, m, SUPERVISOR, VALIDATION).status == Status.VALIDATED
     b_photo = b.store.outbox()[0].payload["photo_sha256"]
     ra = a.service.run_round()
@@ -195,7 +196,8 @@ def test_exhausted_retries_keep_queue_and_name_cause(fake_server, make_station):
     faulty = FaultyTransport(fake_server)
     st = make_station(faulty)
     st.service.run_round()
-    st.store.execute(Command.CAPTURE, first(fake_server, Status.ENROLLED), OPERATOR, dict(DEMO_CONSENT), blobs=capture_blobs())
+    st.store.execute(Command.CAPTURE, first(fake_server, Status.ENROLLED), OPERATOR, dict(DEMO_CONSENT),
+                     blobs=capture_blobs())
     faulty.faults = [None] * 4  # blobs arrive, then the server goes away
     seen: list[SyncState] = []
     real_call = faulty._call
@@ -226,7 +228,8 @@ def test_401_aborts_round_without_touching_queue(fake_server, make_station):
 
     st = make_station(fake_server)
     st.service.run_round()
-    st.store.execute(Command.CAPTURE, first(fake_server, Status.ENROLLED), OPERATOR, dict(DEMO_CONSENT), blobs=capture_blobs())
+    st.store.execute(Command.CAPTURE, first(fake_server, Status.ENROLLED), OPERATOR, dict(DEMO_CONSENT),
+                     blobs=capture_blobs())
     st.transport = Unauthorized()
     result = st.service.run_round()
     assert not result.completed and result.errors[-1]["status"] == 401

@@ -92,7 +92,8 @@ def test_feed_exact_under_20_writers_and_2_pullers(srv):
                 op_id = str(ULID())
                 body = {"op_id": op_id, "station_id": f"EST-{i:03d}", "seq": seq, "command": "capture",
                         "matricula": rng.choice(pool), "expected_status": None, "username": "operador",
-                        "payload": {"photo_sha256": shas[0], "signature_sha256": shas[1], **DEMO_CONSENT}, "blob_sha256s": []}
+                        "payload": {"photo_sha256": shas[0], "signature_sha256": shas[1], **DEMO_CONSENT},
+                        "blob_sha256s": []}
                 answer = http.post(f"{srv.base}/sync/commands", json=body, headers={"Idempotency-Key": op_id},
                                    timeout=120)
                 assert answer.status_code == 200, answer.text

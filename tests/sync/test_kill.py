@@ -80,7 +80,8 @@ def test_sigkill_server_and_station_mid_push_converge(tmp_path):
     def queue(n):
         for _ in range(n):
             m = rng.choice(targets)
-            assert store.execute(Command.CAPTURE, m, OPERATOR, dict(DEMO_CONSENT), blobs=capture_blobs(rng, 4_000)) is not None
+            assert store.execute(Command.CAPTURE, m, OPERATOR, dict(DEMO_CONSENT),
+                                 blobs=capture_blobs(rng, 4_000)) is not None
 
     queue(150)
     store.close()

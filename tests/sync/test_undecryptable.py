@@ -14,7 +14,8 @@ def test_one_undecryptable_capture_is_an_incidencia_and_the_queue_goes_on(fake_s
     st.service.run_round()
     enrolled = sorted(m for m, s in fake_server.students.items()
                       if s.status == Status.ENROLLED and s.campus_code == "001")[:3]
-    captures = [st.store.execute(Command.CAPTURE, m, OPERATOR, dict(DEMO_CONSENT), blobs=capture_blobs()) for m in enrolled]
+    captures = [st.store.execute(Command.CAPTURE, m, OPERATOR, dict(DEMO_CONSENT), blobs=capture_blobs())
+                for m in enrolled]
     broken = captures[1].photo_sha256
     db = raw_connect(st.store.path, KEY)  # the middle photo: sealed under another key (damaged on disk)
     db.execute("update blobs set sealed=? where sha256=?",
