@@ -117,34 +117,29 @@ def purge(session: Session, now: datetime, retention_days: int) -> dict[str, Any
     ``{cutoff, retention_days, attachments, attachment_bytes, log_entries, requests, folios,
     kept_open}`` — ``folios`` the requests that lost anything."""
     cutoff = now - timedelta(days=retention_days)
-    closed = select(ServiceRequest.id).where(ServiceRequest.state.in_([s.value for s in FINAL_STATES]))
-    open_ids = select(ServiceRequest.id).where(ServiceRequest.state.not_in([s.value for s in FINAL_STATES]))
-    old_docs = list(session.execute(select(RequestAttachment.id, RequestAttachment.size, ServiceRequest.folio)
-                                    .join(ServiceRequest, ServiceRequest.id == RequestAttachment.request_id)
-                                    .where(RequestAttachment.uploaded_at < cutoff,
-                                           RequestAttachment.request_id.in_(closed))))
-    folios = {f for _i, _s, f in old_docs}
-    if old_docs:
-        session.execute(delete(RequestAttachment).where(RequestAttachment.id.in_([i for i, _s, _f in old_docs])))
+    final = [s.value for s in FINAL_STATES]
+    closed = select(ServiceRequest.id).where(ServiceRequest.state.in_(final))
+    open_ids = select(ServiceRequest.id).where(ServiceRequest.state.not_in(final))
+    doc_filter = (RequestAttachment.uploaded_at < cutoff, RequestAttachment.request_id.in_(closed))
+    docs, doc_bytes = session.execute(select(func.count(), func.coalesce(func.sum(RequestAttachment.size), 0))
+                                      .where(*doc_filter)).one()
+    folios = set(session.scalars(select(ServiceRequest.folio).join(
+        RequestAttachment, RequestAttachment.request_id == ServiceRequest.id).where(*doc_filter).distinct()))
+    session.execute(delete(RequestAttachment).where(*doc_filter).execution_options(synchronize_session=False))
     log_filter = (RequestLogEntry.at < cutoff,
                   or_(RequestLogEntry.request_id.is_(None), RequestLogEntry.request_id.not_in(open_ids)))
     folios |= set(session.scalars(select(RequestLogEntry.folio).where(*log_filter).distinct()))
-    log_count = session.execute(delete(RequestLogEntry).where(*log_filter)).rowcount or 0
-    old_requests = list(session.scalars(select(ServiceRequest).where(
-        ServiceRequest.id.in_(closed), ServiceRequest.updated_at < cutoff)))
-    removed = []
-    for request in old_requests:
-        left = session.scalar(select(func.count()).select_from(RequestLogEntry)
-                              .where(RequestLogEntry.request_id == request.id)) or 0
-        docs = session.scalar(select(func.count()).select_from(RequestAttachment)
-                              .where(RequestAttachment.request_id == request.id)) or 0
-        if not left and not docs:
-            removed.append(request.folio)
-            session.delete(request)
+    log_count = session.execute(delete(RequestLogEntry).where(*log_filter)
+                                .execution_options(synchronize_session=False)).rowcount or 0
+    leftover = (ServiceRequest.state.in_(final), ServiceRequest.updated_at < cutoff,
+                ~select(RequestLogEntry.id).where(RequestLogEntry.request_id == ServiceRequest.id).exists(),
+                ~select(RequestAttachment.id).where(RequestAttachment.request_id == ServiceRequest.id).exists())
+    removed = list(session.scalars(select(ServiceRequest.folio).where(*leftover)))
+    session.execute(delete(ServiceRequest).where(*leftover).execution_options(synchronize_session=False))
     kept_open = session.scalar(select(func.count()).select_from(ServiceRequest).where(
         ServiceRequest.id.in_(open_ids), ServiceRequest.created_at < cutoff)) or 0
     session.flush()
     return {"now": now.isoformat(), "cutoff": cutoff.isoformat(), "retention_days": retention_days,
-            "attachments": len(old_docs), "attachment_bytes": sum(s for _i, s, _f in old_docs),
+            "attachments": int(docs), "attachment_bytes": int(doc_bytes),
             "log_entries": int(log_count), "requests": len(removed), "folios": sorted(folios | set(removed)),
             "kept_open": int(kept_open)}

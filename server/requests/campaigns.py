@@ -4,7 +4,8 @@ the requester — who should never have to chase it).
 
 - :func:`launch`: once approved, the request becomes a campaign
   (:func:`server.mail.service.create_campaign` + :func:`~server.mail.service.start`) to the
-  students of the chosen plantel/groups, and moves to «En proceso».
+  students of the chosen plantel/groups (no plantel chosen: the request's own plantel; every
+  plantel only for a request filed without one, e.g. by the state office), and moves to «En proceso».
 - :func:`on_campaign_finished` (installed with :func:`install`, called by the mail engine
   inside the transaction that ends a campaign): the request is attended automatically and
   the requester receives the counts.
@@ -47,7 +48,8 @@ def launch(session: Session, actor: Actor, request: ServiceRequest, settings: Re
     from server.requests.service import transition
 
     fields = request.fields or {}
-    audience = {"kind": "students", "campuses": [fields["campus"]] if fields.get("campus") else [],
+    campus = fields.get("campus") or request.campus_code  # never wider than the request's plantel
+    audience = {"kind": "students", "campuses": [campus] if campus else [],
                 "groups": list(fields.get("groups") or []), "statuses": []}
     message = fields.get("message", "")
     html = literal(message) if _is_html(message) else ""

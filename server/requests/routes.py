@@ -178,8 +178,9 @@ async def post_attachment(folio: str, request: Request, principal: Principal = P
     "application/octet-stream": {}}}})
 def get_attachment(folio: str, attachment_id: int, request: Request, principal: Principal = PrincipalDep) -> Response:
     """The document's bytes — only for the requester and the systems role (others: 404, journalled)."""
+    folio = _folio(folio)
     keys = request.app.state.keys
-    found = transaction(request, lambda s: attachments.read(s, principal.actor, folio[:20], attachment_id, keys,
+    found = transaction(request, lambda s: attachments.read(s, principal.actor, folio, attachment_id, keys,
                                                             utcnow()))
     if found is None:
         raise attachments.not_found()
