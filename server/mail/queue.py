@@ -4,8 +4,9 @@ Why a table and not a queue library — decided by measurement (issue 18 §3):
 ``python -m benchmarks --only mail`` runs the same workload (400 recipients,
 one in flight, the two state commits below on ``mail_recipients``) through
 this claim and through pgqueuer 1.6 (asyncpg driver, ``concurrency_limit=1``).
-On the loaded 2-core machine (load ≈ 10) the medians of 3 runs were 27.9
-recipients/s here and 21.7/s with pgqueuer (ratio 1.28); both are ~50× the
+On the loaded 2-core machine (load ≈ 10) three benchmark runs (each a median
+of 3) gave 27.9, 30.2 and 39.9 recipients/s here against 21.7, 32.3 and
+32.5/s with pgqueuer (ratios 1.28, 0.94, 1.23): the same order, both ~60× the
 fastest provider limit that matters (Exchange Online 30/min = 0.5/s), so
 speed does not decide. What does:
 
