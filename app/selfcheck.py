@@ -213,8 +213,14 @@ def _check_store() -> tuple[bool, str]:
         from station.store.retention import holdings
 
         held = holdings(store)
-        ok = revision == head_revision() and integrity == "ok" and journal == "wal"
-        return ok, (f"Almacén {config.store_path} (cifrado): revisión {revision}, integridad {integrity}, "
+        from station.store.db import IS_WINDOWS, secure_data_dir
+
+        # the folder restricted again and read back (0700 on POSIX, the owner-only DACL on Windows)
+        problem = secure_data_dir(config.store_path.parent)
+        access = problem or ("Carpeta de datos solo para su usuario ("
+                             + ("permisos de Windows verificados" if IS_WINDOWS else "modo 0700") + ").")
+        ok = revision == head_revision() and integrity == "ok" and journal == "wal" and problem is None
+        return ok, (f"{access} Almacén {config.store_path} (cifrado): revisión {revision}, integridad {integrity}, "
                     f"diario {journal}, {held['pending']} comandos pendientes. Contiene {held['students']} "
                     f"alumnos y {held['biometrics']} datos biométricos ({held['biometrics_not_uploaded']} sin "
                     f"enviar; el más antiguo de hace {held['oldest_biometric_days']} días; los ya enviados se "

@@ -158,3 +158,29 @@ def test_keyring_check_test_decrypts_and_never_creates_a_key(station_env, capsys
     assert code != 0 and _check(report, "keyring")["ok"] is False
     assert "Falta en el llavero" in _check(report, "keyring")["detail"]
     assert keyring.get_password(SERVICE, name) is None
+
+
+def test_store_check_reports_the_data_folder_access(station_env, capsys, monkeypatch):
+    """Issue 14 §1: self-check restricts the data folder again and reports it; on Windows it reports
+    the owner-only ACL's read-back (a fake win32 API here), and a folder still open to others fails."""
+    from station.config import load_config
+    from station.store import LocalStore, db
+
+    config = load_config()
+    LocalStore.open_configured(config).close()
+    config.store_path.parent.chmod(0o755)
+    assert cli_main(["--self-check", "--only", "store"]) == 0
+    detail = _check(json.loads(capsys.readouterr().out), "store")["detail"]
+    assert "solo para su usuario (modo 0700)" in detail
+    assert config.store_path.parent.stat().st_mode & 0o777 == 0o700
+
+    from tests.store.test_winacl import fake_api
+
+    monkeypatch.setattr(db, "IS_WINDOWS", True)
+    fake_api(monkeypatch)
+    assert cli_main(["--self-check", "--only", "store"]) == 0
+    assert "permisos de Windows verificados" in _check(json.loads(capsys.readouterr().out), "store")["detail"]
+    fake_api(monkeypatch, tamper=lambda dacl, control: (dacl, 0))  # inheritance not cut on this volume
+    assert cli_main(["--self-check", "--only", "store"]) != 0
+    store = _check(json.loads(capsys.readouterr().out), "store")
+    assert store["ok"] is False and "sigue heredando permisos" in store["detail"]
