@@ -574,6 +574,12 @@ class ServerApi:
             body["response"] = response
         return self.request("POST", f"/requests/{quote(folio, safe='')}/actions", json=body)
 
+    def requests_propose_accounts(self, folio: str) -> dict:
+        """``POST /requests/{folio}/accounts`` (systems role, an accounts request «En proceso») →
+        ``{batch, count, accounts: [{name, address, status}]}`` — never passwords. 409 ``request_state`` /
+        ``no_accounts_to_propose``."""
+        return self.request("POST", f"/requests/{quote(folio, safe='')}/accounts", timeout=(3.05, 120.0))
+
     def requests_letter(self, folio: str) -> bytes:
         """``GET /requests/{folio}/letter.pdf`` → the response letter (once attended; 409 before)."""
         return self.request("GET", f"/requests/{quote(folio, safe='')}/letter.pdf", raw=True,

@@ -238,6 +238,12 @@ class ServiceRequests:
         self._call("requests_attach", folio, item.kind, item.filename, item.data)
         return self.detail(folio)
 
+    def propose_accounts(self, folio: str) -> dict:
+        """Propose the institutional accounts an accounts request asks for (systems office, request
+        «En proceso»); ``{batch, count, accounts}``. The accounts are then created from «Cuentas
+        institucionales» and the response letter lists them."""
+        return self._call("requests_propose_accounts", folio)
+
     def act(self, folio: str, action: str, reason: str = "", response: str = "") -> dict:
         """Take ``action`` (review, approve, cancel + reason, start, complete + response);
         returns the ``RequestDetail`` after it. The server decides who may."""

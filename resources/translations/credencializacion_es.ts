@@ -924,6 +924,18 @@
         <source>Envío masivo iniciado</source>
         <translation>Envío masivo iniciado</translation>
     </message>
+    <message>
+        <source>Consulta de documento rechazada</source>
+        <translation>Consulta de documento rechazada</translation>
+    </message>
+    <message>
+        <source>Aviso por correo no enviado</source>
+        <translation>Aviso por correo no enviado</translation>
+    </message>
+    <message>
+        <source>Cuentas propuestas</source>
+        <translation>Cuentas propuestas</translation>
+    </message>
 </context>
 <context>
     <name>HomeScreen</name>
@@ -1781,6 +1793,14 @@
         <translation>Adjuntando…</translation>
     </message>
     <message>
+        <source>{0} cuentas propuestas para {1}; créelas desde «Cuentas institucionales» y después marque la solicitud como atendida.</source>
+        <translation>{0} cuentas propuestas para {1}; créelas desde «Cuentas institucionales» y después marque la solicitud como atendida.</translation>
+    </message>
+    <message>
+        <source>Proponiendo cuentas…</source>
+        <translation>Proponiendo cuentas…</translation>
+    </message>
+    <message>
         <source>Carta de respuesta {0}</source>
         <translation>Carta de respuesta {0}</translation>
     </message>
@@ -1821,6 +1841,14 @@
     <message>
         <source>Motivo de la cancelación o respuesta al marcar como atendida (obligatorios).</source>
         <translation>Motivo de la cancelación o respuesta al marcar como atendida (obligatorios).</translation>
+    </message>
+    <message>
+        <source>Proponer las cuentas de la solicitud</source>
+        <translation>Proponer las cuentas de la solicitud</translation>
+    </message>
+    <message>
+        <source>Reserva las direcciones de los alumnos o del personal de la solicitud; se crean desde «Cuentas institucionales».</source>
+        <translation>Reserva las direcciones de los alumnos o del personal de la solicitud; se crean desde «Cuentas institucionales».</translation>
     </message>
     <message>
         <source>No hay acciones disponibles para usted en esta solicitud.</source>

@@ -138,6 +138,7 @@ class RequestBrowser(QWidget):
         self.detail.attach.connect(self.attach)
         self.detail.view_letter.connect(self.view_letter)
         self.detail.save_letter.connect(self.save_letter)
+        self.detail.propose_accounts.connect(self.propose_accounts)
         self.stack.addWidget(self.detail)
 
         self.state_combo.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -332,6 +333,24 @@ class RequestBrowser(QWidget):
             self.owner.message.ok(self.tr("Documento adjuntado a {0}.").format(folio))
 
         self.owner.run(lambda: self.client.attach(folio, type_code, kind, path), done, self.tr("Adjuntando…"))
+
+    def propose_accounts(self) -> None:
+        """«Proponer las cuentas de la solicitud» (accounts requests «En proceso»): the server reserves
+        the addresses under the folio; they are created from «Cuentas institucionales»."""
+        folio = (self.detail.detail or {}).get("folio", "")
+
+        def work():
+            answer = self.client.propose_accounts(folio)
+            return answer, self.client.detail(folio)
+
+        def done(result) -> None:
+            answer, updated = result
+            self.show_detail(updated)
+            self.owner.message.ok(self.tr("{0} cuentas propuestas para {1}; créelas desde «Cuentas institucionales» "
+                                          "y después marque la solicitud como atendida.").format(
+                answer.get("count", 0), folio))
+
+        self.owner.run(work, done, self.tr("Proponiendo cuentas…"))
 
     def view_letter(self) -> None:
         """Show the response letter PDF."""

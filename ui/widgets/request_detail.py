@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
-from station.domain.requests import ACTION_LABELS, REQUEST_TRANSITIONS, STATE_LABELS, RequestAction
+from station.domain.requests import ACTION_LABELS, REQUEST_TRANSITIONS, REQUEST_TYPES, STATE_LABELS, RequestAction
 from ui.dates import format_datetime
 from ui.domain_labels import domain_text
 from ui.widgets.controls import button, card
@@ -43,6 +43,9 @@ TIMELINE_ACTIONS = {"file": QT_TRANSLATE_NOOP("Domain", "Presentada"),
                     "remind": QT_TRANSLATE_NOOP("Domain", "Recordatorio por vencimiento"),
                     "escalate": QT_TRANSLATE_NOOP("Domain", "Escalada a la jefatura"),
                     "campaign": QT_TRANSLATE_NOOP("Domain", "Envío masivo iniciado"),
+                    "read_denied": QT_TRANSLATE_NOOP("Domain", "Consulta de documento rechazada"),
+                    "mail_failed": QT_TRANSLATE_NOOP("Domain", "Aviso por correo no enviado"),
+                    "accounts": QT_TRANSLATE_NOOP("Domain", "Cuentas propuestas"),
                     **{a.value: ACTION_LABELS[a] for a in RequestAction}}
 #: State code → Spanish label (the domain's).
 STATES = {s.value: label for s, label in STATE_LABELS.items()}
@@ -183,6 +186,7 @@ class RequestDetailView(QWidget):
     attach = Signal(str)
     view_letter = Signal()
     save_letter = Signal()
+    propose_accounts = Signal()
 
     def __init__(self, all_actions: bool, parent=None):
         super().__init__(parent)
@@ -243,6 +247,10 @@ class RequestDetailView(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         act.addLayout(buttons)
+        self.accounts_button = button(self.tr("Proponer las cuentas de la solicitud"), slot=self.propose_accounts.emit)
+        self.accounts_button.setToolTip(self.tr("Reserva las direcciones de los alumnos o del personal de la "
+                                                "solicitud; se crean desde «Cuentas institucionales»."))
+        act.addWidget(self.accounts_button)
         self.none_label = QLabel(self.tr("No hay acciones disponibles para usted en esta solicitud."))
         self.none_label.setObjectName("subtitle")
         act.addWidget(self.none_label)
@@ -371,6 +379,9 @@ class RequestDetailView(QWidget):
         self.note_edit.setVisible(needs_text)
         self.note_edit.clear()
         self.none_label.setVisible(not allowed)
+        kind = REQUEST_TYPES.get(detail.get("type", ""))
+        self.accounts_button.setVisible(self.all_actions and state == "in_progress" and kind is not None
+                                        and kind.accounts_kind in ("student", "staff"))
         self.act_card.setVisible(self.all_actions or bool(allowed))
 
     def allowed(self) -> set[str]:
