@@ -17,8 +17,8 @@ Sub-commands::
     mail poll-bounces
     mail suppression list | remove DIRECCION
     mail demo [--students N]        envía un aviso de demostración a un servidor SMTP embebido
-    mail check-domain DOMINIO [--smtp-host H] [--nameserver IP[:PUERTO] …] [--json]
-                                    revisa MX, SPF y DMARC del dominio remitente (exit 1 si hay errores)
+    mail check-domain DOMINIO [--smtp-host H] [--nameserver IP[:PUERTO] …] [--dkim-selector S …] [--json]
+                                    revisa MX, SPF, DKIM y DMARC del dominio remitente (exit 1 si hay errores)
 
 Exit codes: 0 ok; 1 refused (permission, state); 2 bad input (Spanish message
 on stderr, never a traceback).
@@ -105,10 +105,11 @@ def add_parser(sub, with_db) -> None:
     with_db(spsub.add_parser("list"))
     rm = with_db(spsub.add_parser("remove"))
     rm.add_argument("address")
-    cd = msub.add_parser("check-domain", help="Revisa MX, SPF y DMARC del dominio remitente (necesita DNS).")
+    cd = msub.add_parser("check-domain", help="Revisa MX, SPF, DKIM y DMARC del dominio remitente (necesita DNS).")
     cd.add_argument("domain")
     cd.add_argument("--smtp-host", default="", help="Servidor SMTP de la cuenta (espera el SPF de su proveedor)")
     cd.add_argument("--nameserver", action="append", default=[], help="Servidor DNS (IP o IP:PUERTO)")
+    cd.add_argument("--dkim-selector", action="append", default=[], help="Selector DKIM (p. ej. selector1)")
     cd.add_argument("--timeout", type=float, default=5.0)
     cd.add_argument("--json", action="store_true")
     dm = with_db(msub.add_parser("demo", help="Aviso de demostración con un servidor SMTP embebido."))
@@ -191,7 +192,8 @@ def _dispatch(args, url: str, actor) -> int:
         from server.mail.deliverability import check_sender_domain, make_resolver
 
         domain = args.domain.rsplit("@", 1)[-1]
-        report = check_sender_domain(domain, args.smtp_host, make_resolver(args.nameserver, args.timeout))
+        report = check_sender_domain(domain, args.smtp_host, make_resolver(args.nameserver, args.timeout),
+                                     args.dkim_selector)
         print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else report.text())
         return 0 if report.ok else 1
     if cmd == "demo":

@@ -16,6 +16,10 @@ Spanish message for the people who run the campaign):
   (§4.6.4) counted at the top level; when the sender's SMTP host is a
   known provider, its include must be there (Exchange Online
   ``spf.protection.outlook.com``, Google ``_spf.google.com``).
+- **DKIM** (RFC 6376 §3.6.2.1): a public key (TXT ``v=DKIM1; … p=…``) at
+  ``<selector>._domainkey.<domain>`` for at least one selector — those given,
+  or the provider's defaults (:data:`PROVIDER_DKIM`); not checked when neither
+  is known. Missing: aviso (the key may sit under another selector).
 - **DMARC** (RFC 7489 §6.1): one ``v=DMARC1`` TXT record at
   ``_dmarc.<domain>``. Gmail requires SPF, DKIM and DMARC from senders of
   5,000 or more messages a day (support.google.com/a/answer/14229414);
@@ -37,6 +41,9 @@ PROVIDER_SPF = {
     ".gmail.com": ("Google Workspace", "_spf.google.com"),
     ".google.com": ("Google Workspace", "_spf.google.com"),
 }
+#: Provider → its default DKIM selectors (Microsoft 365: selector1/selector2 as CNAMEs to the
+#: tenant; Google Workspace: "google" unless the admin chose another prefix).
+PROVIDER_DKIM = {"Exchange Online": ("selector1", "selector2"), "Google Workspace": ("google",)}
 #: SPF terms that cost a DNS lookup (RFC 7208 §4.6.4).
 _LOOKUP_TERMS = frozenset({"include", "a", "mx", "ptr", "exists", "redirect"})
 
@@ -45,7 +52,7 @@ OK, WARN, ERROR = "ok", "aviso", "error"
 
 @dataclass(frozen=True)
 class Finding:
-    """One result: ``level`` (ok|aviso|error), ``topic`` (mx|spf|dmarc|dns), Spanish ``message``."""
+    """One result: ``level`` (ok|aviso|error), ``topic`` (mx|spf|dkim|dmarc|dns), Spanish ``message``."""
 
     level: str
     topic: str
@@ -200,9 +207,33 @@ def _check_dmarc(report: DomainReport, records: list[str] | None) -> None:
         report.add(ERROR, "dmarc", f"El registro DMARC no tiene una política válida (p={policy or 'vacía'}).")
 
 
-def check_sender_domain(domain: str, smtp_host: str = "", resolver=None) -> DomainReport:
+def _provider(smtp_host: str) -> str:
+    host = (smtp_host or "").lower().rstrip(".")
+    return next((name for suffix, (name, _) in PROVIDER_SPF.items() if ("." + host).endswith(suffix)), "")
+
+
+def _check_dkim(report: DomainReport, resolver, selectors) -> None:
+    found = []
+    for selector in selectors:
+        records = _txt(resolver, f"{selector}._domainkey.{report.domain}") or []
+        for record in records:
+            tags = dict(part.strip().split("=", 1) for part in record.split(";") if "=" in part)
+            if tags.get("p", "").strip():  # an empty p= is a revoked key (RFC 6376 §3.6.1)
+                found.append(selector)
+                break
+    if found:
+        report.add(OK, "dkim", f"DKIM publicado (selector {', '.join(found)}).")
+    else:
+        report.add(WARN, "dkim", f"No se encontró la clave DKIM en {', '.join(f'{s}._domainkey' for s in selectors)}: "
+                                 "sin firma DKIM, Gmail puede rechazar los avisos de quien envía 5,000 o más al "
+                                 "día. Pida a Sistemas que active DKIM (o indique el selector correcto).")
+
+
+def check_sender_domain(domain: str, smtp_host: str = "", resolver=None,
+                        dkim_selectors: tuple[str, ...] | list[str] = ()) -> DomainReport:
     """Check ``domain`` (the part after @ of a sender address); ``smtp_host`` is the sender
-    account's SMTP server (to expect its provider's SPF include); ``resolver`` defaults to
+    account's SMTP server (to expect its provider's SPF include and DKIM selectors);
+    ``dkim_selectors`` overrides those selectors; ``resolver`` defaults to
     :func:`make_resolver` (the system's). See module docstring."""
     import dns.exception
     import dns.name
@@ -229,6 +260,9 @@ def check_sender_domain(domain: str, smtp_host: str = "", resolver=None) -> Doma
             report.add(ERROR, "mx", f"El dominio {domain} no tiene servidores de correo (MX): las respuestas y los "
                                     "rebotes de los avisos no llegarían.")
         _check_spf(report, _txt(resolver, domain) or [], smtp_host)
+        selectors = tuple(dkim_selectors) or PROVIDER_DKIM.get(_provider(smtp_host), ())
+        if selectors:
+            _check_dkim(report, resolver, selectors)
         _check_dmarc(report, _txt(resolver, f"_dmarc.{domain}"))
     except _DnsDown as exc:
         report.checked = False

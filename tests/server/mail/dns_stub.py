@@ -3,7 +3,8 @@
 ``DnsStub(zone)`` answers from ``zone``: ``{(name, rdtype): [rdata text, …]}``,
 e.g. ``{("conalepmex.edu.mx", "MX"): ["10 mx1.conalepmex.edu.mx."]}``. A name
 with no entry of any type answers NXDOMAIN; a known name without the asked
-type answers NOERROR with no records. ``drop=True`` never answers (a DNS
+type answers NOERROR with no records; a ``CNAME`` entry is followed once
+(alias + target records in one answer). ``drop=True`` never answers (a DNS
 that is down). No internet is needed: the resolver under test is pointed at
 ``stub.address``.
 """
@@ -50,7 +51,14 @@ class DnsStub:
                 continue
             response = dns.message.make_response(query)
             response.flags |= dns.flags.AA
-            if name not in self.names:
+            cname = self.zone.get((name, "CNAME"))
+            if cname and rdtype != "CNAME":  # follow one alias, as an authoritative server in-zone does
+                response.answer.append(dns.rrset.from_text_list(question.name, 300, "IN", "CNAME", cname))
+                target = cname[0].lower().rstrip(".")
+                if self.zone.get((target, rdtype)):
+                    response.answer.append(dns.rrset.from_text_list(target + ".", 300, "IN", rdtype,
+                                                                    self.zone[(target, rdtype)]))
+            elif name not in self.names:
                 response.set_rcode(dns.rcode.NXDOMAIN)
             elif self.zone.get((name, rdtype)):
                 response.answer.append(dns.rrset.from_text_list(question.name, 300, "IN", rdtype,

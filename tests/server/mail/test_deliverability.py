@@ -13,6 +13,11 @@ GOOD = {
     ("conalepmex.edu.mx", "MX"): ["0 conalepmex-edu-mx.mail.protection.outlook.com."],
     ("conalepmex.edu.mx", "TXT"): ['"v=spf1 include:spf.protection.outlook.com -all"', '"MS=ms12345678"'],
     ("_dmarc.conalepmex.edu.mx", "TXT"): ['"v=DMARC1; p=quarantine; rua=mailto:dmarc@conalepmex.edu.mx"'],
+    # Microsoft 365 publishes DKIM as CNAMEs from the domain to the tenant's keys.
+    ("selector1._domainkey.conalepmex.edu.mx", "CNAME"):
+        ["selector1-conalepmex-edu-mx._domainkey.conalepmex.onmicrosoft.com."],
+    ("selector1-conalepmex-edu-mx._domainkey.conalepmex.onmicrosoft.com", "TXT"):
+        ['"v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC5"'],
 }
 
 
@@ -31,7 +36,8 @@ def test_well_configured_exchange_domain_passes():
     assert report.ok and report.checked
     assert report.mx == ["conalepmex-edu-mx.mail.protection.outlook.com"]
     assert report.spf.startswith("v=spf1") and "quarantine" in report.dmarc
-    assert {f.topic: f.level for f in report.findings} == {"mx": "ok", "spf": "ok", "dmarc": "ok"}
+    assert {f.topic: f.level for f in report.findings} == {"mx": "ok", "spf": "ok", "dkim": "ok", "dmarc": "ok"}
+    assert "selector1" in report.text()
     assert ("_dmarc.conalepmex.edu.mx", "TXT") in server.queries  # really asked over the socket
     assert "sin problemas graves" in report.text()
 
@@ -151,3 +157,22 @@ def test_preview_reports_sender_domain_only_when_switched_on(tmp_path):
                 assert report["domain"] == "conalepmex.edu.mx" and report["ok"]
                 assert {f["topic"]: f["level"] for f in report["findings"]}["dmarc"] == "aviso"
                 assert dns_server.queries
+
+
+def test_dkim_missing_or_revoked_is_a_warning_and_selectors_can_be_named():
+    zone = {k: v for k, v in GOOD.items() if "_domainkey" not in k[0]}
+    report, _ = check(zone)
+    assert report.ok and levels(report, "dkim") == ["aviso"]
+    assert "selector1._domainkey" in report.text()
+    zone[("google._domainkey.conalepmex.edu.mx", "TXT")] = ['"v=DKIM1; k=rsa; p="']  # revoked key
+    report, _ = check(zone, host="smtp.gmail.com")
+    assert levels(report, "dkim") == ["aviso"]
+    zone[("s2026._domainkey.conalepmex.edu.mx", "TXT")] = ['"v=DKIM1; k=rsa; p=MIGfMA0GCSq"']
+    with DnsStub(zone) as server:
+        report = check_sender_domain("conalepmex.edu.mx", "relay.conalepmex.edu.mx",
+                                     make_resolver([server.address], timeout_s=1.0), dkim_selectors=["s2026"])
+    assert levels(report, "dkim") == ["ok"]
+    with DnsStub(zone) as server:  # an unknown relay and no selector: DKIM is not guessed
+        report = check_sender_domain("conalepmex.edu.mx", "relay.conalepmex.edu.mx",
+                                     make_resolver([server.address], timeout_s=1.0))
+    assert levels(report, "dkim") == []
