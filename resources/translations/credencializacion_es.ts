@@ -521,6 +521,46 @@
         <source>Comentario</source>
         <translation>Comentario</translation>
     </message>
+    <message>
+        <source>Eliminar fotografía y firma (cancelación ARCO)</source>
+        <translation>Eliminar fotografía y firma (cancelación ARCO)</translation>
+    </message>
+    <message>
+        <source>Solo Dirección Estatal. Se eliminan del servidor y de todas las estaciones; la firma de entrega se conserva. El alumno necesitará una nueva toma de biométricos.</source>
+        <translation>Solo Dirección Estatal. Se eliminan del servidor y de todas las estaciones; la firma de entrega se conserva. El alumno necesitará una nueva toma de biométricos.</translation>
+    </message>
+    <message>
+        <source>Motivo:</source>
+        <translation>Motivo:</translation>
+    </message>
+    <message>
+        <source>Por ejemplo: solicitud de cancelación ARCO folio DE-2026-014</source>
+        <translation>Por ejemplo: solicitud de cancelación ARCO folio DE-2026-014</translation>
+    </message>
+    <message>
+        <source>Eliminar fotografía y firma…</source>
+        <translation>Eliminar fotografía y firma…</translation>
+    </message>
+    <message>
+        <source>Eliminar fotografía y firma</source>
+        <translation>Eliminar fotografía y firma</translation>
+    </message>
+    <message>
+        <source>Se eliminarán la fotografía y la firma de {0} del servidor y de todas las estaciones; no se pueden recuperar. ¿Desea continuar?</source>
+        <translation>Se eliminarán la fotografía y la firma de {0} del servidor y de todas las estaciones; no se pueden recuperar. ¿Desea continuar?</translation>
+    </message>
+    <message>
+        <source>Escriba el motivo de la eliminación (por ejemplo, el folio de la solicitud ARCO).</source>
+        <translation>Escriba el motivo de la eliminación (por ejemplo, el folio de la solicitud ARCO).</translation>
+    </message>
+    <message>
+        <source>Se eliminaron {0} archivos de fotografía y firma; las estaciones borrarán sus copias al sincronizar.</source>
+        <translation>Se eliminaron {0} archivos de fotografía y firma; las estaciones borrarán sus copias al sincronizar.</translation>
+    </message>
+    <message>
+        <source>Eliminando fotografía y firma…</source>
+        <translation>Eliminando fotografía y firma…</translation>
+    </message>
 </context>
 <context>
     <name>CredentialScanDialog</name>

@@ -19,8 +19,8 @@ from server.auth import Principal, require_campus_read
 from server.db.models import Campus, StudentRow
 from server.errors import ApiError, refusal_error
 from server.schemas import CampusOut, CommandRequest, GroupOut, StudentOut, StudentPage
-from server.services.students import (apply_student_command, audit_refusal, lock_student, precheck,
-                                      student_from_row)
+from server.services.students import (AUDITED_REFUSALS, apply_student_command, audit_refusal, lock_student,
+                                      precheck, student_from_row)
 from server.services.biometrics import discard_refused_blobs
 from server.sync.bindings import unbound_hashes
 
@@ -165,9 +165,10 @@ def post_command(body: CommandRequest, request: Request, matricula: str = Matric
         result = apply_student_command(session, matricula, body.command, actor, body.payload,
                                        expected_status=body.expected_status, sender=principal.username)
         if isinstance(result, Refusal):
-            if not audit_refusal(session, row, body.command, actor, result, principal.username):
+            if result.code not in AUDITED_REFUSALS or row is None:
                 raise refusal_error(result)  # nothing written
-            discard_refused_blobs(session, row, hashes)  # a minor's photo offered without consent is not kept
+            dropped = discard_refused_blobs(session, row, hashes)  # a minor's photo offered without consent
+            audit_refusal(session, row, body.command, actor, result, principal.username, {"discarded": dropped})
         return result  # a student, or an audited refusal committed with its audit event alone
 
     result = transaction(request, work)

@@ -171,8 +171,8 @@ def audit_refusal(session: Session, row: StudentRow | None, command: Command | s
                   refusal: Refusal, sender: str = "", details: Mapping[str, Any] | None = None) -> bool:
     """Append an audit event ``<command>_refused`` for ``refusal`` when its code is in
     :data:`AUDITED_REFUSALS` (comment: the Spanish reason; details: code, field and
-    ``details``); the status is unchanged. Returns whether an event was added. The caller
-    commits it with nothing else (the refused command wrote nothing)."""
+    ``details``, e.g. the blobs discarded with it); the status is unchanged. Returns whether an
+    event was added. The caller commits it with nothing else of the refused command."""
     if refusal.code not in AUDITED_REFUSALS or row is None:
         return False
     command = command.value if isinstance(command, Command) else str(command)

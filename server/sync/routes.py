@@ -37,7 +37,8 @@ from server.db.models import Counter, Station, StudentRow, Token, User
 from server.errors import ApiError, refusal_status
 from server.settings import ServerSettings
 from server.station_proof import verify_offline_attestation
-from server.services.students import apply_locked, audit_refusal, lock_student, student_from_row, utcnow
+from server.services.students import (AUDITED_REFUSALS, apply_locked, audit_refusal, lock_student,
+                                      student_from_row, utcnow)
 from server.services.biometrics import discard_refused_blobs
 from server.sync.bindings import unbound_hashes
 from server.sync.models import BlobBinding, SyncBlob, SyncOperation, open_blob
@@ -368,9 +369,10 @@ def sync_command(body: SyncCommandRequest, request: Request, principal: Principa
             else:
                 changed = outcome
         if refusal is not None:
-            if audit_refusal(session, row, body.command, actor, refusal, principal.username,
-                             {"refused_op_id": body.op_id}):  # a minor's capture without consent
-                discard_refused_blobs(session, row, hashes)  # its photo and signature are not kept
+            if refusal.code in AUDITED_REFUSALS and row is not None:  # a minor's capture without consent:
+                dropped = discard_refused_blobs(session, row, hashes)  # its photo and signature are not kept
+                audit_refusal(session, row, body.command, actor, refusal, principal.username,
+                              {"refused_op_id": body.op_id, "discarded": dropped})
             status, answer = refused(refusal, record_dict(row))
         else:
             student, row, event = changed

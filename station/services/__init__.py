@@ -31,6 +31,7 @@ from typing import Callable
 from station.services.errors import ServiceError
 from station.services.commands import CommandsMixin
 from station.services.exports import ExportsMixin
+from station.services.privacy import PrivacyMixin
 from station.services.queries import VALIDATION_STATUSES, QueriesMixin
 from station.services.sae import SaeMixin
 from station.services.session import DeskSession, SessionMixin
@@ -38,7 +39,7 @@ from station.services.session import DeskSession, SessionMixin
 __all__ = ["DeskServices", "DeskSession", "ServiceError", "VALIDATION_STATUSES"]
 
 
-class DeskServices(SessionMixin, QueriesMixin, CommandsMixin, SaeMixin, ExportsMixin):
+class DeskServices(SessionMixin, QueriesMixin, CommandsMixin, SaeMixin, ExportsMixin, PrivacyMixin):
     """The station session: configuration, store, server client, user, sync.
 
     ``api`` is a :class:`station.api.ServerApi` (or ``None`` for a station

@@ -102,6 +102,7 @@ def test_hostile_station_omitting_consent_is_refused_and_audited(server):
     with server.db() as s:
         [event] = [e for e in _events(server, m) if e.command == "capture_refused"]
         assert event.details["refused_op_id"] == body["op_id"]
+        assert {d["sha256"] for d in event.details["discarded"]} == {sha(photo), sha(strokes)}
         assert s.get(SyncOperation, body["op_id"]).status_code == 409  # a repeat gets the same refusal
     again = push(server, token, body)
     assert again.status_code == 409 and again.json() == answer

@@ -1,17 +1,22 @@
 """«Consultar alumno» (manual §13): every field and date of a record, the photo,
 the signature and the delivery signature, or «No se ha capturado evidencia de
-entrega al alumno», plus the record's history on this station."""
+entrega al alumno», plus the record's history on this station.
+
+For the state office only, «Eliminar fotografía y firma…» (issue 14 §6, ARCO
+cancelación): a reason, a confirmation, then the server deletes them everywhere
+(``DeskServices.delete_biometrics``)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QHeaderView, QLabel, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPlainTextEdit,
+                               QTableWidget, QTableWidgetItem)
 
 from station.domain import Command
 
 from ui.dates import format_datetime
 from ui.domain_labels import domain_text
 from ui.screens.base import DeskScreen
-from ui.widgets.controls import card
+from ui.widgets.controls import button, card, mark_invalid
 from ui.widgets.images import ImageBox
 from ui.widgets.student_fields import FULL_FIELDS, StatusTag, StudentDetails
 
@@ -65,9 +70,24 @@ class ConsultScreen(DeskScreen):
         self.history.setMinimumHeight(120)
         hist_layout.addWidget(self.history)
         self.body.addWidget(hist_card)
+        erase_card, erase_layout = card(self.tr("Eliminar fotografía y firma (cancelación ARCO)"))
+        note = QLabel(self.tr("Solo Dirección Estatal. Se eliminan del servidor y de todas las estaciones; la firma "
+                              "de entrega se conserva. El alumno necesitará una nueva toma de biométricos."))
+        note.setWordWrap(True)
+        erase_layout.addWidget(note)
+        erase_layout.addWidget(QLabel(self.tr("Motivo:")))
+        self.delete_reason = QPlainTextEdit()
+        self.delete_reason.setPlaceholderText(self.tr("Por ejemplo: solicitud de cancelación ARCO folio DE-2026-014"))
+        self.delete_reason.setFixedHeight(60)
+        self.delete_reason.textChanged.connect(lambda: mark_invalid(self.delete_reason, False))
+        erase_layout.addWidget(self.delete_reason)
+        self.delete_button = button(self.tr("Eliminar fotografía y firma…"), "danger", self.delete_biometrics)
+        erase_layout.addWidget(self.delete_button)
+        self.erase_card = erase_card
+        self.body.addWidget(erase_card)
         self.body.addStretch(1)
         self._cards = (data_card, bio_card, hist_card)
-        for c in self._cards:
+        for c in (*self._cards, erase_card):
             c.hide()
 
     def load(self, matricula: str):
@@ -77,13 +97,16 @@ class ConsultScreen(DeskScreen):
         return (student, photo, signature, services.delivery_signature_png(student), services.audit(student.matricula))
 
     def clear_student(self) -> None:
-        for c in self._cards:
+        for c in (*self._cards, self.erase_card):
             c.hide()
 
     def show_student(self, loaded) -> None:
         student, photo, signature, delivery, events = loaded
         for c in self._cards:
             c.show()
+        self.erase_card.setVisible(self.services.may_delete_biometrics())
+        self.delete_reason.clear()
+        self.delete_button.setEnabled(bool(student.photo_sha256 or student.signature_sha256))
         self.name_label.setText(student.full_name)
         self.tag.set_status(student.status)
         self.details.set_student(student)
@@ -101,3 +124,52 @@ class ConsultScreen(DeskScreen):
             for c, value in enumerate((format_datetime(e.at), action, status, e.username, e.comment)):
                 self.history.setItem(r, c, QTableWidgetItem(value))
         self.action_done()
+
+    def deletion_box(self) -> QMessageBox:
+        """The «Eliminar fotografía y firma» question, unopened («No» is the default)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Eliminar fotografía y firma"),
+                          self.tr("Se eliminarán la fotografía y la firma de {0} del servidor y de todas las "
+                                  "estaciones; no se pueden recuperar. ¿Desea continuar?").format(
+                              self.student.full_name if self.student else ""),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box
+
+    def _confirm_deletion(self) -> bool:
+        return self.deletion_box().exec() == QMessageBox.StandardButton.Yes
+
+    def delete_biometrics(self) -> None:
+        """«Eliminar fotografía y firma…»: reason, confirmation, then the server (off the GUI thread)."""
+        if self.student is None or not self.delete_button.isEnabled():
+            return
+        reason = self.delete_reason.toPlainText()
+        if not reason.strip():
+            self.message.error(self.tr("Escriba el motivo de la eliminación (por ejemplo, el folio de la solicitud "
+                                       "ARCO)."))
+            mark_invalid(self.delete_reason, True)
+            self.delete_reason.setFocus()
+            return
+        if not self._confirm_deletion():
+            return
+        services, matricula = self.services, self.student.matricula
+
+        def done(result) -> None:
+            student, deleted = result
+            self.student = student
+            self.details.set_student(student)
+            self.tag.set_status(student.status)
+            self.photo.set_bytes(None)
+            self.signature.set_bytes(None)
+            self.delete_button.setEnabled(False)
+            self.message.ok(self.tr("Se eliminaron {0} archivos de fotografía y firma; las estaciones borrarán sus "
+                                    "copias al sincronizar.").format(deleted))
+            self.changed.emit()
+            self.action_done()
+
+        def failed(exc) -> None:
+            if getattr(exc, "field", None) == "comment":
+                mark_invalid(self.delete_reason, True)
+                self.delete_reason.setFocus()
+
+        self.run(lambda: services.delete_biometrics(matricula, reason), done,
+                 self.tr("Eliminando fotografía y firma…"), failed)
