@@ -138,9 +138,17 @@ def sheet_rows(sheet, limits: XlsxLimits = DEFAULT_LIMITS) -> Iterator[tuple]:
     ``limits.max_cols`` wide (an empty row is ``()``); raises :class:`XlsxRefused` on reaching row
     ``limits.max_rows + 1`` (openpyxl would otherwise invent the empty rows a ``<row r="…">`` gap
     asks for, each as wide as the sheet)."""
-    for number, values in enumerate(sheet.iter_rows(max_row=limits.max_rows + 1, max_col=limits.max_cols,
+    blank: tuple | None = None  # openpyxl hands out one shared tuple for every invented empty row
+    declared = getattr(sheet, "max_column", None)  # from <dimension> (checked by check_xlsx); None without one
+    # openpyxl pads every row to max_col: the declared width keeps normal rows as wide as the sheet
+    width = min(declared, limits.max_cols) if isinstance(declared, int) and declared > 0 else limits.max_cols
+    for number, values in enumerate(sheet.iter_rows(max_row=limits.max_rows + 1, max_col=width,
                                                     values_only=True), start=1):
         if number > limits.max_rows:
             raise XlsxRefused(f"La hoja del libro de Excel tiene más de {limits.max_rows:,} filas; divídala en "
                               "archivos más chicos.")
-        yield values if any(v is not None for v in values) else ()
+        if values is blank or values.count(None) == len(values):  # C-speed test, not a Python loop per cell
+            blank = values
+            yield ()
+        else:
+            yield values

@@ -109,8 +109,46 @@ def is_postgres(engine: Engine) -> bool:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that do not expire objects on commit (answers are built after commit)."""
-    return sessionmaker(engine, expire_on_commit=False)
+    """Sessions that do not expire objects on commit (answers are built after commit), with the
+    length check of :func:`check_string_lengths` before every flush."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    event.listen(factory, "before_flush", check_string_lengths)
+    return factory
+
+
+def check_string_lengths(session: Session, _flush_context=None, _instances=None) -> None:
+    """``before_flush`` hook: refuse (422 ``invalid_field``, Spanish, naming the field) any new or
+    changed ORM object whose text exceeds its ``String(n)`` column.
+
+    PostgreSQL refuses such a value with an error (a 500 before any API check), SQLite stores it
+    whole: this one check, on both back-ends, makes the limit the same and the answer a clear 422
+    wherever a request field's own bound was looser than its column (#13 item 8). Lengths count
+    characters, as PostgreSQL's ``varchar(n)`` does.
+    """
+    from server.errors import ApiError
+
+    for obj in (*session.new, *session.dirty):
+        state = obj.__dict__  # loaded attribute values; an unloaded one was not changed here
+        for key, length in _bounded_columns(type(obj)):
+            value = state.get(key)
+            if isinstance(value, str) and len(value) > length:
+                raise ApiError(422, "invalid_field", f"El campo «{key}» admite como máximo {length} caracteres "
+                                                     f"(se recibieron {len(value)}).", key)
+
+
+_BOUNDED: dict[type, tuple[tuple[str, int], ...]] = {}
+
+
+def _bounded_columns(cls: type) -> tuple[tuple[str, int], ...]:
+    """``(attribute, length)`` of the ``String(n)`` columns of the mapped class ``cls`` (cached)."""
+    found = _BOUNDED.get(cls)
+    if found is None:
+        from sqlalchemy import String, inspect
+
+        found = tuple((attr.key, attr.columns[0].type.length) for attr in inspect(cls).column_attrs
+                      if isinstance(attr.columns[0].type, String) and attr.columns[0].type.length)
+        _BOUNDED[cls] = found
+    return found
 
 
 def database_problem(exc: BaseException, url: str) -> str | None:

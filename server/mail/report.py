@@ -62,6 +62,10 @@ def report_xlsx(campaign: MailCampaign, summary: dict, rows: list[tuple]) -> byt
         problems.append(list(row))
     for col, width in zip("ABCDEFGH", (16, 14, 8, 36, 16, 22, 10, 80)):
         problems.column_dimensions[col].width = width
+    from station.domain.xlsx import text_only
+
+    for ws in (sheet, problems):  # campaign names, addresses and remote servers' diagnostics: text, never formulas
+        text_only(ws)
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()

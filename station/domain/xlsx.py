@@ -63,6 +63,16 @@ def _as_text_cells(ws) -> None:
             cell.data_type = "s"
 
 
+def text_only(ws) -> None:
+    """Make every text cell of worksheet ``ws`` a text cell, never a formula (see
+    :func:`_as_text_cells`); for sheets whose rows hold text from users or from outside
+    (bounce diagnostics, campaign names)."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+
+
 def _style_header(ws, ncols: int) -> None:
     for col in range(1, ncols + 1):
         cell = ws.cell(row=1, column=col)

