@@ -305,8 +305,7 @@ def _dispatch(args, url: str) -> int:
     if args.command == "requests":
         from server.requests.cli import run as run_requests
 
-        upgrade(url)
-        return run_requests(args, url)
+        return run_requests(args, url)  # migrates once its options are checked
     if args.command == "mail":
         from server.mail.cli import run as run_mail
 

@@ -200,6 +200,9 @@ def _run(args, url: str) -> int:
             return 1
         data = path.read_bytes()
 
+    from server.db.migrate import upgrade
+
+    upgrade(url)
     engine = make_engine(url, pool_size=2)
     factory = make_session_factory(engine)
     tx = lambda work: run_transaction(factory, work)  # noqa: E731
