@@ -1781,12 +1781,12 @@
         <translation>Vencida: pasó el tiempo de atención.</translation>
     </message>
     <message>
-        <source>{0} solicitudes</source>
-        <translation>{0} solicitudes</translation>
+        <source>Solicitudes: {0}</source>
+        <translation>Solicitudes: {0}</translation>
     </message>
     <message>
-        <source>, {0} vencidas</source>
-        <translation>, {0} vencidas</translation>
+        <source>; vencidas: {0}</source>
+        <translation>; vencidas: {0}</translation>
     </message>
     <message>
         <source>Abriendo la solicitud…</source>

@@ -168,18 +168,19 @@ def _make_overdue(server, folio: str) -> None:
 def test_systems_queue_acts_in_order_and_answers_with_a_letter(make_station, server, qtbot, documents):
     later = _file_via_api(server, "supervisor", documents, "BETO RUIZ")
     urgent = _file_via_api(server, "supervisor", documents, "ANA PÉREZ LÓPEZ")
-    _make_overdue(server, urgent)
+    latest = _file_via_api(server, "supervisor", documents, "CARLA SOTO")
+    _make_overdue(server, urgent)  # due order differs from filing order both ways
     win = make_station("sistemas")
     assert "request_queue" in win.keys
     win.open_screen("request_queue")
     screen = win.screens["request_queue"]
     browser = screen.browser
-    qtbot.waitUntil(lambda: browser.table.rowCount() == 2, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: browser.table.rowCount() == 3, timeout=WAIT_MS)
     # soonest due first; the overdue one marked
-    assert [browser.table.item(r, 0).text() for r in range(2)] == [urgent, later]
+    assert [browser.table.item(r, 0).text() for r in range(3)] == [urgent, later, latest]
     assert "vencida" in browser.table.item(0, 5).text() and "vencida" not in browser.table.item(1, 5).text()
     assert browser.table.item(0, 0).background().color().name() != browser.table.item(1, 0).background().color().name()
-    assert "1 vencidas" in browser.count_label.text()
+    assert browser.count_label.text() == "Solicitudes: 3; vencidas: 1."
 
     browser.table.setFocus()
     browser.table.selectRow(0)
@@ -217,7 +218,8 @@ def test_systems_queue_acts_in_order_and_answers_with_a_letter(make_station, ser
 
     # the other one: cancelling needs the reason
     detail.back_button.click()
-    qtbot.waitUntil(lambda: browser.table.rowCount() == 1, timeout=WAIT_MS)  # attended left the queue
+    qtbot.waitUntil(lambda: browser.table.rowCount() == 2, timeout=WAIT_MS)  # attended left the queue
+    browser.table.selectRow(0)
     browser.open_selected()
     qtbot.waitUntil(lambda: browser.showing_detail() and detail.detail["folio"] == later, timeout=WAIT_MS)
     detail.action_buttons["cancel"].click()
@@ -229,7 +231,7 @@ def test_systems_queue_acts_in_order_and_answers_with_a_letter(make_station, ser
     # the requester reads the answer and the letter in «Solicitudes»
     requester = make_station("supervisor")
     own = _open_requests(qtbot, requester)
-    qtbot.waitUntil(lambda: own.browser.table.rowCount() == 2, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: own.browser.table.rowCount() == 3, timeout=WAIT_MS)
     own.browser.open_folio(urgent)
     qtbot.waitUntil(lambda: own.browser.showing_detail() and own.browser.detail.state_tag.text() == "Atendida",
                     timeout=WAIT_MS)

@@ -215,9 +215,9 @@ class RequestBrowser(QWidget):
         if self.items and self.table.currentRow() < 0:
             self.table.selectRow(0)
         overdue = sum(1 for i in self.items if i.get("overdue"))
-        text = self.tr("{0} solicitudes").format(len(self.items))
+        text = self.tr("Solicitudes: {0}").format(len(self.items))
         if overdue:
-            text += self.tr(", {0} vencidas").format(overdue)
+            text += self.tr("; vencidas: {0}").format(overdue)
         self.count_label.setText(text + ".")
         self.open_button.setEnabled(bool(self.items))
 

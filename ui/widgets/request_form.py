@@ -135,7 +135,9 @@ class AttachmentRow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.file_label = QLabel(self.tr("Sin archivo"))
         self.file_label.setObjectName("fieldValue")
-        self.file_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.file_label.setWordWrap(True)  # a long file name wraps; never clipped at 1024 px
+        self.file_label.setMinimumWidth(self.file_label.fontMetrics().horizontalAdvance(self.tr("Sin archivo")) + 4)
+        self.file_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         self.choose_button = button(self.tr("Elegir archivo…"), slot=self.choose)
         self.clear_button = button(self.tr("Quitar"), slot=self.clear)
         self.clear_button.setEnabled(False)
@@ -206,8 +208,8 @@ class TypeForm(QWidget):
             title.setWordWrap(True)
             layout.addWidget(title)
             docs = QGridLayout()
-            docs.setColumnStretch(0, 3)
-            docs.setColumnStretch(1, 2)
+            docs.setColumnStretch(0, 1)
+            docs.setColumnStretch(1, 1)
             for line, spec in enumerate(specs):
                 row = AttachmentRow(spec, ask_open_file)
                 row.refused.connect(self.refused)
