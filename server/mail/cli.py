@@ -14,6 +14,7 @@ Sub-commands::
     mail preview ID [--json]        mail start ID        mail cancel ID
     mail status ID [--json]         mail report ID --out RESULTADO.xlsx
     mail worker [--until-idle] [--bounce-poll SEG] [--heartbeat SEG] [--backoff SEG]
+                [--requests-office CORREO [--requests-head CORREO] [--requests-every SEG]]   (issue #19)
     mail poll-bounces
     mail suppression list | remove DIRECCION
     mail demo [--students N]        envía un aviso de demostración a un servidor SMTP embebido
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -99,6 +101,12 @@ def add_parser(sub, with_db) -> None:
     wk.add_argument("--heartbeat", type=positive_float, default=5.0)
     wk.add_argument("--backoff", type=positive_float, default=60.0, help="Espera base entre reintentos (s)")
     wk.add_argument("--idle-sleep", type=positive_float, default=1.0)
+    wk.add_argument("--requests-office", default=os.environ.get("CREDENCIALIZACION_SOLICITUDES_OFICINA", ""),
+                    help="Correo del Centro de Cómputo: recuerda desde aquí las solicitudes vencidas")
+    wk.add_argument("--requests-head", default=os.environ.get("CREDENCIALIZACION_SOLICITUDES_JEFATURA", ""),
+                    help="Correo de la jefatura a quien se escalan")
+    wk.add_argument("--requests-every", type=positive_float, default=3600.0,
+                    help="Cada cuántos segundos revisar las solicitudes vencidas")
     with_db(msub.add_parser("poll-bounces", help="Revisa una vez los buzones de rebotes."))
     sp = msub.add_parser("suppression", help="Lista de supresión.")
     spsub = sp.add_subparsers(dest="suppression_command", required=True)
@@ -297,8 +305,14 @@ def _with_db(args, cmd, factory, actor, run_transaction) -> int:
         from server.mail.queue import QueuePolicy
         from server.mail.worker import Worker, WorkerSettings
 
+        periodic = ()
+        if args.requests_office:
+            from server.requests.deadlines import worker_job
+
+            periodic = ((args.requests_every, worker_job(args.requests_office, args.requests_head)),)
         settings = WorkerSettings(heartbeat_s=args.heartbeat, bounce_poll_s=args.bounce_poll,
-                                  idle_sleep_s=args.idle_sleep, policy=QueuePolicy(backoff_base_s=args.backoff))
+                                  idle_sleep_s=args.idle_sleep, policy=QueuePolicy(backoff_base_s=args.backoff),
+                                  periodic=periodic)
         worker = Worker(settings=settings, factory=factory)
         import signal
 

@@ -55,6 +55,10 @@ class WorkerSettings:
     bounce_policy: BouncePolicy = field(default_factory=BouncePolicy)
     secrets: dict[str, str] | None = None
     token_providers: dict[str, Callable[[], str]] = field(default_factory=dict)
+    #: Jobs of other features run from the loop: ``(period_s, job)``, ``job(factory)`` called at the
+    #: first housekeeping and then every ``period_s`` (e.g. overdue-request reminders, issue #19);
+    #: a failing job is logged and never stops the sending.
+    periodic: tuple[tuple[float, Callable], ...] = ()
 
 
 class _Sender:
@@ -134,6 +138,7 @@ class Worker:
         self.attempts = 0
         self._last_house = 0.0
         self._last_poll = 0.0
+        self._last_jobs: dict[int, float] = {}
 
     # ----------------------------------------------------------- housekeeping
     def _load_senders(self) -> None:
@@ -178,6 +183,19 @@ class Worker:
         if self.settings.bounce_poll_s and (force or now_m - self._last_poll >= self.settings.bounce_poll_s):
             self._last_poll = now_m
             self.poll_bounces()
+        self.run_periodic(now_m)
+
+    def run_periodic(self, now_m: float) -> None:
+        """Run the due :attr:`WorkerSettings.periodic` jobs (see there)."""
+        for index, (period, job) in enumerate(self.settings.periodic):
+            last = self._last_jobs.get(index)
+            if last is not None and now_m - last < period:
+                continue
+            self._last_jobs[index] = now_m
+            try:
+                job(self.factory)
+            except Exception as exc:  # a feature's job must never stop the mail
+                log.warning("Falló una tarea periódica del trabajador de correo: %s", exc)
 
     def poll_bounces(self) -> dict:
         """Poll every sender's bounce mailbox once; returns the summed stats."""

@@ -6,7 +6,8 @@ A request is overdue when it is still open past ``due_at`` (filing time + the ty
 hours, :meth:`RequestSettings.hours_for`). :func:`remind` mails the office once per request
 (``reminded_at``) and, ``escalate_after_hours`` after that reminder, the head once
 (``escalated_at``); each is journalled. Run by ``credencializacion-server requests remind``
-(cron / systemd timer).
+(cron / systemd timer) or from the mail worker loop (``mail worker --requests-office …``,
+:func:`worker_job`).
 """
 from __future__ import annotations
 
@@ -59,3 +60,18 @@ def remind(session: Session, settings: RequestSettings, now: datetime) -> dict[s
             journal.record(session, SYSTEM, request, "escalate", now, note=f"Aviso a {settings.head_email or '—'}")
             escalated.append(request.folio)
     return {"now": now.isoformat(), "overdue": len(overdue), "reminded": reminded, "escalated": escalated}
+
+
+def worker_job(office_email: str, head_email: str = "", escalate_after_hours: int = 24):
+    """A :attr:`server.mail.worker.WorkerSettings.periodic` job: ``job(factory)`` runs
+    :func:`remind` in one transaction at the real clock."""
+    from server.db.engine import run_transaction
+    from server.services.students import utcnow
+
+    settings = RequestSettings(office_email=office_email, head_email=head_email,
+                               escalate_after_hours=escalate_after_hours)
+
+    def job(factory) -> dict[str, Any]:
+        return run_transaction(factory, lambda session: remind(session, settings, utcnow()))
+
+    return job

@@ -59,3 +59,26 @@ def test_overdue_request_reminds_then_escalates_once(db):
 def test_remind_needs_the_office_address(db):
     done = cli(db.url, "remind")
     assert done.returncode == 2 and "--office" in done.stderr
+
+
+def test_the_mail_worker_loop_reminds_and_sends(tmp_path, smtp_sink):
+    """``mail worker --requests-office …`` runs the reminder job in its loop and delivers it."""
+    from server.mail.senders import add_sender
+    from server.mail.worker import Worker
+    from server.requests.deadlines import worker_job
+    from tests.server.mail.conftest import fast_settings
+
+    url = f"sqlite:///{tmp_path / 'loop.sqlite3'}"
+    seed(url, PASSWORD, students=0, campuses=2)
+    db = Db(url)
+    try:
+        db.tx(lambda s: add_sender(s, STATE, "avisos", "avisos@conalepmex.edu.mx", "127.0.0.1", smtp_sink.port,
+                                   security="none", auth="none", per_minute=0, per_day=0))
+        late = db.make("password_reset", "received", utcnow() - timedelta(hours=48), documents=False)
+        office = f"oficina.{tmp_path.name}@conalepmex.edu.mx"
+        Worker(settings=fast_settings(periodic=((3600.0, worker_job(office, HEAD)),)),
+               factory=db.factory).run(until_idle=True)
+        got = [m for m in smtp_sink.messages if m.rcpt == office]
+        assert len(got) == 1 and late in got[0].header("Subject")
+    finally:
+        db.close()
