@@ -1716,6 +1716,10 @@
         <translation>Ir a toma de biométricos</translation>
     </message>
     <message>
+        <source>El alumno ya no tiene fotografía ni firma: solo puede rechazarse con «Requiere retoma» (nueva toma de biométricos).</source>
+        <translation>El alumno ya no tiene fotografía ni firma: solo puede rechazarse con «Requiere retoma» (nueva toma de biométricos).</translation>
+    </message>
+    <message>
         <source>La credencial quedó en «Retoma»: realice la toma de biométricos de nuevo; la reimpresión se solicitará al guardarla.</source>
         <translation>La credencial quedó en «Retoma»: realice la toma de biométricos de nuevo; la reimpresión se solicitará al guardarla.</translation>
     </message>

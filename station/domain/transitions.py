@@ -117,7 +117,8 @@ TRANSITIONS: tuple[Transition, ...] = (
                ("order_number",)),
     Transition(Command.START_PRINTING, frozenset({S.REQUESTED}), S.PRINTING, STATE_OFFICE),
     Transition(Command.RECEIVE, frozenset({S.PRINTING}), S.RECEIVED, STATE_OFFICE),
-    Transition(Command.REJECT_REPRINT, frozenset({S.RECEIVED}), S.REJECTED, SUPERVISOR, ("comment",)),
+    # a reprint reuses the photo and signature: none after the state office deleted them (then: retake)
+    Transition(Command.REJECT_REPRINT, frozenset({S.RECEIVED}), S.REJECTED, SUPERVISOR, ("comment", "has_biometrics")),
     Transition(Command.REJECT_RETAKE, frozenset({S.RECEIVED}), S.RETAKE, SUPERVISOR, ("comment",)),
     Transition(Command.DELIVER, frozenset({S.RECEIVED}), S.DELIVERED, DESK, ("delivery_signature",)),
     # Institutional accounts (DESIGN §13): the systems office writes the address of an account it

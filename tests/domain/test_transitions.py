@@ -320,6 +320,13 @@ def test_delete_biometrics_needs_a_reason_and_leaves_nothing_printable():
     delivered = student(S.DELIVERED, delivery_signature_sha256="c" * 64)
     kept = apply_command(delivered, Command.DELETE_BIOMETRICS, actor(EST), {"comment": "Solicitud ARCO"}, CTX)
     assert kept.status == S.DELIVERED and kept.delivery_signature_sha256 == "c" * 64 and kept.photo_sha256 is None
+    # a received card whose biometrics were deleted cannot be sent to reprint (no photo): only a retake
+    received = apply_command(student(S.RECEIVED), Command.DELETE_BIOMETRICS, actor(EST), {"comment": "ARCO"}, CTX)
+    reprint = apply_command(received, Command.REJECT_REPRINT, actor(SUP), {"comment": "Mala impresión"}, CTX)
+    assert isinstance(reprint, Refusal) and reprint.code == "missing_biometrics"
+    assert Command.REJECT_REPRINT not in allowed_commands(received, SUP)
+    retake = apply_command(received, Command.REJECT_RETAKE, actor(SUP), {"comment": "Sin fotografía"}, CTX)
+    assert retake.status == S.RETAKE
     printing = apply_command(student(S.PRINTING), Command.DELETE_BIOMETRICS, actor(EST), {"comment": "x"}, CTX)
     assert isinstance(printing, Refusal) and printing.code == "invalid_status"
     for role in (OP, SUP, ADM, SYS):

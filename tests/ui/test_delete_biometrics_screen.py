@@ -8,7 +8,7 @@ import requests
 from station.domain import Status
 from station.domain.demo import DEMO_CONSENT
 from tests.server.helpers import upload_capture
-from tests.ui.helpers import WAIT_MS, search, wait_idle
+from tests.ui.helpers import WAIT_MS, search, type_text, wait_idle
 
 
 def _captured_on_the_server(server) -> tuple[str, str, str]:
@@ -62,3 +62,24 @@ def test_other_roles_do_not_see_the_deletion(make_station, server, qtbot):
     qtbot.waitUntil(lambda: screen.name_label.isVisible() and bool(screen.name_label.text()), timeout=WAIT_MS)
     wait_idle(qtbot)
     assert not screen.erase_card.isVisible() and not win.services.may_delete_biometrics()
+
+
+def test_a_received_card_without_biometrics_can_only_go_to_retake(make_station, server, qtbot):
+    """After the state office deleted them, «Rechazar» offers only «Requiere retoma» (a reprint
+    would have no photo); the table refuses the reprint (tests/domain)."""
+    api = server.api("estatal")
+    page = api.request("GET", "/students", params={"campus": "001", "status": "RECEIVED", "page_size": 1})
+    matricula = page["items"][0]["matricula"]
+    api.delete_biometrics(matricula, "Solicitud ARCO folio DE-2026-015")
+    win = make_station("supervisor")
+    win.open_screen("reject")
+    screen = win.screens["reject"]
+    search(qtbot, screen, matricula)
+    qtbot.waitUntil(lambda: screen.reject_button.isEnabled(), timeout=WAIT_MS)
+    assert screen.retake_check.isChecked() and not screen.retake_check.isEnabled()
+    assert "Requiere retoma" in screen.message.text()
+    type_text(qtbot, screen.comment, "Sin fotografía para reimprimir")
+    screen.reject_button.click()
+    wait_idle(qtbot)
+    qtbot.waitUntil(lambda: "Retoma" in screen.message.text(), timeout=WAIT_MS)
+    assert win.services.store.get_student(matricula).status == Status.RETAKE

@@ -75,15 +75,21 @@ class RejectScreen(DeskScreen):
         self.capture_button.hide()
         self.comment.clear()
         self.retake_check.setChecked(False)
-        allowed = Command.REJECT_REPRINT in self.services.allowed(student)
+        commands = self.services.allowed(student)
+        reprint, retake = Command.REJECT_REPRINT in commands, Command.REJECT_RETAKE in commands
+        allowed = reprint or retake
         self.reject_button.setEnabled(allowed)
         self.comment.setEnabled(allowed)
-        self.retake_check.setEnabled(allowed)
+        self.retake_check.setEnabled(reprint and retake)
         if not allowed:
             self.message.notice(self.services.refusal_for(student, Command.REJECT_REPRINT))
             self.action_done()
-        else:
-            self.comment.setFocus()
+            return
+        if not reprint:  # no photo and signature (deleted by the state office): only a retake
+            self.retake_check.setChecked(True)
+            self.message.notice(self.tr("El alumno ya no tiene fotografía ni firma: solo puede rechazarse con "
+                                        "«Requiere retoma» (nueva toma de biométricos)."))
+        self.comment.setFocus()
 
     def reject(self) -> None:
         """Rechazar (reprint, or retake when «Requiere retoma» is checked)."""
