@@ -153,9 +153,10 @@ class StudentRow(StudentColumns, Base):
     table) plus ``change_seq`` and server timestamps."""
 
     __tablename__ = "students"
-    change_seq: Mapped[int] = mapped_column(BigInteger, unique=True, index=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # sort_order 1: after the field-table columns of the mixin, as the migrations lay the table out
+    change_seq: Mapped[int] = mapped_column(BigInteger, unique=True, index=True, sort_order=1)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, sort_order=1)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, sort_order=1)
 
     __table_args__ = (Index("ix_students_campus_group", "campus_code", "group_code"),
                       Index("ix_students_campus_status", "campus_code", "status"),
@@ -220,9 +221,9 @@ class SaeRecord(SaeRecordColumns, Base):
     field table plus ``enrolled``, ``source`` and ``imported_at``."""
 
     __tablename__ = "sae_records"
-    enrolled: Mapped[bool] = mapped_column(Boolean)
-    source: Mapped[str] = mapped_column(String(255), default="")
-    imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    enrolled: Mapped[bool] = mapped_column(Boolean, sort_order=1)  # after the field-table columns
+    source: Mapped[str] = mapped_column(String(255), default="", sort_order=1)
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime, sort_order=1)
 
 
 class Counter(Base):

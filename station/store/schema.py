@@ -60,7 +60,8 @@ class StudentRow(StudentColumns, Base):
     of it)."""
 
     __tablename__ = "students"
-    server_state: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # sort_order 1: after the field-table columns of the mixin, as the migrations lay the table out
+    server_state: Mapped[dict | None] = mapped_column(JSON, nullable=True, sort_order=1)
 
     __table_args__ = (
         Index("ix_students_campus_status", "campus_code", "status"),
