@@ -13,7 +13,11 @@
   at once to a server process on PostgreSQL (budget ≤ 300 ms; -1 when PostgreSQL is unreachable);
 - ``server_push_vs_db_ratio``: server commands/s in that push ÷ pgbench transactions/s of the same
   statements (:data:`PGBENCH_SCRIPT`) at 40 clients on the same database (budget ≥ 0.5); needs
-  ``pgbench`` (Debian ``postgresql-client``).
+  ``pgbench`` (Debian ``postgresql-client``);
+- ``server_batch_commands_per_s``, ``server_batch_request_p95_ms``, ``server_batch_vs_db_ratio``: the
+  same 40 × 15 captures, each station sending its 15 as one ``POST /sync/commands/batch`` (how a
+  station pushes since issue 15; every command still its own transaction), and that rate ÷ the
+  same pgbench figure.
 
 Server: a real ``credencializacion-server serve`` process (SQLite, then PostgreSQL).
 """
@@ -120,6 +124,13 @@ def _capture_blobs(rng: random.Random) -> dict[str, bytes]:
             "signature_png": sample_png(6_000, rng)}
 
 
+def _raw_body(rng: random.Random) -> bytes:
+    """One JPEG photo the size of a whole capture (photo + signature JSON + signature PNG)."""
+    from server.testing import sample_jpeg
+
+    return sample_jpeg(sum(len(b) for b in _capture_blobs(rng).values()), rng)
+
+
 def _sync_figures(tmp: Path) -> dict[str, float]:
     from server.testing import seed
 
@@ -159,7 +170,9 @@ def _sync_figures(tmp: Path) -> dict[str, float]:
             proxy = CountingProxy(port)
             papi = ServerApi(f"http://127.0.0.1:{proxy.port}", token=api.token)
             engine = SyncEngine(store, HttpTransport(papi), campuses=["001"], backoff=no_wait_backoff())
-            raw_bodies = [b"".join(_capture_blobs(rng).values()) for _ in range(500)]
+            # the raw baseline: per capture ONE valid JPEG as large as that capture's three blobs, for
+            # one of the same students (blobs are bound to a student and content-checked since 3fc1e0c)
+            raw_bodies = [(_raw_body(rng), m) for m in targets[run * 500:(run + 1) * 500]]
             start = time.perf_counter()
             accepted, refused = engine.push()
             pushes.append(time.perf_counter() - start)
@@ -169,8 +182,8 @@ def _sync_figures(tmp: Path) -> dict[str, float]:
             ratios.append(proxy.bytes / payload_bytes)
             proxy.sock.close()
             start = time.perf_counter()  # the same amount of bytes, one plain upload per capture
-            for body in raw_bodies:
-                api.put_blob(hashlib.sha256(body).hexdigest(), body, "raw")
+            for body, m in raw_bodies:
+                api.put_blob(hashlib.sha256(body).hexdigest(), body, "photo", m)
             raw_ratios.append(pushes[-1] / (time.perf_counter() - start))
         store.close()
     finally:
@@ -218,13 +231,12 @@ def _pull_figures(tmp: Path, students: int = 60_000, runs: int = 2) -> dict[str,
 
 
 #: pgbench script: the statements the server runs for one ``POST /sync/commands`` capture (traced from
-#: SQLAlchemy on PostgreSQL): the token and its user, then one transaction — processed-operation lookup,
+#: SQLAlchemy on PostgreSQL): the token with its user and station (one joined lookup since issue 15), then one transaction — processed-operation lookup,
 #: blob check, student row lock, second lookup, audit insert, student update, stored answer, stamp.
 PGBENCH_SCRIPT = """
 \\set k random(1, :nkeys)
 \\set r random(1, 2000000000)
-SELECT token_hash, user_id, station_id, expires_at, revoked_at FROM tokens WHERE token_hash = :tok;
-SELECT id, username, role, campuses, active FROM users WHERE id = :uid;
+SELECT t.revoked_at, t.expires_at, t.station_id, u.id, u.username, u.role, u.campuses, u.display_name, u.active, s.station_id, s.revoked_at FROM tokens t LEFT OUTER JOIN users u ON u.id = t.user_id LEFT OUTER JOIN stations s ON s.station_id = t.station_id WHERE t.token_hash = :tok;
 BEGIN;
 SELECT op_id, body_sha256, status_code, response FROM sync_operations WHERE op_id = 'pgb' || :client_id || '-' || :r;
 SELECT sha256 FROM sync_blobs WHERE sha256 IN (:sha1, :sha2);
@@ -291,6 +303,8 @@ def _server_push(runs: int = 3, stations: int = 40, per_station: int = 15, worke
     except Exception:
         return {"server_push_p95_ms": -1.0, "server_push_vs_db_ratio": -1.0}
     p95s, ratios, rates, tpss = [], [], [], []
+    batch_rates: list[float] = []
+    batch_p95s: list[float] = []
     try:
         seed(url, PASSWORD, students=2 * stations * per_station, campuses=1)
         proc, base = _server(url, workers)
@@ -346,6 +360,37 @@ def _server_push(runs: int = 3, stations: int = 40, per_station: int = 15, worke
                 [t.join() for t in threads]
                 rates.append(len(latencies) / (time.perf_counter() - started))
                 p95s.append(percentile(latencies, 95))
+            for run in range(runs):  # the same captures, each station sending its 15 as ONE batch
+                todo = capturable[:stations * per_station]
+                batch_latencies: list[float] = []
+                lock = threading.Lock()
+                barrier = threading.Barrier(stations + 1)
+
+                def batch_station(i: int) -> None:
+                    http = requests.Session()
+                    mine = todo[i::stations][:per_station]
+                    ops = [{"op_id": f"C{run}{i:03d}{seq:05d}{rng.randint(0, 10**9):010d}",
+                            "station_id": f"EST-{i:03d}", "seq": seq, "command": "capture", "matricula": m,
+                            "expected_status": None, "payload": {"photo_sha256": shas[0], "signature_sha256": shas[1]},
+                            "blob_sha256s": shas, "username": "operador", "created_at": "2026-11-21T10:00:00+00:00"}
+                           for seq, m in enumerate(mine, start=1)]
+                    barrier.wait()
+                    start = time.perf_counter()
+                    r = http.post(base + "/sync/commands/batch", json={"commands": ops}, timeout=300,
+                                  headers={"Authorization": f"Bearer {token}"})
+                    elapsed = (time.perf_counter() - start) * 1000
+                    assert r.status_code == 200 and all(x["outcome"] == "accepted" for x in r.json()["results"]), \
+                        r.text[:500]
+                    with lock:
+                        batch_latencies.append(elapsed)
+
+                threads = [threading.Thread(target=batch_station, args=(i,)) for i in range(stations)]
+                [t.start() for t in threads]
+                barrier.wait()
+                started = time.perf_counter()
+                [t.join() for t in threads]
+                batch_rates.append(stations * per_station / (time.perf_counter() - started))
+                batch_p95s.append(percentile(batch_latencies, 95))
         finally:
             proc.terminate()  # the parent stops its workers (and their pooled connections)
             proc.wait()
@@ -354,8 +399,14 @@ def _server_push(runs: int = 3, stations: int = 40, per_station: int = 15, worke
             ratios.append(rate / tpss[-1])
     finally:
         drop_pg_database(url)
-    return {"server_push_p95_ms": statistics.median(p95s), "server_push_vs_db_ratio": statistics.median(ratios),
-            "server_push_commands_per_s": statistics.median(rates), "pgbench_same_statements_tps": statistics.median(tpss)}
+    figures = {"server_push_p95_ms": statistics.median(p95s), "server_push_vs_db_ratio": statistics.median(ratios),
+               "server_push_commands_per_s": statistics.median(rates),
+               "pgbench_same_statements_tps": statistics.median(tpss)}
+    if batch_rates:  # batched push (issue 15): 15 commands per request, each still its own transaction
+        figures.update({"server_batch_commands_per_s": statistics.median(batch_rates),
+                        "server_batch_request_p95_ms": statistics.median(batch_p95s),
+                        "server_batch_vs_db_ratio": statistics.median(batch_rates) / statistics.median(tpss)})
+    return figures
 
 
 def run() -> dict[str, float]:

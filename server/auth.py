@@ -191,29 +191,42 @@ def bearer_token(request: Request) -> str:
 
 
 def authenticate(session: Session, token: str) -> Principal:
-    """Resolve ``token`` to a :class:`Principal` or raise 401 (see module docstring)."""
+    """Resolve ``token`` to a :class:`Principal` or raise 401 (see module docstring).
+
+    ONE statement per request (issue 15): the token's columns with its user's and
+    (for a station-bound token) its station's, outer-joined. Plain columns, not ORM
+    entities, so nothing lands in the session's identity map. (An earlier joined
+    version was reverted in 3250a64 because the 40-client test hung; the hang was
+    that test's own sign-in storm — 40 simultaneous sign-ins of one user tripped the
+    abuse counter's 429 and a client died before the barrier — fixed in e16db86.)
+    """
     digest = token_digest(token)
-    row = session.get(Token, digest)
-    if row is None:
+    found = session.execute(
+        select(Token.revoked_at, Token.expires_at, Token.station_id, User.id, User.username, User.role,
+               User.campuses, User.display_name, User.active, Station.station_id, Station.revoked_at)
+        .select_from(Token)
+        .join(User, User.id == Token.user_id, isouter=True)
+        .join(Station, Station.station_id == Token.station_id, isouter=True)
+        .where(Token.token_hash == digest)
+    ).first()
+    if found is None:
         raise ApiError(401, "invalid_token", "La sesión no es válida. Inicie sesión de nuevo.",
                        headers={"WWW-Authenticate": "Bearer"})
-    if row.revoked_at is not None:
+    (revoked_at, expires_at, station_id, user_id, username, role, campuses, display_name, active,
+     station_found, station_revoked_at) = found
+    if revoked_at is not None:
         raise ApiError(401, "token_revoked", "La sesión fue cerrada o revocada. Inicie sesión de nuevo.",
                        headers={"WWW-Authenticate": "Bearer"})
-    if row.expires_at <= utcnow():
+    if expires_at <= utcnow():
         raise ApiError(401, "token_expired", "La sesión expiró. Inicie sesión de nuevo.",
                        headers={"WWW-Authenticate": "Bearer"})
-    if row.station_id:
-        station = session.get(Station, row.station_id)
-        if station is None or station.revoked_at is not None:
-            raise ApiError(401, "token_revoked", "La estación de esta sesión fue revocada. Inicie sesión de nuevo.",
-                           headers={"WWW-Authenticate": "Bearer"})
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
+    if station_id and (station_found is None or station_revoked_at is not None):
+        raise ApiError(401, "token_revoked", "La estación de esta sesión fue revocada. Inicie sesión de nuevo.",
+                       headers={"WWW-Authenticate": "Bearer"})
+    if user_id is None or not active:
         raise ApiError(401, "user_disabled", "La cuenta de usuario está desactivada.",
                        headers={"WWW-Authenticate": "Bearer"})
-    return Principal(user.id, user.username, Role(user.role), frozenset(user.campuses or ()),
-                     user.display_name, row.station_id, digest)
+    return Principal(user_id, username, Role(role), frozenset(campuses or ()), display_name, station_id, digest)
 
 
 def require_roles(principal: Principal, *roles: Role) -> None:

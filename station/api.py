@@ -17,6 +17,7 @@ trusts only that CA bundle (``requests`` ``verify=path``) instead of the system'
 from __future__ import annotations
 
 import ipaddress
+import json as jsonlib
 import socket
 import ssl
 from dataclasses import dataclass
@@ -179,6 +180,18 @@ _TLS_REASONS = {
 }
 
 _STATUS_CAUSE = {401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict", 429: "busy", 503: "busy"}
+
+
+def error_from_result(result: dict) -> ServerApiError:
+    """The :class:`ServerApiError` of one failed item of a batch answer (``{status, error: {code,
+    message, field}}``, see :meth:`ServerApi.sync_commands` / :meth:`ServerApi.put_blobs`): the
+    same error a single request for that item would have raised."""
+    status = int(result.get("status") or 0)
+    cause = _STATUS_CAUSE.get(status, "server" if status >= 500 else "invalid")
+    error = result.get("error") if isinstance(result.get("error"), dict) else {}
+    message = error.get("message") if isinstance(error.get("message"), str) else \
+        f"El servidor rechazó un elemento del lote (HTTP {status})."
+    return ServerApiError(cause, message, status or None, error.get("code"), error.get("field"), result)
 
 
 def error_from_response(response: requests.Response) -> ServerApiError:
@@ -383,6 +396,48 @@ class ServerApi:
         ``body`` holds ``{error, op_id, outcome: "refused", student}``.
         """
         return self.request("POST", "/sync/commands", json=op, headers={"Idempotency-Key": op["op_id"]})
+
+    def _batch_timeout(self, count: int):
+        """The read timeout of a batch of ``count`` items: the single-request one per 10 items
+        (a server works through a batch one transaction at a time)."""
+        connect, read = self.timeout if isinstance(self.timeout, tuple) else (self.timeout, self.timeout)
+        return connect, read * max(1.0, count / 10)
+
+    def sync_commands(self, ops: list[dict]) -> list[dict]:
+        """``POST /sync/commands/batch`` with ``{"commands": ops}`` (each ``op`` as in
+        :meth:`sync_command`; its ``op_id`` is its idempotency key).
+
+        Returns one result per op, in order: ``{op_id, status, outcome, student, error}``
+        with ``outcome`` ``accepted``, ``refused`` (final; ``status`` 403/404/409/422 and
+        the server's Spanish ``error``), ``retry`` (424 ``blob_missing``) or ``skipped``.
+        Raises :class:`ServerApiError` when the batch itself fails (401, 413, 5xx, network).
+        """
+        answer = self.request("POST", "/sync/commands/batch", json={"commands": ops},
+                              timeout=self._batch_timeout(len(ops)))
+        results = answer.get("results") if isinstance(answer, dict) else None
+        if not isinstance(results, list) or len(results) != len(ops):
+            raise ServerApiError("bad_response", "El servidor respondió al lote de acciones sin un resultado por acción.")
+        return results
+
+    def put_blobs(self, items: list[tuple[str, bytes, str, str]]) -> list[dict]:
+        """``POST /blobs/batch``: several ``(sha256, data, kind, matricula)`` in one multipart request.
+
+        Returns one ``{sha256, status, size, error}`` per item, in order (201 stored, 200
+        held, else the status and Spanish ``error`` ``PUT /blobs/{sha256}`` would give).
+        The server takes at most 16 MB and 64 blobs per request (413/422 beyond).
+        """
+        from urllib3 import encode_multipart_formdata
+
+        manifest = [{"sha256": sha, "kind": kind, "matricula": m} for sha, _data, kind, m in items]
+        fields: list = [("manifest", jsonlib.dumps(manifest))]
+        fields += [("blob", (sha, data, "application/octet-stream")) for sha, data, _kind, _m in items]
+        body, content_type = encode_multipart_formdata(fields)
+        answer = self.request("POST", "/blobs/batch", data=body, headers={"Content-Type": content_type},
+                              timeout=self._batch_timeout(len(items)))
+        results = answer.get("results") if isinstance(answer, dict) else None
+        if not isinstance(results, list) or len(results) != len(items):
+            raise ServerApiError("bad_response", "El servidor respondió al lote de archivos sin un resultado por archivo.")
+        return results
 
     def changes(self, since: int, limit: int = 500, campuses: list[str] | None = None) -> dict:
         """``GET /sync/changes?since=&limit=&campus=…`` → ``{items: [student + change_seq],

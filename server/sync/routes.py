@@ -19,13 +19,13 @@ import hashlib
 import json
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Callable
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from station.domain import Actor, Command, Refusal, Role, Status
@@ -34,7 +34,8 @@ from server.api.common import PrincipalDep, errors, factory, settings, transacti
 from server.api.students import OTHER_ENDPOINT, PAYLOAD_KEYS, checked_matricula
 from server.auth import Principal
 from server.db.models import Counter, Station, StudentRow, Token, User
-from server.errors import ApiError, refusal_status
+from server.db.engine import run_transaction
+from server.errors import ApiError, ErrorBody, refusal_status
 from server.settings import ServerSettings
 from server.station_proof import verify_offline_attestation
 from server.services.students import (AUDITED_REFUSALS, apply_locked, audit_refusal, lock_student,
@@ -163,6 +164,175 @@ async def put_blob(request: Request, sha256: str = Sha256Path,
     created = await run_in_threadpool(transaction, request, work, True)
     return JSONResponse({"sha256": sha256, "size": len(data), "stored": created},
                         status_code=201 if created else 200)
+
+
+#: Bounds of ``POST /blobs/batch``: total body bytes (checked before and while reading) and blobs.
+MAX_BLOB_BATCH_BYTES = 16 * 1024 * 1024
+MAX_BLOB_BATCH_FILES = 64
+
+
+class BlobManifestItem(BaseModel):
+    """One blob of a batch upload: its SHA-256, ``kind`` and the matrícula it is for."""
+
+    model_config = ConfigDict(extra="forbid")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    kind: str = Field(default="", max_length=32, pattern=r"^[a-z_]*$")
+    matricula: str = Field(min_length=1, max_length=32)
+
+
+class BlobBatchResult(BaseModel):
+    """Per blob: ``status`` 201 stored, 200 already held (binding added), or the error status
+    it would get from ``PUT /blobs/{sha256}`` (422 ``blob_hash_mismatch``/``invalid_blob``,
+    403, 404) with ``error``."""
+
+    sha256: str
+    status: int
+    size: int = 0
+    error: ErrorBody | None = None
+
+
+class BlobBatchResponse(BaseModel):
+    """One :class:`BlobBatchResult` per uploaded blob, in manifest order."""
+
+    results: list[BlobBatchResult]
+
+
+def _too_large() -> ApiError:
+    mb = MAX_BLOB_BATCH_BYTES // (1024 * 1024)
+    return ApiError(413, "payload_too_large", f"El lote de archivos es demasiado grande (máximo {mb} MB).")
+
+
+async def _read_blob_batch(request: Request) -> list[tuple[BlobManifestItem, bytes]]:
+    """Parse the multipart body of ``POST /blobs/batch`` (bounded; see the route)."""
+    from pydantic import TypeAdapter, ValidationError
+    from starlette.datastructures import UploadFile
+    from starlette.formparsers import MultiPartException, MultiPartParser
+
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BLOB_BATCH_BYTES:
+        raise _too_large()  # refused unread
+    if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+        raise ApiError(422, "invalid_field", "El lote de archivos debe enviarse como multipart/form-data.")
+
+    async def bounded():
+        size = 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BLOB_BATCH_BYTES:
+                raise _too_large()
+            yield chunk
+
+    try:
+        form = await MultiPartParser(request.headers, bounded(), max_files=MAX_BLOB_BATCH_FILES, max_fields=1,
+                                     max_part_size=256 * 1024).parse()
+    except MultiPartException:
+        raise ApiError(422, "invalid_field", "El lote de archivos no se pudo leer (multipart inválido o con "
+                                             f"más de {MAX_BLOB_BATCH_FILES} archivos).") from None
+    try:
+        try:
+            manifest = TypeAdapter(list[BlobManifestItem]).validate_json(str(form.get("manifest") or ""))
+        except ValidationError:
+            raise ApiError(422, "invalid_field", "El índice del lote («manifest») no es válido: debe ser una lista "
+                                                 "de {sha256, kind, matricula}.", "manifest") from None
+        files = [f for f in form.getlist("blob") if isinstance(f, UploadFile)]
+        if len(files) != len(manifest) or not manifest:
+            raise ApiError(422, "invalid_field", "El lote debe traer un archivo «blob» por cada elemento del índice.",
+                           "manifest")
+        return [(item, await f.read()) for item, f in zip(manifest, files)]
+    finally:
+        await form.close()
+
+
+def _blob_error(exc: ApiError) -> dict:
+    error = {"code": exc.code, "message": exc.message}
+    if exc.field:
+        error["field"] = exc.field
+    return error
+
+
+@router.post("/blobs/batch", response_model=BlobBatchResponse, responses=errors(401, 413, 422))
+async def put_blobs(request: Request, principal: Principal = PrincipalDep) -> JSONResponse:
+    """Store several blobs in one request: ``multipart/form-data`` with a ``manifest`` field
+    (JSON list of ``{sha256, kind, matricula}``) and one ``blob`` file part per item, in order.
+
+    Each blob is checked exactly as ``PUT /blobs/{sha256}`` checks it (re-hash, content,
+    the uploader's role and plantel for that student, the station's planteles) and gets its
+    own result; the accepted ones are stored and bound in one transaction. Bounded: at
+    most 16 MB in total (413, from ``Content-Length`` before reading, else while reading),
+    64 blobs, 5 MB each. 200 ``{results: [...]}`` in manifest order.
+    """
+    from server.sync.blob_checks import check_blob
+
+    items = await _read_blob_batch(request)
+    results: list[dict] = []
+    checked: list[tuple[int, BlobManifestItem, str, int]] = []
+    keys = request.app.state.keys
+
+    def prepare() -> list:
+        sealed_by_index = {}
+        for index, (item, data) in enumerate(items):
+            try:
+                if len(data) > MAX_BLOB_BYTES:
+                    raise ApiError(413, "payload_too_large", "El archivo es demasiado grande (máximo 5 MB).")
+                if hashlib.sha256(data).hexdigest() != item.sha256:
+                    raise ApiError(422, "blob_hash_mismatch",
+                                   "El archivo recibido no corresponde a su huella SHA-256 (se dañó en el camino); "
+                                   "la estación lo enviará de nuevo.", "sha256")
+                matricula = checked_matricula(item.matricula)
+                reason = check_blob(item.kind, data)
+                if reason is not None:
+                    raise ApiError(422, "invalid_blob", reason, "kind")
+            except ApiError as exc:
+                results.append({"sha256": item.sha256, "status": exc.status, "size": len(data),
+                                "error": _blob_error(exc)})
+                continue
+            results.append({"sha256": item.sha256, "status": 0, "size": len(data)})
+            checked.append((index, item, matricula, len(data)))
+            sealed_by_index[index] = keys.seal(data, item.sha256.encode("ascii"))
+        return sealed_by_index
+
+    sealed = await run_in_threadpool(prepare)
+    by_sha = {}
+
+    def work(session: Session) -> dict[int, tuple[int, dict | None]]:
+        outcome: dict[int, tuple[int, dict | None]] = {}
+        students = {r.matricula: r for r in session.scalars(
+            select(StudentRow).where(StudentRow.matricula.in_({m for _i, _it, m, _n in checked})))}
+        for index, item, matricula, size in checked:
+            student = students.get(matricula)
+            try:
+                may_upload_for(principal, student)
+                check_station_campus(session, principal.station_id, student.campus_code)
+            except ApiError as exc:
+                outcome[index] = (exc.status, _blob_error(exc))
+                continue
+            created = False
+            if item.sha256 not in by_sha and session.get(SyncBlob, item.sha256) is None:
+                seal = sealed[index]
+                session.add(SyncBlob(sha256=item.sha256, kind=item.kind, size=size, data=seal.ciphertext,
+                                     wrapped_key=seal.wrapped_key, key_id=seal.key_id,
+                                     uploaded_by=principal.username, created_at=utcnow()))
+                created = True
+            by_sha[item.sha256] = True
+            if session.get(BlobBinding, (item.sha256, matricula)) is None:
+                session.add(BlobBinding(sha256=item.sha256, matricula=matricula, kind=item.kind,
+                                        uploaded_by=principal.username, station_id=principal.station_id,
+                                        created_at=utcnow()))
+                session.flush()
+            outcome[index] = (201 if created else 200, None)
+        return outcome
+
+    def run() -> dict:
+        by_sha.clear()
+        return transaction(request, work, True)
+
+    if checked:
+        outcome = await run_in_threadpool(run)
+        for index, (status, error) in outcome.items():
+            results[index]["status"] = status
+            if error is not None:
+                results[index]["error"] = error
+    return JSONResponse({"results": results})
 
 
 @router.get("/blobs/{sha256}", responses=errors(401, 403, 404))
@@ -314,30 +484,26 @@ def _stored(op: SyncOperation, digest: str) -> tuple[int, dict]:
     return op.status_code, op.response
 
 
-@router.post("/sync/commands", responses=errors(401, 403, 404, 409, 422, 424))
-def sync_command(body: SyncCommandRequest, request: Request, principal: Principal = PrincipalDep,
-                 idempotency_key: str = Header(alias="Idempotency-Key",
-                                                pattern=r"^[0-9A-Za-z_-]{10,40}$")) -> JSONResponse:
-    """Apply one station command exactly once (see module doc).
+def _refused(op_id: str, refusal: Refusal, record: dict | None) -> tuple[int, dict]:
+    error = {"code": refusal.code, "message": refusal.message}
+    if refusal.field:
+        error["field"] = refusal.field
+    return refusal_status(refusal.code), {"error": error, "op_id": op_id, "outcome": "refused", "student": record}
 
-    200 ``{op_id, outcome: "accepted", student}``; refused by the transition
-    table → 409 (403 role/plantel, 404 no record, 422 bad data) with
-    ``{error: {code, message, field}, op_id, outcome: "refused", student}``;
-    424 ``blob_missing`` (not stored) when a referenced blob was not uploaded.
+
+def command_work(principal: Principal, body: SyncCommandRequest, cfg: ServerSettings) -> Callable[[Session], tuple[int, dict]]:
+    """The unit of work of ONE station command (run it in one transaction; see module doc).
+
+    Returns ``(status, answer)`` — stored in ``sync_operations`` and replayed for a
+    repeated key. Raises :class:`ApiError` for the answers that are *not* stored
+    (nothing written): 422 ``invalid_field`` (bad matrícula), 422
+    ``idempotency_key_reused``, 403 ``forbidden_station`` / ``forbidden_delegation``,
+    424 ``blob_missing``. The same function serves ``/sync/commands`` and every
+    command of ``/sync/commands/batch``: a command in a batch is authorised,
+    deduplicated and audited exactly as if it came alone.
     """
-    if idempotency_key != body.op_id:
-        raise ApiError(422, "invalid_field", "El encabezado Idempotency-Key debe ser igual a «op_id».",
-                       "Idempotency-Key")
     matricula = checked_matricula(body.matricula)
     digest = body_digest(body)
-    cfg = settings(request)
-
-    def refused(refusal: Refusal, record: dict | None) -> tuple[int, dict]:
-        error = {"code": refusal.code, "message": refusal.message}
-        if refusal.field:
-            error["field"] = refusal.field
-        return (refusal_status(refusal.code),
-                {"error": error, "op_id": body.op_id, "outcome": "refused", "student": record})
 
     def work(session: Session) -> tuple[int, dict]:
         done = session.get(SyncOperation, body.op_id)
@@ -373,7 +539,7 @@ def sync_command(body: SyncCommandRequest, request: Request, principal: Principa
                 dropped = discard_refused_blobs(session, row, hashes)  # its photo and signature are not kept
                 audit_refusal(session, row, body.command, actor, refusal, principal.username,
                               {"refused_op_id": body.op_id, "discarded": dropped})
-            status, answer = refused(refusal, record_dict(row))
+            status, answer = _refused(body.op_id, refusal, record_dict(row))
         else:
             student, row, event = changed
             status, answer = 200, {"op_id": body.op_id, "outcome": "accepted",
@@ -386,8 +552,93 @@ def sync_command(body: SyncCommandRequest, request: Request, principal: Principa
             stamp_command(session, row, event, op)  # last: the counter lock is held only for the commit
         return status, answer
 
-    status, answer = transaction(request, work, retry_integrity=True)
+    return work
+
+
+@router.post("/sync/commands", responses=errors(401, 403, 404, 409, 422, 424))
+def sync_command(body: SyncCommandRequest, request: Request, principal: Principal = PrincipalDep,
+                 idempotency_key: str = Header(alias="Idempotency-Key",
+                                                pattern=r"^[0-9A-Za-z_-]{10,40}$")) -> JSONResponse:
+    """Apply one station command exactly once (see module doc).
+
+    200 ``{op_id, outcome: "accepted", student}``; refused by the transition
+    table → 409 (403 role/plantel, 404 no record, 422 bad data) with
+    ``{error: {code, message, field}, op_id, outcome: "refused", student}``;
+    424 ``blob_missing`` (not stored) when a referenced blob was not uploaded.
+    """
+    if idempotency_key != body.op_id:
+        raise ApiError(422, "invalid_field", "El encabezado Idempotency-Key debe ser igual a «op_id».",
+                       "Idempotency-Key")
+    status, answer = transaction(request, command_work(principal, body, settings(request)), retry_integrity=True)
     return JSONResponse(answer, status_code=status)
+
+
+#: Most commands in one ``POST /sync/commands/batch`` (a station sends its queue in such slices).
+MAX_BATCH_COMMANDS = 100
+#: Statuses after which a station moves on to its next command: applied, or refused for good.
+FINAL_STATUSES = frozenset({200, 403, 404, 409, 422})
+
+
+class SyncBatchRequest(BaseModel):
+    """``POST /sync/commands/batch``: up to :data:`MAX_BATCH_COMMANDS` outbox commands, in station order."""
+
+    model_config = ConfigDict(extra="forbid")
+    commands: list[SyncCommandRequest] = Field(min_length=1, max_length=MAX_BATCH_COMMANDS)
+
+
+class SyncBatchResult(BaseModel):
+    """The answer to one command of a batch: ``status`` is the HTTP status that command would get
+    alone; ``outcome`` ``accepted`` / ``refused`` (final) / ``retry`` (424: blobs missing, nothing
+    written) / ``skipped`` (not looked at: an earlier command of the batch needs a retry)."""
+
+    op_id: str
+    status: int
+    outcome: str
+    student: dict | None = None
+    error: ErrorBody | None = None
+
+
+class SyncBatchResponse(BaseModel):
+    """One :class:`SyncBatchResult` per command, in request order."""
+
+    results: list[SyncBatchResult]
+
+
+@router.post("/sync/commands/batch", response_model=SyncBatchResponse, responses=errors(401, 413, 422))
+def sync_command_batch(body: SyncBatchRequest, request: Request, principal: Principal = PrincipalDep) -> JSONResponse:
+    """Apply an ordered batch of station commands, each exactly as ``POST /sync/commands`` would.
+
+    Every command keeps its own idempotency key (``op_id``), its own authorisation
+    (author, station, role, plantel, blobs of its student), its own transaction
+    and audit event, and its own stored answer — a batch is only fewer HTTP round
+    trips and one sign-in check. A command the session may not send is refused
+    *with its own result* (the status and error it would get alone) and the
+    others are applied; it never makes the batch pass or fail as a whole.
+    Processing stops at the first command whose answer is not final (424
+    ``blob_missing`` → ``retry``); the commands after it are answered
+    ``skipped`` (nothing done), so a station that resends them keeps its order.
+    200 ``{results: [...]}`` in request order.
+    """
+    cfg = settings(request)
+    results: list[dict] = []
+    stopped = False
+    with request.app.state.engine.connect() as conn:  # one pooled connection for the whole batch
+        bound = sessionmaker(bind=conn, expire_on_commit=False)
+        for cmd in body.commands:
+            if stopped:
+                results.append({"op_id": cmd.op_id, "status": 0, "outcome": "skipped", "student": None})
+                continue
+            try:
+                status, answer = run_transaction(bound, command_work(principal, cmd, cfg), retry_integrity=True)
+            except ApiError as exc:
+                error = {"code": exc.code, "message": exc.message}
+                if exc.field:
+                    error["field"] = exc.field
+                status, answer = exc.status, {"op_id": cmd.op_id, "error": error, "student": None,
+                                              "outcome": "refused" if exc.status in FINAL_STATUSES else "retry"}
+            results.append({**answer, "status": status})
+            stopped = status not in FINAL_STATUSES
+    return JSONResponse({"results": results})
 
 
 # --- changes feed ----------------------------------------------------------

@@ -1,9 +1,12 @@
 """Push and pull against a :class:`~station.sync.transport.Transport` (issue 4 §2–§4).
 
-Push: blobs first (ask the server which are missing, upload only those, one
-at a time so an interrupted round never resends what arrived), then the
-pending commands in station sequence order, one request each with its
-idempotency key. Outcomes: accepted → ``done``; refused (403/404/409/422) →
+Push: blobs first (ask the server which are missing, upload only those, in
+bounded batches whose stored blobs are marked at once, so an interrupted
+round never resends what arrived), then the pending commands in station
+sequence order, in batches (``POST /sync/commands/batch``) where each
+command keeps its own idempotency key and answer; the answers of one
+response are committed in ONE local transaction (issue 15). Outcomes:
+accepted → ``done``; refused (403/404/409/422) →
 ``incidencia`` with the server's Spanish reason, data kept, the queue goes
 on; network/5xx → retried with :class:`~station.sync.backoff.Backoff`;
 401, TLS or exhausted retries abort the round (:class:`RoundAborted`) with
@@ -16,18 +19,19 @@ stored as server version + pending commands replayed (:mod:`.replay`).
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import dataclasses
+import json
+from datetime import date, datetime, timezone
 from typing import Any, Callable, Iterable, TypeVar
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from station.api import ServerApiError, is_offline
 from station.domain import Status, Student
 from station.store import BlobDecryptError, LocalStore, OutboxCommand
 from station.store.retention import biometrics_deleted, erase_biometrics
-from station.store.schema import BlobRow, CampusRow, OutboxRow, SettingRow, StudentRow
+from station.store.schema import BlobRow, CampusRow, OutboxRow, SettingRow, StudentRow, UTCDateTime
 from station.store.store import student_values
 from station.sync.backoff import Backoff
 from station.sync.replay import replay
@@ -37,7 +41,11 @@ from station.sync.transport import REFUSAL_STATUSES, PushAnswer, Transport
 T = TypeVar("T")
 
 CURSOR_KEY = "sync.cursor"
-BLOB_MARK_BATCH = 25
+#: Most commands per ``POST /sync/commands/batch`` (the server takes up to 100).
+COMMAND_BATCH = 50
+#: Most blobs and bytes per ``POST /blobs/batch`` (the server takes up to 64 and 16 MB).
+BLOB_BATCH_COUNT = 48
+BLOB_BATCH_BYTES = 8 * 1024 * 1024
 
 
 class RoundAborted(Exception):
@@ -92,6 +100,55 @@ def _server_seq(state: dict | None) -> int:
         return -1
 
 
+#: Columns of the station's ``students`` table, in the order of :data:`_UPSERT_SQL`'s parameters.
+_COLUMNS = [c.name for c in StudentRow.__table__.columns]
+_REQUIRED = ("matricula", "curp", "first_names", "first_surname")
+_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Student)
+             if f.name in _COLUMNS and f.default is not dataclasses.MISSING}
+_TIME_COLUMNS = frozenset(c.name for c in StudentRow.__table__.columns if isinstance(c.type, UTCDateTime))
+_UPSERT_SQL = (f"INSERT INTO students ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
+               "ON CONFLICT(matricula) DO UPDATE SET "
+               + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS if c != "matricula"))
+
+
+def _time(value: Any) -> str:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        raise ValueError("Se requiere una fecha con zona horaria (UTC).")
+    return moment.astimezone(timezone.utc).isoformat()
+
+
+def _date(value: Any) -> str:
+    return (date.fromisoformat(value[:10]) if isinstance(value, str) else value).isoformat()
+
+
+#: Column → how SQLite stores its value (what SQLAlchemy's bind processing would write): ISO UTC
+#: text for times, ISO date, 0/1, the status code; other columns as they are. Each raises
+#: ``ValueError`` for a malformed date, a naive time or an unknown status.
+_CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    **{c: _time for c in _TIME_COLUMNS}, "valid_until": _date, "status": lambda v: Status(v).value,
+    "temporary_returned": lambda v: int(bool(v)),
+}
+_PLAN = [(c, _CONVERTERS.get(c), _DEFAULTS.get(c)) for c in _COLUMNS if c != "server_state"]
+_STATE_INDEX = _COLUMNS.index("server_state")
+
+
+def stored_row(values: dict[str, Any], server_state: dict) -> tuple:
+    """One parameter tuple of :data:`_UPSERT_SQL`: the shown record ``values`` (a
+    ``Student.to_dict()``-shaped dict or :func:`station.store.store.student_values`) with
+    ``server_state`` as its JSON copy. Raises ``ValueError`` for a record missing its
+    identity or with malformed values (as ``Student.from_dict`` would)."""
+    if not all(values.get(k) for k in _REQUIRED):
+        missing = [k for k in _REQUIRED if not values.get(k)]
+        raise ValueError(f"El registro del servidor no trae {', '.join(missing)}.")
+    out = []
+    for column, convert, default in _PLAN:
+        value = values.get(column, default)
+        out.append(convert(value) if convert is not None and value is not None else value)
+    out.insert(_STATE_INDEX, json.dumps(server_state, separators=(",", ":")))
+    return tuple(out)
+
+
 def merge_server_records(session: Session, items: Iterable[dict], rederive: Iterable[str] = ()) -> int:
     """Store server versions and re-derive the shown records, inside ``session``'s transaction.
 
@@ -120,25 +177,22 @@ def merge_server_records(session: Session, items: Iterable[dict], rederive: Iter
         m = str(item["matricula"])
         if _server_seq(item) > max(_server_seq(existing.get(m)), _server_seq(newest.get(m))):
             newest[m] = item
-    values: list[dict] = []
+    rows: list[tuple] = []
     campuses: dict[str, str] = {}
     for m in keys:
         state = newest.get(m) or existing.get(m)
         if not state:
             continue  # never seen on the server: keep the local record as it is
-        server = Student.from_dict(state)
-        shown = replay(server, pending.get(m, ())) or server
-        row = student_values(shown)
-        row["server_state"] = dict(state)
-        values.append(row)
-        campuses[server.campus_code] = server.campus_name
-    if values:
-        table = StudentRow.__table__
-        stmt = sqlite_insert(table)
-        stmt = stmt.on_conflict_do_update(index_elements=["matricula"],
-                                          set_={c.name: stmt.excluded[c.name] for c in table.columns
-                                                if c.name != "matricula"})
-        session.execute(stmt, values)
+        if pending.get(m):
+            server = Student.from_dict(state)
+            shown = replay(server, pending[m]) or server
+            rows.append(stored_row(student_values(shown), state))
+        else:  # the common case (a whole page of a first pull): no domain object needed
+            rows.append(stored_row(state, state))
+        campuses[str(state.get("campus_code") or "")] = str(state.get("campus_name") or "")
+    if rows:
+        session.connection().exec_driver_sql(_UPSERT_SQL, rows)
+    campuses.pop("", None)
     if campuses:
         known = set(session.scalars(select(CampusRow.code).where(CampusRow.code.in_(list(campuses)))))
         for code, name in campuses.items():
@@ -153,18 +207,22 @@ class SyncEngine:
     """One station's push and pull (see module doc).
 
     ``campuses``: planteles to pull (empty = whatever the server gives the
-    signed-in user); ``page_size``: records per pull page; ``tracker``
+    signed-in user); ``page_size``: records per pull page; ``batch_size``:
+    commands per push request; ``blob_batch``: blobs per upload request; ``tracker``
     receives progress and online/offline changes.
     """
 
     def __init__(self, store: LocalStore, transport: Transport, tracker: StateTracker | None = None,
-                 backoff: Backoff | None = None, campuses: list[str] | None = None, page_size: int = 500):
+                 backoff: Backoff | None = None, campuses: list[str] | None = None, page_size: int = 500,
+                 batch_size: int = COMMAND_BATCH, blob_batch: int = BLOB_BATCH_COUNT):
         self.store = store
         self.transport = transport
         self.tracker = tracker or StateTracker()
         self.backoff = backoff or Backoff()
         self.campuses = sorted(campuses or [])
         self.page_size = page_size
+        self.batch_size = max(1, batch_size)
+        self.blob_batch = max(1, blob_batch)
         self.errors: list[dict] = []
         #: blob SHA-256 → Spanish reason, for local blobs that failed to decrypt this round
         self.broken_blobs: dict[str, str] = {}
@@ -213,6 +271,10 @@ class SyncEngine:
         """Upload the blobs of ``ops`` the server lacks; returns how many were sent.
 
         Without ``force`` blobs already marked ``uploaded`` are not even asked about.
+        Sent in batches (:data:`BLOB_BATCH_COUNT` blobs, :data:`BLOB_BATCH_BYTES`) through
+        :meth:`Transport.put_blobs`; each batch's stored blobs are marked ``uploaded`` in one
+        local transaction. A blob the server refuses raises that refusal (as a single upload
+        would), after the others of its batch are marked.
         """
         pairs = list(dict.fromkeys((sha, op.matricula) for op in ops for sha in op.blob_sha256s))
         if not pairs:
@@ -228,22 +290,42 @@ class SyncEngine:
         missing = set(self.call(lambda: self.transport.missing_blobs([sha for sha, _m in todo],
                                                                      [m for _sha, m in todo])))
         self._mark_uploaded(list(dict.fromkeys(sha for sha, _m in todo if sha not in missing)))
-        sent, batch = 0, []
-        for sha, matricula in [(sha, m) for sha, m in todo if sha in missing]:
+        wanted = [(sha, m) for sha, m in todo if sha in missing]
+        sent, batch, batch_bytes = 0, [], 0
+        for sha, matricula in wanted:
             try:
                 data = self.store.get_blob(sha)
             except BlobDecryptError as exc:  # one damaged blob must not stop the others (issue 14 §3)
                 self.broken_blobs[sha] = str(exc)
                 continue
-            kind = rows[sha][0]
-            self.call(lambda: self.transport.put_blob(sha, data, kind, matricula))
-            sent += 1
-            batch.append(sha)
-            if len(batch) >= BLOB_MARK_BATCH:
-                self._mark_uploaded(batch)
-                batch = []
-            self._progress(sent, len(missing), "blobs")
-        self._mark_uploaded(batch)
+            if batch and (len(batch) >= self.blob_batch or batch_bytes + len(data) > BLOB_BATCH_BYTES):
+                sent += self._send_blob_batch(batch)
+                self._progress(sent, len(wanted), "blobs")
+                batch, batch_bytes = [], 0
+            batch.append((sha, data, rows[sha][0], matricula))
+            batch_bytes += len(data)
+        if batch:
+            sent += self._send_blob_batch(batch)
+            self._progress(sent, len(wanted), "blobs")
+        return sent
+
+    def _send_blob_batch(self, batch: list[tuple[str, bytes, str, str]]) -> int:
+        """Upload ``batch`` until every blob is stored; a transient per-blob failure (the bytes
+        were damaged on the way) resends just those, a final one is raised."""
+        remaining, sent = list(batch), 0
+
+        def attempt():
+            nonlocal remaining, sent
+            results = self.transport.put_blobs(remaining)
+            stored = [item[0] for item, err in zip(remaining, results) if err is None]
+            self._mark_uploaded(stored)
+            sent += len(stored)
+            failed = [(item, err) for item, err in zip(remaining, results) if err is not None]
+            remaining = [item for item, _err in failed]
+            if failed:
+                raise failed[0][1]
+
+        self.call(attempt)
         return sent
 
     def _mark_uploaded(self, shas: list[str]) -> None:
@@ -251,18 +333,23 @@ class SyncEngine:
             with self.store.session() as s, s.begin():
                 s.execute(update(BlobRow).where(BlobRow.sha256.in_(shas)).values(uploaded=True))
 
+    def wire_body(self, op: OutboxCommand) -> dict[str, Any]:
+        """The wire body of ``op`` with the author's offline sign-in attestation, if any."""
+        from station.auth import attestation_for
+
+        body = wire_op(op)
+        attestation = attestation_for(self.store, op.username, op.created_at)
+        if attestation:
+            body["attestation"] = attestation
+        return body
+
     def push_one(self, op: OutboxCommand) -> PushAnswer:
-        """Send one command until the server answers (accepted or refused).
+        """Send one command alone (``POST /sync/commands``) until the server answers.
 
         A 424 ``blob_missing`` re-uploads the command's blobs (twice at most).
         Raises :class:`RoundAborted` or a non-refusal :class:`ServerApiError` (401…).
         """
-        body = wire_op(op)
-        from station.auth import attestation_for
-
-        attestation = attestation_for(self.store, op.username, op.created_at)
-        if attestation:
-            body["attestation"] = attestation
+        body = self.wire_body(op)
         reuploads = 0
         while True:
             try:
@@ -276,46 +363,107 @@ class SyncEngine:
                     return PushAnswer(False, None, exc.code or "", exc.message, exc.field)
                 raise
 
+    def push_batch(self, ops: list[OutboxCommand], on_answers: Callable[[list[tuple[OutboxCommand, PushAnswer]]],
+                                                                         None]) -> None:
+        """Send ``ops`` (station order) as batches (``POST /sync/commands/batch``) until each has a
+        final answer; ``on_answers`` gets each response's final answers, in order, before anything
+        else is sent (the caller commits them in one local transaction).
+
+        The server answers in order and stops at the first non-final answer: a 424
+        ``blob_missing`` re-uploads that command's blobs (twice at most per command) and the
+        batch resumes from it; any other non-final answer is raised as a single push would.
+        Raises :class:`RoundAborted` or a non-refusal :class:`ServerApiError` (401…).
+        """
+        remaining = [(op, self.wire_body(op)) for op in ops]
+        reuploads: dict[int, int] = {}
+        while remaining:
+            results = self.call(lambda: self.transport.push_commands([b for _op, b in remaining]),
+                                remaining[0][0].seq)
+            final: list[tuple[OutboxCommand, PushAnswer]] = []
+            for (op, _body), item in zip(remaining, results):
+                if not isinstance(item, PushAnswer):
+                    break
+                final.append((op, item))
+            if final:
+                on_answers(final)
+            remaining = remaining[len(final):]
+            if not remaining:
+                return
+            op, item = remaining[0][0], results[len(final)]
+            if item is None:  # a skipped first command: the server never looked at it
+                raise ServerApiError("bad_response", "El servidor omitió una acción del lote sin indicar por qué.")
+            if item.code == "blob_missing" and reuploads.get(op.seq, 0) < 2:
+                reuploads[op.seq] = reuploads.get(op.seq, 0) + 1
+                self.upload_blobs([op], force=True)
+                continue
+            if item.status in REFUSAL_STATUSES:  # defensive: a refusal shaped as an error is still final
+                on_answers([(op, PushAnswer(False, None, item.code or "", item.message, item.field))])
+                remaining = remaining[1:]
+                continue
+            raise item
+
     def record_answer(self, op: OutboxCommand, answer: PushAnswer) -> None:
         """Mark ``op`` done or incidencia and refresh its student, in ONE local transaction."""
+        self.record_answers([(op, answer)])
+
+    def record_answers(self, answers: list[tuple[OutboxCommand, PushAnswer]]) -> None:
+        """Mark each op done or incidencia and refresh their students, all in ONE local transaction."""
         with self.store.session() as s, s.begin():
-            row = s.get(OutboxRow, op.seq)
-            if row is None or row.state != "pending":
-                return
-            row.state = "done" if answer.accepted else "incidencia"
-            row.server_reason = "" if answer.accepted else (answer.message or "El servidor rechazó la acción.")
-            row.attempts = row.attempts + 1
-            row.last_error = ""
+            rows = {r.seq: r for r in s.scalars(select(OutboxRow).where(
+                OutboxRow.seq.in_([op.seq for op, _a in answers])))}
+            students: list[dict] = []
+            rederive: list[str] = []
+            for op, answer in answers:
+                row = rows.get(op.seq)
+                if row is None or row.state != "pending":
+                    continue
+                row.state = "done" if answer.accepted else "incidencia"
+                row.server_reason = "" if answer.accepted else (answer.message or "El servidor rechazó la acción.")
+                row.attempts = row.attempts + 1
+                row.last_error = ""
+                if answer.student:
+                    students.append(answer.student)
+                rederive.append(op.matricula)
             s.flush()
-            merge_server_records(s, [answer.student] if answer.student else [], rederive=[op.matricula])
+            merge_server_records(s, students, rederive=rederive)
 
     def push(self) -> tuple[int, int]:
-        """Upload blobs then commands; returns ``(accepted, refused)``.
+        """Upload blobs then commands in batches of :attr:`batch_size`; returns ``(accepted, refused)``.
 
-        Raises :class:`RoundAborted` / :class:`ServerApiError` (401, TLS…) with
-        what was done so far kept.
+        Each batch's answers are committed in one local transaction. Raises
+        :class:`RoundAborted` / :class:`ServerApiError` (401, TLS…) with what was
+        done so far kept.
         """
         ops = self.pending_ops()
         if not ops:
             return 0, 0
         self.upload_blobs(ops)
-        accepted = refused = 0
+        counts = {"accepted": 0, "refused": 0, "done": 0}
         self._progress(0, len(ops), "commands")
-        for done, op in enumerate(ops, start=1):
-            broken = [self.broken_blobs[sha] for sha in op.blob_sha256s if sha in self.broken_blobs]
-            if broken:
-                answer = PushAnswer(False, None, "blob_undecryptable",
-                                    "No se envió: un dato biométrico guardado en esta estación no se pudo "
-                                    f"descifrar ({broken[0]}). Vuelva a capturar al alumno.", None)
-            else:
-                answer = self.push_one(op)
-            self.record_answer(op, answer)
-            if answer.accepted:
-                accepted += 1
-            else:
-                refused += 1
-            self._progress(done, len(ops), "commands")
-        return accepted, refused
+
+        def on_answers(answers: list[tuple[OutboxCommand, PushAnswer]]) -> None:
+            self.record_answers(answers)
+            for _op, answer in answers:
+                counts["accepted" if answer.accepted else "refused"] += 1
+            counts["done"] += len(answers)
+            self._progress(counts["done"], len(ops), "commands")
+
+        for start in range(0, len(ops), self.batch_size):
+            chunk, sendable = ops[start:start + self.batch_size], []
+            for op in chunk:
+                broken = [self.broken_blobs[sha] for sha in op.blob_sha256s if sha in self.broken_blobs]
+                if not broken:
+                    sendable.append(op)
+                    continue
+                if sendable:  # keep the station's order: what came before goes first
+                    self.push_batch(sendable, on_answers)
+                    sendable = []
+                on_answers([(op, PushAnswer(False, None, "blob_undecryptable",
+                                            "No se envió: un dato biométrico guardado en esta estación no se pudo "
+                                            f"descifrar ({broken[0]}). Vuelva a capturar al alumno.", None))])
+            if sendable:
+                self.push_batch(sendable, on_answers)
+        return counts["accepted"], counts["refused"]
 
     # --- pull -----------------------------------------------------------
 

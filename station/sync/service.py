@@ -73,13 +73,16 @@ class SyncService:
 
     def __init__(self, store: LocalStore, api_factory: Callable[[], ServerApi | None] | None, config=None, *,
                  transport_factory: Callable[[], Transport | None] | None = None, backoff: Backoff | None = None,
-                 page_size: int = 500):
+                 page_size: int = 500, batch_size: int | None = None, blob_batch: int | None = None):
         self.store = store
         self.config = config
         self.api_factory = api_factory
         self.transport_factory = transport_factory or self._http_transport
         self.backoff = backoff or Backoff()
         self.page_size = page_size
+        #: commands per ``/sync/commands/batch`` and blobs per ``/blobs/batch`` (``None``: the engine's defaults)
+        self.batch_size = batch_size
+        self.blob_batch = blob_batch
         self._tracker = StateTracker()
         self._round_lock = threading.Lock()
         self._stop = threading.Event()
@@ -128,7 +131,9 @@ class SyncService:
                 transport = self.transport_factory()
                 if transport is None:
                     raise ServerApiError("unauthorized", "Inicie sesión en línea para sincronizar con el servidor.")
-                engine = SyncEngine(self.store, transport, self._tracker, self.backoff, campuses, self.page_size)
+                sizes = {k: v for k, v in (("batch_size", self.batch_size), ("blob_batch", self.blob_batch)) if v}
+                engine = SyncEngine(self.store, transport, self._tracker, self.backoff, campuses, self.page_size,
+                                    **sizes)
                 try:
                     pushed, rejected = engine.push()
                 finally:

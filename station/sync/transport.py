@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from station.api import ServerApiError, ServerApi
+from station.api import ServerApiError, ServerApi, error_from_result
 
 #: HTTP statuses of a command the server refused for good (→ incidencia).
 REFUSAL_STATUSES = frozenset({403, 404, 409, 422})
@@ -35,6 +35,27 @@ class PushAnswer:
     field: str | None = None
 
 
+#: One command's answer inside a batch: a final :class:`PushAnswer` (accepted, or refused for
+#: good → incidencia), a :class:`ServerApiError` (not final: 424 ``blob_missing``…; nothing was
+#: written, send it again), or ``None`` (skipped by the server after an earlier non-final answer).
+BatchItem = PushAnswer | ServerApiError | None
+
+
+def batch_item(result: dict) -> BatchItem:
+    """The :data:`BatchItem` of one result of ``POST /sync/commands/batch``."""
+    outcome = result.get("outcome")
+    status = result.get("status")
+    if outcome == "accepted" and status == 200:
+        return PushAnswer(True, result.get("student"))
+    if outcome == "skipped":
+        return None
+    error = result.get("error") if isinstance(result.get("error"), dict) else {}
+    if outcome == "refused" and status in REFUSAL_STATUSES:
+        return PushAnswer(False, result.get("student"), error.get("code") or "",
+                          error.get("message") or "El servidor rechazó la acción.", error.get("field"))
+    return error_from_result(result)
+
+
 class Transport(Protocol):
     """The server as seen by the sync engine (see the module doc for errors)."""
 
@@ -49,6 +70,14 @@ class Transport(Protocol):
 
     def push_command(self, op: dict) -> PushAnswer:
         """Send one outbox command (``op["op_id"]`` is the idempotency key)."""
+
+    def push_commands(self, ops: list[dict]) -> list["BatchItem"]:
+        """Send an ordered batch of outbox commands; one :data:`BatchItem` per op, in order
+        (see :func:`batch_item`). Raises for a failure of the batch as a whole."""
+
+    def put_blobs(self, items: list[tuple[str, bytes, str, str]]) -> list[ServerApiError | None]:
+        """Store several ``(sha256, data, kind, matricula)``; per item ``None`` (stored or held)
+        or the error a single :meth:`put_blob` would have raised. Raises for the batch as a whole."""
 
     def changes(self, since: int, limit: int, campuses: list[str] | None) -> dict:
         """``{items, next, more, remaining}`` — see :meth:`station.api.ServerApi.changes`."""
@@ -84,6 +113,12 @@ class HttpTransport:
         if not isinstance(answer, dict) or answer.get("outcome") != "accepted":
             raise ServerApiError("bad_response", "El servidor respondió a la acción sin indicar si la aceptó.")
         return PushAnswer(True, answer.get("student"))
+
+    def push_commands(self, ops: list[dict]) -> list[BatchItem]:
+        return [batch_item(r) for r in self.api.sync_commands(ops)]
+
+    def put_blobs(self, items: list[tuple[str, bytes, str, str]]) -> list[ServerApiError | None]:
+        return [None if r.get("status") in (200, 201) else error_from_result(r) for r in self.api.put_blobs(items)]
 
     def changes(self, since: int, limit: int, campuses: list[str] | None) -> dict:
         return self.api.changes(since, limit, campuses)

@@ -106,6 +106,30 @@ class FakeServer:
             self.ops[op["op_id"]] = (body_hash, True, answer)
             return PushAnswer(True, answer["student"])
 
+    def push_commands(self, ops):
+        """Batch: each op as :meth:`push_command`; stops at the first non-final answer (the rest ``None``)."""
+        out = []
+        for op in ops:
+            if out and not isinstance(out[-1], PushAnswer):
+                out.append(None)
+                continue
+            try:
+                out.append(self.push_command(op))
+            except ServerApiError as exc:
+                final = exc.status in (403, 404, 409, 422)
+                out.append(PushAnswer(False, None, exc.code or "", exc.message, exc.field) if final else exc)
+        return out
+
+    def put_blobs(self, items):
+        out = []
+        for sha, data, kind, matricula in items:
+            try:
+                self.put_blob(sha, data, kind, matricula)
+                out.append(None)
+            except ServerApiError as exc:
+                out.append(exc)
+        return out
+
     def changes(self, since, limit, campuses):
         with self.lock:
             rows = sorted((seq, m) for m, seq in self.seqs.items() if seq > since
@@ -203,6 +227,12 @@ class FaultyTransport:
 
     def push_command(self, op):
         return self._call("push_command", op)
+
+    def push_commands(self, ops):
+        return self._call("push_commands", ops)
+
+    def put_blobs(self, items):
+        return self._call("put_blobs", items)
 
     def changes(self, since, limit, campuses):
         return self._call("changes", since, limit, campuses)

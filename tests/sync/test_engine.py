@@ -38,6 +38,8 @@ class Counting:
             self.calls[name] += 1
             if name == "put_blob":
                 self.put.append(args[0])
+            if name == "put_blobs":
+                self.put.extend(item[0] for item in args[0])
             return method(*args)
 
         return wrapper
@@ -75,14 +77,15 @@ def test_interrupted_blob_upload_resumes_without_resending(fake_server, make_sta
     counting = Counting(fake_server)
     faulty = FaultyTransport(counting)
     st = make_station(faulty)
+    st.service.blob_batch = 2
     st.service.run_round()
     ms = [m for m, s in sorted(fake_server.students.items())
           if s.status == Status.ENROLLED and s.campus_code == "001"][:3]
     for m in ms:
         st.store.execute(Command.CAPTURE, m, OPERATOR, dict(DEMO_CONSENT), blobs=capture_blobs())
     faulty.down = False
-    # missing_blobs ok, 4 blobs ok, then the network goes away for the rest of the round
-    faulty.faults = [None] * 5 + ["drop"] * 10
+    # missing_blobs ok, two batches of 2 blobs ok, then the network goes away for the rest of the round
+    faulty.faults = [None] * 3 + ["drop"] * 10
     result = st.service.run_round()
     assert not result.completed and result.pending == 3
     sent_first = list(counting.put)
@@ -182,8 +185,8 @@ def test_transient_errors_retry_with_growing_jittered_backoff(fake_server, make_
     slept = []
     st.service.backoff = Backoff(base_s=1.0, factor=2.0, cap_s=3.0, attempts=6, rng=random.Random(1),
                                  sleep=slept.append)
-    # missing_blobs, then 3 blob puts; then the command fails 4 times before it gets through
-    faulty.faults = [None] * 4 + ["5xx", "drop", "lose", "5xx", None]
+    # missing_blobs, then one batch of 3 blobs; then the command fails 4 times before it gets through
+    faulty.faults = [None] * 2 + ["5xx", "drop", "lose", "5xx", None]
     result = st.service.run_round()
     assert result.completed and result.pushed == 1
     assert len(slept) == 4 and all(0 <= d <= c for d, c in zip(slept, (1.0, 2.0, 3.0, 3.0)))
@@ -198,7 +201,7 @@ def test_exhausted_retries_keep_queue_and_name_cause(fake_server, make_station):
     st.service.run_round()
     st.store.execute(Command.CAPTURE, first(fake_server, Status.ENROLLED), OPERATOR, dict(DEMO_CONSENT),
                      blobs=capture_blobs())
-    faulty.faults = [None] * 4  # blobs arrive, then the server goes away
+    faulty.faults = [None] * 2  # blobs arrive (one batch), then the server goes away
     seen: list[SyncState] = []
     real_call = faulty._call
 
