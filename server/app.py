@@ -43,6 +43,7 @@ ANONYMOUS_BODY_LIMITS: dict[str, int] = {"/auth/login": 8 * 1024, "/auth/challen
 #: ``text/plain`` gigabyte must be refused before it is read (#13 item 8).
 STREAMED_UPLOADS: tuple[tuple[str, re.Pattern, str], ...] = (
     ("PUT", re.compile(r"^/blobs/[^/]+$"), "server.sync.routes.MAX_BLOB_BYTES (5 MB)"),
+    ("POST", re.compile(r"^/blobs/batch$"), "server.sync.routes.MAX_BLOB_BATCH_BYTES (16 MB)"),
     ("POST", re.compile(r"^/sae/files$"), "ServerSettings.max_upload_bytes (200 MB)"),
     ("POST", re.compile(r"^/accounts/directory$"), "server.accounts.routes.MAX_FILE_BYTES"),
     ("POST", re.compile(r"^/accounts/campuses/[^/]+/(lists|import)$"), "server.accounts.routes.MAX_FILE_BYTES"),

@@ -21,6 +21,7 @@ from urllib3 import encode_multipart_formdata
 from server.testing import sample_jpeg, sample_png
 from station.api import ServerApiError
 from station.domain import Command, Status
+from station.domain.demo import DEMO_CONSENT
 
 from tests.sync.conftest import OPERATOR, capture_blobs
 from tests.sync.support import FaultyTransport, SimulatedCrash
@@ -32,7 +33,7 @@ STATION = "EST-001-01"
 
 def capture_op(srv, api, m, **kw):
     photo, sig = upload(api, m)
-    body = op_body(m, payload={"photo_sha256": photo, "signature_sha256": sig}, **kw)
+    body = op_body(m, payload={"photo_sha256": photo, "signature_sha256": sig, **DEMO_CONSENT}, **kw)
     body["blob_sha256s"] = [photo, sig]
     return body
 
@@ -202,7 +203,7 @@ def test_station_pushes_in_batches_and_a_crash_between_batches_loses_and_doubles
     ms = [m for m, s in sorted(fake_server.students.items())
           if s.status == Status.ENROLLED and s.campus_code == "001"][:10]
     for m in ms:
-        st.store.execute(Command.CAPTURE, m, OPERATOR, {}, blobs=capture_blobs())
+        st.store.execute(Command.CAPTURE, m, OPERATOR, dict(DEMO_CONSENT), blobs=capture_blobs())
     rec = faulty.inner
     # missing_blobs, 5 blob batches (30 blobs / 6), the first command batch; the second is applied by
     # the server and the station dies before it could commit the answers
