@@ -7,6 +7,12 @@
   transition table), numbered last by :func:`stamp_command`; the answer is
   stored in ``sync_operations`` and replayed for a repeated key; the same
   key with another body → 422 ``idempotency_key_reused``.
+- ``POST /sync/commands/batch`` (issue 15): up to 100 commands in station order, each
+  through the same unit of work (:func:`command_work`) in its own transaction — own
+  key, authorisation, audit and stored answer; per-command results; processing stops at
+  the first non-final answer (424) and the rest are ``skipped``.
+- ``POST /blobs/batch`` (issue 15): multipart, up to 64 blobs / 16 MB, each checked as
+  ``PUT /blobs/{sha256}`` checks it, with its own result.
 - ``GET /sync/changes?since=&limit=&campus=``: records ordered by
   ``change_seq``. Change numbers are taken from the ``counters`` row, locked
   until commit (taken last, see :mod:`server.sync.stamping`), so they become
