@@ -232,7 +232,8 @@ def _pull_figures(tmp: Path, students: int = 60_000, runs: int = 2) -> dict[str,
 
 #: pgbench script: the statements the server runs for one ``POST /sync/commands`` capture (traced from
 #: SQLAlchemy on PostgreSQL): the token with its user and station (one joined lookup since issue 15), then one transaction — processed-operation lookup,
-#: blob check, student row lock, second lookup, audit insert, student update, stored answer, stamp.
+#: blob check, student row lock, second lookup, student update, stored answer, stamp, then the audit
+#: row at commit under the chain's advisory lock (last hash read, row inserted; server.db.chain).
 PGBENCH_SCRIPT = """
 \\set k random(1, :nkeys)
 \\set r random(1, 2000000000)
@@ -242,10 +243,12 @@ SELECT op_id, body_sha256, status_code, response FROM sync_operations WHERE op_i
 SELECT sha256 FROM sync_blobs WHERE sha256 IN (:sha1, :sha2);
 SELECT matricula AS m FROM students WHERE matricula = (SELECT matricula FROM bench_keys WHERE i = :k) FOR UPDATE \\gset
 SELECT op_id, body_sha256, status_code, response FROM sync_operations WHERE op_id = 'pgb' || :client_id || '-' || :r;
-INSERT INTO audit_events (at, username, role, station_id, sender, entity, entity_id, command, from_status, to_status, comment, change_seq, details) VALUES (now(), 'operador', 'OPERATOR', 'EST-1', 'operador', 'student', :m, 'capture', 'CAPTURED', 'CAPTURED', '', NULL, '{"op_id": "x", "station_seq": 1}') RETURNING id AS event_id \\gset
 UPDATE students SET status = 'CAPTURED', biometrics_at = now(), status_updated_at = now(), photo_sha256 = :sha1, signature_sha256 = :sha2, updated_at = now() WHERE matricula = :m;
 INSERT INTO sync_operations (op_id, station_id, seq, username, matricula, command, body_sha256, status_code, response, created_at) VALUES ('pgb' || :client_id || '-' || :r, 'EST-1', 1, 'operador', :m, 'capture', :sha1, 200, CAST(:response AS json), now()) ON CONFLICT DO NOTHING;
-WITH c AS (UPDATE counters SET value = value + 1 WHERE name = 'change_seq' RETURNING value), s AS (UPDATE students SET change_seq = (SELECT value FROM c) WHERE matricula = :m), a AS (UPDATE audit_events SET change_seq = (SELECT value FROM c) WHERE id = :event_id), o AS (UPDATE sync_operations SET response = CAST(jsonb_set(CAST(response AS jsonb), '{student,change_seq}', to_jsonb((SELECT value FROM c))) AS json) WHERE op_id = 'pgb' || :client_id || '-' || :r) SELECT value FROM c;
+WITH c AS (UPDATE counters SET value = value + 1 WHERE name = 'change_seq' RETURNING value), s AS (UPDATE students SET change_seq = (SELECT value FROM c) WHERE matricula = :m), o AS (UPDATE sync_operations SET response = CAST(jsonb_set(CAST(response AS jsonb), '{student,change_seq}', to_jsonb((SELECT value FROM c))) AS json) WHERE op_id = 'pgb' || :client_id || '-' || :r) SELECT value AS seq FROM c \\gset
+SELECT pg_advisory_xact_lock(:chainkey);
+SELECT coalesce((SELECT row_hash FROM audit_events ORDER BY id DESC LIMIT 1), repeat('0', 64)) AS prev \\gset
+INSERT INTO audit_events (at, username, role, station_id, sender, entity, entity_id, command, from_status, to_status, comment, change_seq, details, prev_hash, row_hash) VALUES (now(), 'operador', 'OPERATOR', 'EST-1', 'operador', 'student', :m, 'capture', 'CAPTURED', 'CAPTURED', '', :seq, '{"op_id": "x", "station_seq": 1}', :prev, md5(:prev || :r) || md5(:r || :prev));
 COMMIT;
 """
 
@@ -256,6 +259,7 @@ def _pgbench_tps(url: str, token: str, shas: list[str], clients: int = 40, secon
     from sqlalchemy.engine import make_url
 
     from server.auth import token_digest
+    from server.db.chain import lock_key
 
     parsed = make_url(url)
     dsn = f"host={parsed.host or '127.0.0.1'} port={parsed.port or 5432} user={parsed.username or 'postgres'} " \
@@ -274,7 +278,8 @@ def _pgbench_tps(url: str, token: str, shas: list[str], clients: int = 40, secon
         for _attempt in range(5):  # other users of the shared PostgreSQL may hold its slots for a moment
             out = subprocess.run(
                 ["pgbench", "-n", "-M", "prepared", "-c", str(clients), "-j", "2", "-T", str(seconds), "-f", f.name,
-                 "-D", f"nkeys={nkeys}", "-D", f"tok={token_digest(token)}", "-D", f"uid={uid}",
+                 "-D", f"nkeys={nkeys}", "-D", f"tok={token_digest(token)}",
+                 "-D", f"chainkey={lock_key('audit_events')}", "-D", f"uid={uid}",
                  "-D", f"sha1={shas[0]}", "-D", f"sha2={shas[1]}", "-D", f"response={json.dumps(response)}",
                  "-h", parsed.host or "127.0.0.1", "-p", str(parsed.port or 5432), "-U",
                  parsed.username or "postgres", parsed.database], capture_output=True, text=True,

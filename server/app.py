@@ -237,10 +237,12 @@ def create_app(db_url: str, settings: ServerSettings | None = None, migrate: boo
             session.execute(text("SELECT 1"))
         return Health(status="ok", database=engine.dialect.name)
 
+    from server.api import access_log as access_routes
     from server.api import keys as trust_routes
     from server.api import privacy as privacy_routes
 
-    for module in (auth_routes, students, sae, print_orders, reports, admin, trust_routes, privacy_routes):
+    for module in (auth_routes, students, sae, print_orders, reports, admin, trust_routes, privacy_routes,
+                   access_routes):
         app.include_router(module.router)
     from server.sync.routes import router as sync_router
 

@@ -4,8 +4,9 @@
 - Tokens: 256-bit random, sent as ``Authorization: Bearer <token>``; only the
   SHA-256 is stored; each has an expiry and can be revoked (logout, admin).
 - Rate limiting (:func:`reserve_attempt`): every attempt is counted before
-  the password is checked, atomically per (user, address); past a few
-  failures a growing delay applies (429 ``too_many_attempts`` with
+  the password is checked, atomically per (user, address), as pending until
+  checked — a success releases it, a failure keeps counting
+  (:func:`settle_attempt`); past a few failures a growing delay applies (429 ``too_many_attempts`` with
   ``Retry-After``), never a hard block, and a station that proved its key
   counts under its own id, so failures from other machines never delay it.
 - :func:`principal_dependency` authenticates each request: 401
@@ -22,7 +23,7 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from fastapi import Request
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from station.domain import Actor, Role
@@ -108,39 +109,76 @@ def _lock_key(session: Session, key: str) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": digest})
 
 
+def _attempts(session: Session, since: datetime, stale: datetime, *where) -> tuple[int, datetime | None, int]:
+    """``(failures, time of the last failure, attempts still being checked)`` matching ``where``
+    since ``since``. An attempt still pending after ``stale`` (its request died mid-check)
+    counts as a failure."""
+    failed = or_(LoginFailure.pending.is_(False), LoginFailure.at <= stale)
+    rows = session.execute(select(failed.label("failed"), func.count(), func.max(LoginFailure.at))
+                           .where(LoginFailure.at > since, *where).group_by(failed)).all()
+    failures, last, pending = 0, None, 0
+    for is_failure, count, at in rows:
+        if is_failure:
+            failures, last = int(count), at
+        else:
+            pending = int(count)
+    return failures, last, pending
+
+
+def _in_flight_allowed(failures: int, free: int) -> int:
+    """How many attempts may be checked at once after ``failures``: the free ones left, and
+    past them one (the try the elapsed delay allows)."""
+    return max(1, free - failures)
+
+
 def reserve_attempt(session: Session, username: str, address: str, settings: ServerSettings, now: datetime,
-                    per_address: bool = True) -> int:
+                    per_address: bool = True) -> int | None:
     """Count this sign-in attempt *before* the password is checked (atomic per key).
 
     ``address`` is the client address, or ``station:<id>`` for a station that
     proved its key (so failures from elsewhere never delay it). Failures of the
     (user, address) pair and — unless ``per_address`` is False — of the
     address as a whole impose a growing delay (:func:`required_wait`); inside
-    the delay 429 ``too_many_attempts`` with ``Retry-After``. Otherwise a
-    failure row is written (removed again by a successful sign-in) and its id
-    returned.
+    the delay 429 ``too_many_attempts`` with ``Retry-After``.
+
+    Otherwise a *pending* attempt row is written and its id returned: the
+    caller checks the password, then :func:`settle_attempt` (a failure keeps
+    counting) or :func:`issue_token` (a success releases it). Attempts being
+    checked count against the free ones, so at most that many guesses of one
+    pair are ever checked at once; when they are used up by attempts still
+    being checked the answer is ``None``: not refused, try again in a moment
+    (forty correct sign-ins at once are then checked a few at a time, none
+    refused, while forty wrong ones get ``login_limit_pair`` checks and 429s).
     """
     _lock_key(session, f"{username}\x00{address}")
     since = now - settings.login_window
-    pair = select(func.count(), func.max(LoginFailure.at)).where(
-        LoginFailure.at > since, LoginFailure.username == username, LoginFailure.address == address)
-    count, last = session.execute(pair).one()
-    wait = required_wait(int(count or 0), settings.login_limit_pair, settings.login_delay_cap_s)
+    stale = now - timedelta(seconds=settings.login_pending_ttl_s)
+    failures, last, pending = _attempts(session, since, stale, LoginFailure.username == username,
+                                        LoginFailure.address == address)
+    wait = required_wait(failures, settings.login_limit_pair, settings.login_delay_cap_s)
+    busy = pending >= _in_flight_allowed(failures, settings.login_limit_pair)
     if per_address and wait == 0:
-        acount, alast = session.execute(select(func.count(), func.max(LoginFailure.at)).where(
-            LoginFailure.at > since, LoginFailure.address == address)).one()
-        wait = required_wait(int(acount or 0), settings.login_limit_address, settings.login_delay_cap_s)
+        afailures, alast, apending = _attempts(session, since, stale, LoginFailure.address == address)
+        wait = required_wait(afailures, settings.login_limit_address, settings.login_delay_cap_s)
         last = alast if wait else last
+        busy = busy or apending >= _in_flight_allowed(afailures, settings.login_limit_address)
     if wait and last is not None:
         if last.tzinfo is None:
             last = last.replace(tzinfo=now.tzinfo)
         remaining = (last + timedelta(seconds=wait) - now).total_seconds()
         if remaining > 0:
             raise _limit_error(max(1, int(remaining + 0.999)))
-    row = LoginFailure(username=username[:80], address=address[:64], at=now)
+    if busy:
+        return None
+    row = LoginFailure(username=username[:80], address=address[:64], at=now, pending=True)
     session.add(row)
     session.flush()
     return row.id
+
+
+def settle_attempt(session: Session, attempt_id: int, now: datetime) -> None:
+    """The password check of attempt ``attempt_id`` failed: it counts as a failure from ``now`` on."""
+    session.execute(update(LoginFailure).where(LoginFailure.id == attempt_id).values(pending=False, at=now))
 
 
 def load_credentials(session: Session, username: str) -> tuple[int | None, str | None, bool]:
@@ -164,10 +202,11 @@ def check_password(stored_hash: str | None, password: str, settings: ServerSetti
 
 
 def issue_token(session: Session, user_id: int, username: str, address: str, station_id: str,
-                settings: ServerSettings, now: datetime) -> tuple[str, Token, User]:
+                settings: ServerSettings, now: datetime, attempt_id: int | None = None) -> tuple[str, Token, User]:
     """Create a bearer token for an already verified user (optionally bound to a proven
-    station) and clear that (user, address)'s failures. 401 ``invalid_credentials``
-    when the user was disabled meanwhile."""
+    station), release its attempt ``attempt_id`` and clear that (user, address)'s failures
+    (not other attempts still being checked). 401 ``invalid_credentials`` when the user was
+    disabled meanwhile."""
     user = session.get(User, user_id)
     if user is None or not user.active:
         raise ApiError(401, "invalid_credentials", "Usuario o contraseña incorrectos.")
@@ -175,8 +214,9 @@ def issue_token(session: Session, user_id: int, username: str, address: str, sta
     row = Token(token_hash=token_digest(token), user_id=user.id, station_id=station_id, address=address[:64],
                 created_at=now, expires_at=now + settings.token_ttl)
     session.add(row)
-    session.execute(delete(LoginFailure).where(LoginFailure.username == username,
-                                               LoginFailure.address == address))
+    session.execute(delete(LoginFailure).where(LoginFailure.username == username, LoginFailure.address == address,
+                                               or_(LoginFailure.pending.is_(False),
+                                                   LoginFailure.id == (attempt_id or 0))))
     return token, row, user
 
 

@@ -11,6 +11,8 @@ Sub-commands::
     station     [--db URL] revoke STATION_ID
     keys        [--db URL] [--key-file PATH] rotate [--drop-old]
     demo-data   [--db URL] [--students N] [--campuses N] [--password-stdin | --password P]
+    audit       [--db URL] verify      (exit 0 chain intact, 1 broken: the first broken row is named)
+    access-log  [--db URL] [--user U] [--matricula M] [--station S] [--since FECHA] [--until FECHA] [--limit N]
     accounts    [--db URL] rule | directory | preview | list | export | import   (see server.accounts.cli)
     mail        … avisos por correo (see :mod:`server.mail.cli`)
     requests    [--db URL] [--as USUARIO] types | file | list | show | attach | act | accounts | log | export | remind | purge
@@ -147,6 +149,17 @@ def _parser() -> SpanishArgumentParser:
     ks_sub = ks.add_subparsers(dest="action", required=True, metavar="ACCIÓN")
     ks_rot = ks_sub.add_parser("rotate", help="Crea una llave maestra nueva y vuelve a envolver las llaves de datos.")
     ks_rot.add_argument("--drop-old", action="store_true", help="Quita del archivo las llaves anteriores al terminar.")
+    au = with_db(sub.add_parser("audit", help="Bitácora de auditoría."))
+    au_sub = au.add_subparsers(dest="action", required=True)
+    with_db(au_sub.add_parser("verify", help="Comprueba la cadena de huellas de la auditoría y de la bitácora de "
+                                             "accesos; informa el primer registro alterado."))
+    al = with_db(sub.add_parser("access-log", help="Consultas de datos personales (quién, cuándo, qué alumnos)."))
+    al.add_argument("--user", default=None, help="Usuario que consultó")
+    al.add_argument("--matricula", default=None, help="Alumno consultado")
+    al.add_argument("--station", default=None, help="Estación")
+    al.add_argument("--since", default=None, help="Desde (AAAA-MM-DD o fecha y hora ISO, UTC)")
+    al.add_argument("--until", default=None, help="Hasta (AAAA-MM-DD o fecha y hora ISO, UTC)")
+    al.add_argument("--limit", type=int, default=200, help="Máximo de registros (1–10000)")
     demo = with_db(sub.add_parser("demo-data", help="Carga datos de demostración."))
     demo.add_argument("--students", type=non_negative_int, default=500)
     demo.add_argument("--campuses", type=positive_int, default=3)
@@ -311,6 +324,8 @@ def _dispatch(args, url: str) -> int:
 
         return run_mail(args, url, _cli_actor())
 
+    if args.command == "audit":
+        return _audit_verify(url)
     if args.command == "migrate":
         upgrade(url)
         print("Base de datos actualizada.")
@@ -408,6 +423,8 @@ def _dispatch(args, url: str) -> int:
             engine.dispose()
         print(f"Llave maestra nueva «{new}» en {keys.path}; {count} archivo(s) con su llave de datos envuelta de nuevo.")
         return 0
+    if args.command == "access-log":
+        return _access_log(args, url)
     if args.command == "demo-data":
         from server.services.demo import load_demo
 
@@ -417,6 +434,71 @@ def _dispatch(args, url: str) -> int:
               f"(admin, estatal, supervisor, operador…), {counts['sae']} registros del SAE.")
         return 0
     return 2
+
+
+def _audit_verify(url: str) -> int:
+    """``audit verify``: walk both chains (never migrates: a read-only check). 0 intact, 1 broken, 2 unusable."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from server.db.chain import verify_chain
+    from server.db.models import AccessLogRow, AuditRow
+
+    try:
+        engine, factory = _session(url)
+    except ValueError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        with factory() as session:
+            for model, label in ((AuditRow, "auditoría"), (AccessLogRow, "bitácora de accesos")):
+                checked, broken = verify_chain(session, model)
+                if broken is not None:
+                    print(f"Cadena rota en la {label}: {broken.reason} ({checked} registro(s) revisado(s)).",
+                          file=sys.stderr)
+                    return 1
+                print(f"{label.capitalize()}: {checked} registro(s), cadena íntegra.")
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc) or exc).splitlines()[0]
+        print(f"Error: no se pudo leer la base de datos ({reason}). ¿Está migrada (credencializacion-server "
+              f"migrate) y es correcta la URL de --db?", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _parse_when(text: str | None, option: str):
+    from datetime import datetime, timezone
+
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{option}: fecha no válida «{text}» (use AAAA-MM-DD o AAAA-MM-DDTHH:MM).") from None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _access_log(args, url: str) -> int:
+    """``access-log``: reads of personal data, newest first, as tab-separated lines."""
+    from server.services.access import query_access_log
+
+    if not 1 <= args.limit <= 10_000:
+        print("Error: --limit debe estar entre 1 y 10000.", file=sys.stderr)
+        return 2
+    since, until = _parse_when(args.since, "--since"), _parse_when(args.until, "--until")
+    engine, factory = _session(url)
+    try:
+        with factory() as session:
+            rows = query_access_log(session, username=args.user, matricula=args.matricula, station_id=args.station,
+                                    since=since, until=until, limit=args.limit)
+    finally:
+        engine.dispose()
+    print("fecha\tusuario\tperfil\testacion\tdireccion\trecurso\talumnos\tmatriculas")
+    for r in rows:
+        print(f"{r.at:%Y-%m-%d %H:%M:%S}\t{r.username}\t{r.role}\t{r.station_id}\t{r.address}\t{r.resource}"
+              f"\t{r.students}\t{r.matriculas.strip()}")
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

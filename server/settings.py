@@ -45,6 +45,13 @@ class ServerSettings(BaseSettings):
       (user, address) pair and per address; past the free ones a growing
       delay (2, 4, 8 … s, at most the cap) answers 429 ``too_many_attempts``
       with ``Retry-After`` (see :func:`server.auth.reserve_attempt`).
+      ``login_pending_ttl_s``: an attempt still unchecked after this long
+      (its request died) counts as a failure.
+    - ``read_limit`` / ``read_window``: logged reads of personal data per
+      user (:mod:`server.services.access`); beyond, 429 ``too_many_reads``.
+      A busy desk serves a queue of 50 students in about 10 minutes with some
+      8 reads each (record, SAE, photo, signatures, re-reads): 400; the
+      default allows three times that.
     - ``trusted_proxies``: peer addresses whose ``X-Forwarded-For`` is
       believed (the reverse proxy); nobody else's.
     - ``hash_concurrency`` / ``hash_wait_s``: at most this many password
@@ -78,6 +85,9 @@ class ServerSettings(BaseSettings):
     login_limit_pair: int = Field(5, ge=1)
     login_limit_address: int = Field(50, ge=1)
     login_delay_cap_s: int = Field(900, ge=0)
+    login_pending_ttl_s: int = Field(60, ge=1)
+    read_limit: int = Field(1200, ge=1)
+    read_window: timedelta = timedelta(minutes=10)
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
     hash_concurrency: int = Field(2, ge=1)
     hash_wait_s: float = Field(10.0, gt=0, allow_inf_nan=False)
@@ -102,7 +112,7 @@ class ServerSettings(BaseSettings):
             return tuple(v.strip() for v in value.split(",") if v.strip())
         return value
 
-    @field_validator("token_ttl", "login_window", mode="before")
+    @field_validator("token_ttl", "login_window", "read_window", mode="before")
     @classmethod
     def _seconds(cls, value: Any) -> Any:
         # pydantic takes 3600 (a number) as seconds but not "3600" (how an environment variable says it)
@@ -110,7 +120,7 @@ class ServerSettings(BaseSettings):
             return int(value.strip())
         return value
 
-    @field_validator("token_ttl", "login_window")
+    @field_validator("token_ttl", "login_window", "read_window")
     @classmethod
     def _positive(cls, value: timedelta) -> timedelta:
         if value <= timedelta(0):

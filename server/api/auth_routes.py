@@ -1,23 +1,25 @@
 """``/auth/*``: station challenge, sign in, sign out, who am I (issue 3 §3; DESIGN.md §10).
 
 Sign-in runs in three short steps so the expensive argon2 check never holds
-a database transaction or connection: (1) count the attempt and read the
-user's hash (:func:`server.auth.reserve_attempt`), (2) verify the password
+a database transaction or connection: (1) count the attempt as pending and
+read the user's hash (:func:`server.auth.reserve_attempt`; while the pair's
+free attempts are all being checked, wait for them), (2) verify the password
 outside any transaction, at most ``hash_concurrency`` at once per process
-(503 ``server_busy`` beyond ``hash_wait_s``), (3) issue the token.
+(503 ``server_busy`` beyond ``hash_wait_s``), (3) issue the token, releasing
+the attempt — or, on a wrong password, settle it as a failure.
 """
 from __future__ import annotations
 
 import asyncio
-import ipaddress
+import random
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, update
 from starlette.concurrency import run_in_threadpool
 
-from server.api.common import AUTH_ERRORS, PrincipalDep, errors, settings, transaction
-from server.auth import Principal, check_password, issue_token, load_credentials, reserve_attempt
+from server.api.common import AUTH_ERRORS, PrincipalDep, client_address, errors, settings, transaction
+from server.auth import Principal, check_password, issue_token, load_credentials, reserve_attempt, settle_attempt
 from server.db.models import LoginFailure, Token
 from server.errors import ApiError
 from server.schemas import LoginRequest, LoginResponse, MeResponse, OkResponse, UserOut
@@ -41,26 +43,17 @@ class ChallengeResponse(BaseModel):
     ttl_s: int
 
 
-def client_address(request: Request) -> str:
-    """Peer address; the last ``X-Forwarded-For`` hop only when the peer is one of
-    ``ServerSettings.trusted_proxies`` (a client cannot choose its own address)."""
-    peer = request.client.host if request.client else ""
-    if peer and peer in settings(request).trusted_proxies:
-        forwarded = request.headers.get("x-forwarded-for", "")
-        hop = forwarded.split(",")[-1].strip() if forwarded else ""
-        try:
-            return str(ipaddress.ip_address(hop))
-        except ValueError:
-            return peer
-    return peer
-
-
 def _hash_gate(request: Request) -> asyncio.Semaphore:
     """The per-process limit on concurrent password checks (waiting costs no thread)."""
     gate = getattr(request.app.state, "hash_gate", None)
     if gate is None:
         gate = request.app.state.hash_gate = asyncio.Semaphore(max(1, settings(request).hash_concurrency))
     return gate
+
+
+def _busy() -> ApiError:
+    return ApiError(503, "server_busy", "El servidor está atendiendo muchos inicios de sesión; intente de nuevo "
+                                        "en unos segundos.", headers={"Retry-After": "5"})
 
 
 def challenge_secret(request: Request) -> bytes:
@@ -96,27 +89,42 @@ async def post_login(body: LoginRequest, request: Request) -> LoginResponse:
         counted_as = f"station:{body.station_id}"
 
     def reserve(session):
-        failure_id = reserve_attempt(session, body.username, counted_as, cfg, now, per_address=not body.station_id)
-        return failure_id, load_credentials(session, body.username)
+        attempt = reserve_attempt(session, body.username, counted_as, cfg, utcnow(), per_address=not body.station_id)
+        return attempt, (load_credentials(session, body.username) if attempt is not None else None)
 
-    failure_id, (user_id, stored_hash, active) = await run_in_threadpool(transaction, request, reserve)
+    # Attempts of this (user, address) still being checked hold the free ones: wait for them to settle
+    # (a correct password is never refused for arriving together with others; waiting holds no thread).
+    # Past login_pending_ttl_s an unsettled attempt counts as a failure, so waiting longer is pointless.
+    deadline = asyncio.get_running_loop().time() + cfg.login_pending_ttl_s
+    while True:
+        failure_id, credentials = await run_in_threadpool(transaction, request, reserve)
+        if failure_id is not None:
+            break
+        if asyncio.get_running_loop().time() > deadline:
+            raise _busy()
+        await asyncio.sleep(random.uniform(0.01, 0.05))
+    user_id, stored_hash, active = credentials
     gate = _hash_gate(request)
     try:
         await asyncio.wait_for(gate.acquire(), timeout=cfg.hash_wait_s)
     except asyncio.TimeoutError:
         await run_in_threadpool(transaction, request,
                                 lambda s: s.execute(delete(LoginFailure).where(LoginFailure.id == failure_id)))
-        raise ApiError(503, "server_busy", "El servidor está atendiendo muchos inicios de sesión; intente de nuevo "
-                                           "en unos segundos.", headers={"Retry-After": "5"}) from None
+        raise _busy() from None
     try:
         ok = await run_in_threadpool(check_password, stored_hash, body.password, cfg)
+    except BaseException:
+        await run_in_threadpool(transaction, request, lambda s: settle_attempt(s, failure_id, utcnow()))
+        raise
     finally:
         gate.release()
     if not ok or not active or user_id is None:
+        await run_in_threadpool(transaction, request, lambda s: settle_attempt(s, failure_id, utcnow()))
         raise ApiError(401, "invalid_credentials", "Usuario o contraseña incorrectos.")
 
     def work(session):
-        token, row, user = issue_token(session, user_id, body.username, counted_as, body.station_id, cfg, utcnow())
+        token, row, user = issue_token(session, user_id, body.username, counted_as, body.station_id, cfg, utcnow(),
+                                       attempt_id=failure_id)
         return LoginResponse(token=token, expires_at=row.expires_at,
                              user=UserOut(username=user.username, role=user.role, campuses=list(user.campuses or []),
                                           display_name=user.display_name))

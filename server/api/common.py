@@ -2,7 +2,8 @@
 documented error responses."""
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+import ipaddress
+from typing import Any, Callable, Iterable, TypeVar
 
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -29,6 +30,48 @@ def settings(request: Request) -> ServerSettings:
 def transaction(request: Request, work: Callable[[Session], T], retry_integrity: bool = False) -> T:
     """Run ``work`` in one retried transaction (see :func:`server.db.engine.run_transaction`)."""
     return run_transaction(factory(request), work, retry_integrity=retry_integrity)
+
+
+def client_address(request: Request) -> str:
+    """Peer address; the last ``X-Forwarded-For`` hop only when the peer is one of
+    ``ServerSettings.trusted_proxies`` (a client cannot choose its own address)."""
+    peer = request.client.host if request.client else ""
+    if peer and peer in settings(request).trusted_proxies:
+        forwarded = request.headers.get("x-forwarded-for", "")
+        hop = forwarded.split(",")[-1].strip() if forwarded else ""
+        try:
+            return str(ipaddress.ip_address(hop))
+        except ValueError:
+            return peer
+    return peer
+
+
+def logged_read(request: Request, principal: Principal, resource: str, fields: Iterable[str],
+                read: Callable[[Session], tuple[T, Iterable[str]]], limited: bool = True) -> T:
+    """A read of personal data (issue 13 item 4): in one transaction check the user's read
+    limit (429 ``too_many_reads``, unless ``limited`` is False), run ``read(session)`` →
+    ``(answer, matrículas read)``, log who/station/address/``resource``/students/``fields``
+    (:mod:`server.services.access`) and return the answer. Nothing is logged when ``read``
+    raises (404, 403…) or reads no student."""
+    from server.services.access import check_read_limit, record_read
+    from server.services.students import utcnow
+
+    cfg = settings(request)
+    address = client_address(request)
+
+    def work(session: Session) -> T:
+        now = utcnow()
+        if limited:
+            check_read_limit(session, principal.username, cfg, now)
+        answer, matriculas = read(session)
+        matriculas = list(matriculas)
+        if matriculas:
+            record_read(session, username=principal.username, role=principal.role.value,
+                        station_id=principal.station_id, address=address, resource=resource,
+                        matriculas=matriculas, fields=fields, now=now)
+        return answer
+
+    return transaction(request, work)
 
 
 #: The OpenAPI security scheme of every signed-in route: ``Authorization: Bearer <token>`` (the

@@ -6,8 +6,9 @@ otherwise, 401 without a session, 404 unknown matrícula) — answers a ZIP:
 
 - ``alumno.json``: the server record (every column of the field table and status);
 - ``auditoria.json``: every audit event of the student (who, station, when, from→to, comment);
-- ``accesos.json``: the audited reads of the student's data (events whose
-  command is a read: the export itself, and reads other modules audit);
+- ``accesos.json``: the reads of the student's data: audited ones (events
+  whose command is a read: the export itself) and the access log's
+  (:mod:`server.services.access`: who, role, station, address, what, fields);
 - ``biometricos/<tipo>-<sha256>``: each biometric bound to the student, as
   the server serves it (``GET /blobs``), with ``biometricos.json`` listing
   kind, size, uploader, station and time.
@@ -39,6 +40,7 @@ from server.api.common import AUTH_ERRORS, PrincipalDep, errors, transaction
 from server.auth import Principal, require_roles
 from server.db.models import AuditRow, StudentRow
 from server.errors import ApiError, refusal_error
+from server.services.access import query_access_log
 from server.sync.models import BlobBinding, SyncBlob, open_blob
 
 router = APIRouter(tags=["privacy"])
@@ -66,18 +68,22 @@ def build_arco_zip(session, principal: Principal, matricula: str, keys=None) -> 
         raise ApiError(404, "student_not_found", f"No existe la matrícula {matricula}.", "matricula")
     from server.services.admin import audit
 
-    audit(session, principal.actor, "student", matricula, "arco_export", comment="Exportación ARCO (acceso)")
-    session.flush()
+    export = audit(session, principal.actor, "student", matricula, "arco_export",
+                   comment="Exportación ARCO (acceso)")
     record = {c.name: _plain(getattr(row, c.name)) for c in StudentRow.__table__.columns}
     events = list(session.scalars(select(AuditRow).where(AuditRow.entity == "student",
                                                            AuditRow.entity_id == matricula)
                                   .order_by(AuditRow.id)))
+    events.append(export)  # audit rows are inserted at commit (server.db.chain): this one is not in the table yet
+    reads = [{"at": _plain(r.at), "username": r.username, "role": r.role, "station_id": r.station_id,
+              "address": r.address, "resource": r.resource, "fields": r.fields}
+             for r in reversed(query_access_log(session, matricula=matricula, limit=10_000))]
     bindings = list(session.scalars(select(BlobBinding).where(BlobBinding.matricula == matricula)))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("alumno.json", json.dumps(record, ensure_ascii=False, indent=2))
         z.writestr("auditoria.json", json.dumps([_event(e) for e in events], ensure_ascii=False, indent=2))
-        z.writestr("accesos.json", json.dumps([_event(e) for e in events if e.command in READ_COMMANDS],
+        z.writestr("accesos.json", json.dumps(reads + [_event(e) for e in events if e.command in READ_COMMANDS],
                                               ensure_ascii=False, indent=2))
         listed = []
         for b in bindings:

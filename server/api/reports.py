@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from station.domain import Role, Status
 from station.domain.report import build_status_report
 
-from server.api.common import PrincipalDep, errors, factory
+from server.api.common import PrincipalDep, errors, factory, logged_read
+from server.api.students import RECORD_FIELDS
 from server.auth import Principal, require_campus_read, require_roles
 from server.db.models import Campus, StudentRow
 from server.errors import ApiError
@@ -57,7 +58,7 @@ def get_status_report(request: Request, principal: Principal = PrincipalDep,
 
 @router.get("/campus/{code}/students.xlsx", responses={
     200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
-          "description": "Libro XLSX con la lista de alumnos del plantel"}, **errors(401, 403, 404, 422, 503)},
+          "description": "Libro XLSX con la lista de alumnos del plantel"}, **errors(401, 403, 404, 422, 429, 503)},
     response_class=Response)
 def get_students_xlsx(request: Request, code: str = Path(min_length=1, max_length=16),
                       principal: Principal = PrincipalDep):
@@ -68,7 +69,8 @@ def get_students_xlsx(request: Request, code: str = Path(min_length=1, max_lengt
     planteles); 404 ``campus_not_found``.
     """
     require_roles(principal, Role.OPERATOR, Role.SUPERVISOR, Role.STATE_OFFICE)
-    with factory(request)() as session:
+
+    def read(session):
         campus = session.get(Campus, code)
         if campus is None:
             raise ApiError(404, "campus_not_found", f"El plantel {code} no existe.", "code")
@@ -76,6 +78,9 @@ def get_students_xlsx(request: Request, code: str = Path(min_length=1, max_lengt
         students = [student_from_row(r) for r in session.scalars(
             select(StudentRow).where(StudentRow.campus_code == code)
             .order_by(StudentRow.group_code, StudentRow.first_surname, StudentRow.matricula))]
+        return (campus, students), [s.matricula for s in students]
+
+    campus, students = logged_read(request, principal, "campus_xlsx", RECORD_FIELDS, read)
     try:
         from station.domain.xlsx import student_list_xlsx
     except ImportError:

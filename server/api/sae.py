@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from station.domain import Command, Refusal, Role
 
-from server.api.common import PrincipalDep, errors, factory, settings, transaction
+from server.api.common import PrincipalDep, errors, factory, logged_read, settings, transaction
 from server.api.students import MatriculaPath, checked_matricula, to_out
 from server.auth import Principal, require_roles
 from server.errors import ApiError, refusal_error
@@ -20,17 +20,25 @@ from server.services.students import apply_student_command, lock_student, utcnow
 router = APIRouter(prefix="/sae", tags=["sae"])
 
 
-@router.get("/{matricula}", response_model=SaeLookup, responses=errors(401, 404, 422))
+#: What a SAE lookup exposes (access log ``fields``).
+SAE_FIELDS = ("curp", "nombre", "plantel", "grupo", "carrera", "semestre", "correo", "servicio_medico", "inscrito")
+
+
+@router.get("/{matricula}", response_model=SaeLookup, responses=errors(401, 404, 422, 429))
 def get_sae(request: Request, matricula: str = MatriculaPath, principal: Principal = PrincipalDep):
     """Look a matrícula up in SAE: the SAE data, whether the student exists in the
     credentialing database, the field-by-field comparison, the allowed actions
-    (``import``/``update``) or the ``reason`` (manual §7). 404 ``sae_not_found``."""
+    (``import``/``update``) or the ``reason`` (manual §7). 404 ``sae_not_found``;
+    429 ``too_many_reads``. Logged in the access log."""
     matricula = checked_matricula(matricula)
     cfg = settings(request)
-    with factory(request)() as session:
+
+    def read(session):
         sae, row = svc.lookup(session, request.app.state.sae, matricula)
-        student = svc.student_of(row)
-        command, refusal = svc.evaluate(student, sae, principal.actor, cfg.allowed_semesters, utcnow())
+        return (sae, svc.student_of(row)), [matricula]
+
+    sae, student = logged_read(request, principal, "sae", SAE_FIELDS, read)
+    command, refusal = svc.evaluate(student, sae, principal.actor, cfg.allowed_semesters, utcnow())
     allowed = [] if refusal else (["import"] if command == Command.IMPORT_SAE else ["update"])
     return SaeLookup(
         matricula=matricula, sae=SaeRecordOut(**sae.__dict__), exists=student is not None,

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from station.domain import Command, FieldError, Refusal, Status, validate_matricula
 
-from server.api.common import AUTH_ERRORS, PrincipalDep, errors, factory, transaction
+from server.api.common import AUTH_ERRORS, PrincipalDep, errors, factory, logged_read, transaction
 from server.auth import Principal, require_campus_read
 from server.db.models import Campus, StudentRow
 from server.errors import ApiError, refusal_error
@@ -38,6 +38,10 @@ OTHER_ENDPOINT = {
     Command.SET_INSTITUTIONAL_EMAIL: "POST /accounts/campuses/{campus}/import",
     Command.DELETE_BIOMETRICS: "POST /students/{matricula}/biometrics/delete",
 }
+
+#: What a student record read exposes (access log ``fields``).
+RECORD_FIELDS = ("curp", "nombre", "plantel", "grupo", "carrera", "semestre", "correo", "servicio_medico", "estatus",
+                 "comentario")
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 #: payload key → (type, max length) accepted by the generic command endpoint.
@@ -84,27 +88,31 @@ def check_payload(payload: dict[str, Any]) -> None:
                                f"El dato «{key}» debe ser un SHA-256 en hexadecimal (64 caracteres).", key)
 
 
-@router.get("/students/{matricula}", response_model=StudentOut, responses=errors(401, 404, 422))
+@router.get("/students/{matricula}", response_model=StudentOut, responses=errors(401, 404, 422, 429))
 def get_student(request: Request, matricula: str = MatriculaPath, principal: Principal = PrincipalDep):
     """One student's full record (manual §13: any signed-in user, any plantel, read-only).
 
-    404 ``student_not_found``; 422 ``invalid_field`` for a malformed matrícula.
+    404 ``student_not_found``; 422 ``invalid_field`` for a malformed matrícula;
+    429 ``too_many_reads``. Logged in the access log (:func:`logged_read`).
     """
     matricula = checked_matricula(matricula)
-    with factory(request)() as session:
+
+    def read(session):
         row = session.get(StudentRow, matricula)
         if row is None:
             raise ApiError(404, "student_not_found",
                            f"El alumno {matricula} no existe en la base de datos de credencialización.", "matricula")
         out = to_out(student_from_row(row))
-    if not principal.sees_all_campuses() and row.campus_code not in principal.campuses:
-        # manual §13: any desk user may consult the data, but never another plantel's biometrics
-        out = out.model_copy(update={"photo_sha256": None, "signature_sha256": None,
-                                     "delivery_signature_sha256": None})
-    return out
+        if not principal.sees_all_campuses() and row.campus_code not in principal.campuses:
+            # manual §13: any desk user may consult the data, but never another plantel's biometrics
+            out = out.model_copy(update={"photo_sha256": None, "signature_sha256": None,
+                                         "delivery_signature_sha256": None})
+        return out, [matricula]
+
+    return logged_read(request, principal, "student", RECORD_FIELDS, read)
 
 
-@router.get("/students", response_model=StudentPage, responses=errors(401, 403, 422))
+@router.get("/students", response_model=StudentPage, responses=errors(401, 403, 422, 429))
 def list_students(request: Request, principal: Principal = PrincipalDep,
                   campus: str | None = Query(default=None, max_length=16),
                   group: str | None = Query(default=None, max_length=40),
@@ -126,11 +134,14 @@ def list_students(request: Request, principal: Principal = PrincipalDep,
         query = query.where(StudentRow.group_code == group)
     if status is not None:
         query = query.where(StudentRow.status == status.value)
-    with factory(request)() as session:
+
+    def read(session):
         total = session.scalar(select(func.count()).select_from(query.subquery()))
         rows = session.scalars(query.order_by(StudentRow.matricula).offset((page - 1) * page_size).limit(page_size))
         items = [to_out(student_from_row(r)) for r in rows]
-    return StudentPage(items=items, page=page, page_size=page_size, total=total)
+        return StudentPage(items=items, page=page, page_size=page_size, total=total), [i.matricula for i in items]
+
+    return logged_read(request, principal, "student_list", RECORD_FIELDS, read)
 
 
 @router.post("/students/{matricula}/commands", response_model=StudentOut, responses=errors(401, 403, 404, 409, 422))

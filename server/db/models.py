@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from station.domain.fields import NO_DEFAULT, SAE_FIELDS, orm_columns
+from server.db.chain import Chained
 
 BigId = BigInteger().with_variant(Integer, "sqlite")
 
@@ -86,13 +87,16 @@ class Token(Base):
 
 
 class LoginFailure(Base):
-    """One failed sign-in, for rate limiting per user and per address."""
+    """One sign-in attempt, for rate limiting per user and per address: ``pending``
+    while its password is being checked (deleted when it succeeds), a failure once
+    it failed (``pending`` false, ``at`` the time of the failure)."""
 
     __tablename__ = "login_failures"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(80))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    pending: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (Index("ix_login_failures_username_at", "username", "at"),
                       Index("ix_login_failures_address_at", "address", "at"))
@@ -165,12 +169,17 @@ class StudentRow(StudentColumns, Base):
                       Index("ix_students_campus_change_seq", "campus_code", "change_seq"))
 
 
-class AuditRow(Base):
+class AuditRow(Chained, Base):
     """Who did what (author ``username``, ``sender`` session user), from which station, when, from→to, with which comment
     (DESIGN §3 "Every transition writes an audit event"). ``entity`` is
-    ``student``, ``print_order``, ``user``, ``station`` or ``sae_file``."""
+    ``student``, ``print_order``, ``user``, ``station`` or ``sae_file``.
+
+    Append-only and hash-chained (:mod:`server.db.chain`): rows are inserted
+    at commit, the database refuses UPDATE and DELETE."""
 
     __tablename__ = "audit_events"
+    CHAIN_FIELDS = ("at", "username", "role", "station_id", "sender", "entity", "entity_id", "command",
+                    "from_status", "to_status", "comment", "change_seq", "details")
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     username: Mapped[str] = mapped_column(String(80))
@@ -186,8 +195,37 @@ class AuditRow(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     change_seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64), nullable=True)
+    row_hash: Mapped[str] = mapped_column(String(64), nullable=True)
 
     __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+
+
+class AccessLogRow(Chained, Base):
+    """One read of personal data (issue 13 item 4): who (``username``, ``role``), from which
+    station and address, when, what (``resource``: ``student``, ``student_list``, ``photo``,
+    ``signature``, ``delivery_signature``, ``sae``, ``campus_xlsx``, ``changes``,
+    ``account_slip``, ``account_export``), which students (``matriculas``: space-separated
+    with a space at each end, so ``LIKE '% m %'`` finds one; ``students``: their number) and
+    which ``fields``. Append-only and hash-chained like the audit."""
+
+    __tablename__ = "access_log"
+    CHAIN_FIELDS = ("at", "username", "role", "station_id", "address", "resource", "matriculas", "students",
+                    "fields")
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    username: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(20))
+    station_id: Mapped[str] = mapped_column(String(64), default="")
+    address: Mapped[str] = mapped_column(String(64), default="")
+    resource: Mapped[str] = mapped_column(String(40))
+    matriculas: Mapped[str] = mapped_column(Text, default="")
+    students: Mapped[int] = mapped_column(Integer, default=0)
+    fields: Mapped[list] = mapped_column(JSON, default=list)
+    prev_hash: Mapped[str] = mapped_column(String(64), nullable=True)
+    row_hash: Mapped[str] = mapped_column(String(64), nullable=True)
+
+    __table_args__ = (Index("ix_access_log_username_at", "username", "at"),)
 
 
 class PrintOrder(Base):

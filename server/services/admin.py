@@ -20,11 +20,14 @@ from server.settings import ServerSettings
 
 
 def audit(session: Session, actor: Actor, entity: str, entity_id: str, command: str, comment: str = "",
-          from_status: str | None = None, to_status: str | None = None, details: dict | None = None) -> None:
-    """Append an audit event that is not a student transition."""
-    session.add(AuditRow(at=utcnow(), username=actor.username, role=actor.role.value, station_id=actor.station_id,
-                           sender=actor.username, entity=entity, entity_id=str(entity_id), command=command,
-                           from_status=from_status, to_status=to_status, comment=comment, details=details or {}))
+          from_status: str | None = None, to_status: str | None = None, details: dict | None = None) -> AuditRow:
+    """Append an audit event that is not a student transition; return it (inserted, chained,
+    when ``session`` commits: :mod:`server.db.chain`)."""
+    row = AuditRow(at=utcnow(), username=actor.username, role=actor.role.value, station_id=actor.station_id,
+                   sender=actor.username, entity=entity, entity_id=str(entity_id), command=command,
+                   from_status=from_status, to_status=to_status, comment=comment, details=details or {})
+    session.add(row)
+    return row
 
 
 def upsert_campuses(session: Session, campuses: Iterable[tuple[str, str]]) -> None:

@@ -36,8 +36,8 @@ from starlette.concurrency import run_in_threadpool
 
 from station.domain import Actor, Command, Refusal, Role, Status
 
-from server.api.common import PrincipalDep, errors, factory, settings, transaction
-from server.api.students import OTHER_ENDPOINT, PAYLOAD_KEYS, checked_matricula
+from server.api.common import PrincipalDep, errors, factory, logged_read, settings, transaction
+from server.api.students import OTHER_ENDPOINT, PAYLOAD_KEYS, RECORD_FIELDS, checked_matricula
 from server.auth import Principal
 from server.db.models import Counter, Station, StudentRow, Token, User
 from server.db.engine import run_transaction
@@ -341,20 +341,28 @@ async def put_blobs(request: Request, principal: Principal = PrincipalDep) -> JS
     return JSONResponse({"results": results})
 
 
-@router.get("/blobs/{sha256}", responses=errors(401, 403, 404))
+@router.get("/blobs/{sha256}", responses=errors(401, 403, 404, 429))
 def get_blob(request: Request, sha256: str = Sha256Path, principal: Principal = PrincipalDep) -> Response:
     """The bytes of a blob. Authorised by the plantel of the student(s) it was uploaded
-    for: operators and supervisors only theirs; 404 ``blob_not_found``."""
-    with factory(request)() as session:
+    for: operators and supervisors only theirs; 404 ``blob_not_found``; 429
+    ``too_many_reads``. Logged in the access log (resource ``biometrics``, the kinds as fields)."""
+    kinds: list[str] = []
+
+    def read(session):
         blob = session.get(SyncBlob, sha256)
         if blob is None:
             raise ApiError(404, "blob_not_found", "El servidor no tiene ese archivo.", "sha256")
-        owners = list(session.execute(select(BlobBinding.matricula, StudentRow.campus_code)
+        owners = list(session.execute(select(BlobBinding.matricula, BlobBinding.kind, StudentRow.campus_code)
                                       .join(StudentRow, StudentRow.matricula == BlobBinding.matricula)
                                       .where(BlobBinding.sha256 == sha256)))
-        if not principal.sees_all_campuses() and not any(c in principal.campuses for _m, c in owners):
-            raise ApiError(403, "forbidden_campus", "El archivo pertenece a un alumno fuera de sus planteles.")
-        data = open_blob(request.app.state.keys, blob)
+        if not principal.sees_all_campuses():
+            owners = [o for o in owners if o[2] in principal.campuses]
+            if not owners:
+                raise ApiError(403, "forbidden_campus", "El archivo pertenece a un alumno fuera de sus planteles.")
+        kinds.extend(sorted({k for _m, k, _c in owners} or {blob.kind}))
+        return open_blob(request.app.state.keys, blob), [m for m, _k, _c in owners]
+
+    data = logged_read(request, principal, "biometrics", kinds, read)
     return Response(data, media_type="application/octet-stream")
 
 
@@ -667,7 +675,8 @@ def changes(request: Request, principal: Principal = PrincipalDep, since: int = 
                            f"El plantel {outside[0]} no está entre sus planteles asignados.", "campus")
     if not campuses and not principal.sees_all_campuses():
         campuses = sorted(principal.campuses)
-    with factory(request)() as session, session.begin():
+
+    def read(session):
         high = int(session.scalar(select(Counter.value).where(Counter.name == "change_seq")) or 0)
         query = select(StudentRow).where(StudentRow.change_seq > since, StudentRow.change_seq <= high)
         if campuses:
@@ -684,4 +693,8 @@ def changes(request: Request, principal: Principal = PrincipalDep, since: int = 
                 count = count.where(StudentRow.campus_code.in_(campuses))
             remaining = int(session.scalar(count))
         items = [record_dict(r) for r in rows]
+        return (items, nxt, more, remaining), [r.matricula for r in rows]
+
+    # logged (a station's replica of its planteles), never limited: an initial pull is thousands of records
+    items, nxt, more, remaining = logged_read(request, principal, "changes", RECORD_FIELDS, read, limited=False)
     return JSONResponse({"items": items, "next": nxt, "more": more, "remaining": remaining})

@@ -8,9 +8,10 @@ command hold it across several more round trips: 40 stations queued on it.
 
 :func:`stamp_command` therefore runs after everything else of the command
 is written: on PostgreSQL ONE statement takes the number and writes it into
-the student row, its audit event and the stored answer
+the student row and the stored answer
 (``sync_operations.response.student.change_seq``); the caller commits right
-after. On SQLite writers are serialized by ``BEGIN IMMEDIATE`` anyway, so
+after. The audit event is not written yet (audit rows are inserted at
+commit, :mod:`server.db.chain`), so it simply carries the number. On SQLite writers are serialized by ``BEGIN IMMEDIATE`` anyway, so
 the number is simply taken and written with the rest.
 """
 from __future__ import annotations
@@ -26,7 +27,6 @@ from server.sync.models import SyncOperation
 _PG_STAMP = text("""
 WITH c AS (UPDATE counters SET value = value + 1 WHERE name = 'change_seq' RETURNING value),
      s AS (UPDATE students SET change_seq = (SELECT value FROM c) WHERE matricula = :matricula),
-     a AS (UPDATE audit_events SET change_seq = (SELECT value FROM c) WHERE id = :event_id),
      o AS (UPDATE sync_operations
               SET response = CAST(jsonb_set(CAST(response AS jsonb), '{student,change_seq}',
                                             to_jsonb((SELECT value FROM c))) AS json)
@@ -44,10 +44,9 @@ def stamp_command(session: Session, row: StudentRow, event: AuditRow, op: SyncOp
     """
     if session.get_bind().dialect.name == "postgresql":
         session.flush()  # every other write of the command, before the counter lock
-        seq = int(session.execute(_PG_STAMP, {"matricula": row.matricula, "event_id": event.id,
-                                              "op_id": op.op_id}).scalar_one())
+        seq = int(session.execute(_PG_STAMP, {"matricula": row.matricula, "op_id": op.op_id}).scalar_one())
         set_committed_value(row, "change_seq", seq)
-        set_committed_value(event, "change_seq", seq)
+        event.change_seq = seq
         op.response["student"]["change_seq"] = seq
         return seq
     seq = allocate(session, "change_seq")
