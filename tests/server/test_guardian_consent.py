@@ -85,7 +85,9 @@ def test_hostile_station_omitting_consent_is_refused_and_audited(server):
     st = TestStation(server, f"EST-CONS-{server.backend[:2]}", ("001",))
     token = st.sign_in("operador")
     m = _minor(server)
-    photo, strokes = photo_jpeg(41), signature_json(41)
+    # Bytes no other test uploads (seed 41 was also used by a loop elsewhere in the suite: the blob was
+    # already held, the upload answered 200, and 'dropped with the refusal' could not be checked).
+    photo, strokes = photo_jpeg(4141), signature_json(4141)
     assert put_blob(server, token, photo, "photo", m).status_code == 201
     assert put_blob(server, token, strokes, "signature", m).status_code == 201
     before = footprint(server, m)
