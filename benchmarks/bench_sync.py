@@ -376,7 +376,8 @@ def _server_push(runs: int = 3, stations: int = 40, per_station: int = 15, worke
                     mine = todo[i::stations][:per_station]
                     ops = [{"op_id": f"C{run}{i:03d}{seq:05d}{rng.randint(0, 10**9):010d}",
                             "station_id": f"EST-{i:03d}", "seq": seq, "command": "capture", "matricula": m,
-                            "expected_status": None, "payload": {"photo_sha256": shas[0], "signature_sha256": shas[1]},
+                            "expected_status": None,
+                            "payload": {"photo_sha256": shas[0], "signature_sha256": shas[1], **DEMO_CONSENT},
                             "blob_sha256s": shas, "username": "operador", "created_at": "2026-11-21T10:00:00+00:00"}
                            for seq, m in enumerate(mine, start=1)]
                     barrier.wait()
