@@ -120,35 +120,32 @@ def make_resolver(nameservers: list[str] | tuple[str, ...] = (), timeout_s: floa
     return resolver
 
 
-def _txt(resolver, name: str) -> list[str] | None:
-    """TXT strings at ``name`` (joined per record); None when the name does not exist."""
+def _query(resolver, name: str, rtype: str):
+    """The answer for ``rtype`` at ``name``; None when the name does not exist, ``[]`` when it has no
+    such record; :class:`_DnsDown` when no server answered (timeout, SERVFAIL everywhere)."""
     import dns.exception
     import dns.resolver
 
     try:
-        answer = resolver.resolve(name, "TXT")
+        return resolver.resolve(name, rtype)
     except dns.resolver.NXDOMAIN:
         return None
     except dns.resolver.NoAnswer:
         return []
     except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
         raise _DnsDown(str(exc)) from None
-    return [b"".join(r.strings).decode("utf-8", "replace") for r in answer]
+
+
+def _txt(resolver, name: str) -> list[str] | None:
+    """TXT strings at ``name`` (joined per record); None when the name does not exist."""
+    answer = _query(resolver, name, "TXT")
+    return answer if not answer else [b"".join(r.strings).decode("utf-8", "replace") for r in answer]
 
 
 def _mx(resolver, name: str) -> list[str] | None:
-    import dns.exception
-    import dns.resolver
-
-    try:
-        answer = resolver.resolve(name, "MX")
-    except dns.resolver.NXDOMAIN:
-        return None
-    except dns.resolver.NoAnswer:
-        return []
-    except (dns.resolver.NoNameservers, dns.exception.Timeout) as exc:
-        raise _DnsDown(str(exc)) from None
-    return [str(r.exchange).rstrip(".") for r in sorted(answer, key=lambda r: r.preference)]
+    """MX hosts at ``name`` by preference; None when the name does not exist."""
+    answer = _query(resolver, name, "MX")
+    return answer if not answer else [str(r.exchange).rstrip(".") for r in sorted(answer, key=lambda r: r.preference)]
 
 
 def _check_spf(report: DomainReport, records: list[str], smtp_host: str) -> None:
