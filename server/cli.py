@@ -467,26 +467,15 @@ def _audit_verify(url: str) -> int:
     return 0
 
 
-def _parse_when(text: str | None, option: str):
-    from datetime import datetime, timezone
-
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{option}: fecha no válida «{text}» (use AAAA-MM-DD o AAAA-MM-DDTHH:MM).") from None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
 def _access_log(args, url: str) -> int:
     """``access-log``: reads of personal data, newest first, as tab-separated lines."""
     from server.services.access import query_access_log
+    from station.domain.cliargs import parse_when
 
     if not 1 <= args.limit <= 10_000:
         print("Error: --limit debe estar entre 1 y 10000.", file=sys.stderr)
         return 2
-    since, until = _parse_when(args.since, "--since"), _parse_when(args.until, "--until")
+    since, until = parse_when(args.since, "--since"), parse_when(args.until, "--until")
     engine, factory = _session(url)
     try:
         with factory() as session:

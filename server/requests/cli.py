@@ -26,8 +26,10 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
+
+from station.domain.cliargs import parse_when
 
 USER_ENV = "CREDENCIALIZACION_USUARIO"
 
@@ -89,13 +91,10 @@ class UsageError(Exception):
 
 
 def _when(text: str | None, name: str) -> datetime | None:
-    if not text:
-        return None
     try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{name}: «{text}» no es una fecha ISO 8601 (p. ej. 2027-12-31T09:00:00+00:00).") from None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return parse_when(text, name)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _count(text: str, name: str, low: int = 1) -> int:

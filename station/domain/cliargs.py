@@ -26,6 +26,7 @@ import gettext
 import math
 import threading
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 
 EXIT_INPUT = 2
@@ -118,6 +119,20 @@ def non_negative_float(text: str) -> float:
     if value < 0:
         raise argparse.ArgumentTypeError(f"«{text}» no puede ser negativo")
     return value
+
+
+def parse_when(text: str | None, option: str) -> datetime | None:
+    """An ISO 8601 date or date-time option (``2027-12-31`` or ``2027-12-31T09:00:00+00:00``) as an aware
+    datetime, UTC when no offset is given; ``None`` for empty text. Raises ``ValueError`` with a Spanish
+    message naming ``option``."""
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{option}: «{text}» no es una fecha ISO 8601 (p. ej. 2027-12-31 o "
+                         f"2027-12-31T09:00:00+00:00).") from None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def integer(text: str) -> int:
