@@ -151,7 +151,7 @@ class AccountsScreen(Screen):
         code = self.campus_code()
         if code:
             self.run(lambda: self.accounts.proposals(code), lambda rows: self._fill(rows, self.tr("Por crear")),
-                     self.tr("Consultando cuentas…"))
+                     self.tr("Consultando cuentas…"), load=True)
 
     def preview(self) -> None:
         """«Vista previa»: addresses the plantel's students lacking one would get (nothing saved)."""

@@ -83,14 +83,30 @@ class Screen(QWidget):
         """Put the keyboard focus on the first input."""
 
     def run(self, fn: Callable[[], Any], done: Callable[[Any], None], label: str,
-            failed: Callable[[BaseException], None] | None = None) -> None:
-        """Run ``fn`` off the GUI thread; show its error in the message line."""
+            failed: Callable[[BaseException], None] | None = None, *, load: bool = False) -> None:
+        """Run ``fn`` off the GUI thread, then ``done(result)`` or (after the error is shown in the
+        message line) ``failed(exc)`` on the GUI thread.
+
+        ``load=True`` marks a background load (what a screen fetches to show itself, not the
+        operator's action): whatever its callbacks say in the message line — its error too —
+        is dropped when an action started after the load has already shown its result there
+        (:class:`ui.widgets.messages.MessageLabel`). The callbacks themselves still run.
+        """
+        ticket = self.message.ticket()
+
+        def speaking(callback: Callable[[Any], None] | None) -> Callable[[Any], None]:
+            def call(value: Any) -> None:
+                with self.message.speaking_for(ticket, load):
+                    if callback is not None:
+                        callback(value)
+            return call
+
         def on_error(exc: BaseException) -> None:
             self.message.error(error_text(exc))
             if failed is not None:
                 failed(exc)
 
-        run_task(fn, done, on_error, label=label, context=self)
+        run_task(fn, speaking(done), speaking(on_error), label=label, context=self)
 
 
 #: Inputs that keep typed characters (a scan only starts from elsewhere).

@@ -66,7 +66,7 @@ class HomeScreen(Screen):
 
     def refresh(self) -> None:
         """Reload the report from the local cache (worker thread)."""
-        self.run(self.services.status_report, self._show, self.tr("Calculando el reporte…"))
+        self.run(self.services.status_report, self._show, self.tr("Calculando el reporte…"), load=True)
 
     def _show(self, report) -> None:
         self.report = report

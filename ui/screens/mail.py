@@ -205,7 +205,7 @@ class MailScreen(Screen):
         if not self._online():
             return
         if self.sender_combo.count() == 0:
-            self.run(self.api.mail_senders, self._show_senders, self.tr("Cargando remitentes…"))
+            self.run(self.api.mail_senders, self._show_senders, self.tr("Cargando remitentes…"), load=True)
         self.reload_templates()
         self.refresh()
         self._timer.start()
@@ -303,7 +303,7 @@ class MailScreen(Screen):
         self.refresh_outbox()
         if self.api is None or not getattr(self.api, "token", None):
             return
-        self.run(self.api.mail_campaigns, self._show_campaigns, self.tr("Actualizando avisos…"))
+        self.run(self.api.mail_campaigns, self._show_campaigns, self.tr("Actualizando avisos…"), load=True)
 
     def _auto_refresh(self) -> None:
         if self.isVisible() and any(c["status"] in ("queued", "sending") for c in self.campaigns):
@@ -344,7 +344,7 @@ class MailScreen(Screen):
         if self.api is None or not getattr(self.api, "token", None):
             return
         self.run(self.api.mail_templates, lambda items: self._show_templates(items, select_id),
-                 self.tr("Cargando plantillas…"))
+                 self.tr("Cargando plantillas…"), load=True)
 
     def _show_templates(self, items: list, select_id: int | None = None) -> None:
         self.templates = list(items)

@@ -391,7 +391,7 @@ class _RequestScreen(Screen):
         """Ask the server for the types once (they carry the forms), then ``then(types)``."""
         client = self.services.service_requests
         self.run(client.types, lambda types: (self.show_types(types), then and then()),
-                 translate("Requests", "Cargando tipos de solicitud…"))
+                 translate("Requests", "Cargando tipos de solicitud…"), load=True)
 
     def show_types(self, types: list[dict]) -> None:
         """Subclasses fill their choosers."""

@@ -95,7 +95,7 @@ class SyncScreen(Screen):
             self.sync_button.setEnabled(False)
             return
         self._show_state(sync.state())
-        self.run(sync.incidencias, self._show_incidencias, self.tr("Cargando incidencias…"))
+        self.run(sync.incidencias, self._show_incidencias, self.tr("Cargando incidencias…"), load=True)
 
     def _show_state(self, state) -> None:
         online = state.online
@@ -124,7 +124,8 @@ class SyncScreen(Screen):
             self.progress.setValue(0)
         self.sync_button.setEnabled(not state.running)
         if not state.running and state.incidencias != len(self.incidencias) and self.isVisible():
-            self.run(self.services.sync.incidencias, self._show_incidencias, self.tr("Cargando incidencias…"))
+            self.run(self.services.sync.incidencias, self._show_incidencias, self.tr("Cargando incidencias…"),
+                     load=True)
 
     def _show_incidencias(self, items) -> None:
         self.incidencias = list(items)

@@ -195,7 +195,7 @@ class ValidateScreen(Screen):
             self.group_combo.blockSignals(False)
             self.reload(reset_page=True)
 
-        self.run(lambda: self.services.groups(campus), show, self.tr("Cargando grupos…"))
+        self.run(lambda: self.services.groups(campus), show, self.tr("Cargando grupos…"), load=True)
 
     def select_group(self, group: str) -> None:
         """Choose ``group`` in the filter (keyboard and tests)."""
@@ -215,7 +215,7 @@ class ValidateScreen(Screen):
         page, order, desc = self.page, self.order_by, self.descending
         self.run(lambda: self.services.students_page(campus, group, order_by=order, descending=desc, page=page,
                                                      page_size=size),
-                 self._show_page, self.tr("Cargando alumnos…"))
+                 self._show_page, self.tr("Cargando alumnos…"), load=True)
 
     def _show_page(self, result) -> None:
         rows, total = result

@@ -1,7 +1,19 @@
 """The message line of a screen: errors (red), notices (amber) and confirmations
 (green) in a line whose height is reserved, so a message never pushes the
-buttons below it (issue 16: buttons stay in fixed places)."""
+buttons below it (issue 16: buttons stay in fixed places).
+
+The line also orders what background work says: a screen's *load* (senders,
+templates, a table refreshed on entering the screen) that finishes late never
+replaces the result of an operator's action started after the load began
+(«Plantilla guardada» stays; the load's «no hay remitentes» is stale by then).
+:meth:`MessageLabel.ticket` numbers each task when it starts and
+:meth:`MessageLabel.speaking_for` tells the line which task a callback speaks
+for; ``ui.screens.base.Screen.run`` does both.
+"""
 from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSizePolicy
@@ -20,6 +32,12 @@ class MessageLabel(QLabel):
         super().__init__()
         self.reserve = reserve
         self.kind = ""
+        #: Last ticket handed out (tickets grow with the order in which work started).
+        self._clock = 0
+        #: (ticket, is_load) of the task whose callback is running, None outside callbacks.
+        self._speaker: tuple[int, bool] | None = None
+        #: Ticket of the newest action whose message the line has shown (0: none yet).
+        self._action_shown = 0
         self.setWordWrap(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -29,7 +47,32 @@ class MessageLabel(QLabel):
         else:
             self.hide()
 
+    def ticket(self) -> int:
+        """Number a piece of work as it starts: later work gets a larger ticket."""
+        self._clock += 1
+        return self._clock
+
+    @contextmanager
+    def speaking_for(self, ticket: int, load: bool) -> Iterator[None]:
+        """Within the block, messages come from the task numbered ``ticket``; with ``load``
+        it is a background load, whose messages are dropped when an action started after
+        it (a larger ticket) has already shown its result. Nests (a modal dialog inside a
+        callback may run other callbacks)."""
+        previous, self._speaker = self._speaker, (ticket, load)
+        try:
+            yield
+        finally:
+            self._speaker = previous
+
     def _show(self, text: str, kind: str) -> None:
+        if self._speaker is None:  # said directly by the operator's action (a click, a key)
+            ticket, load = self.ticket(), False
+        else:
+            ticket, load = self._speaker
+        if load and ticket < self._action_shown:
+            return  # a late load: the newer action's result stays
+        if not load:
+            self._action_shown = max(self._action_shown, ticket)
         self.kind = kind if text else ""
         self.setObjectName(kind)
         repolish(self)
