@@ -13,6 +13,14 @@ Transport (DESIGN.md §10, #13 item 6): a client refuses an ``http://`` address 
 loopback (:func:`check_server_url`, cause ``insecure``, before any connection), always verifies
 the server's certificate, and with ``ca_bundle`` (the station's ``ca_bundle`` setting: a PEM file)
 trusts only that CA bundle (``requests`` ``verify=path``) instead of the system's.
+
+Stale keep-alive connections: a request that goes out on a pooled connection the server closed
+while it sat idle (its keep-alive ran out just as the request left) fails before any answer
+(:func:`is_stale_connection`). Such a request is sent once more, on a new connection, when sending
+it twice is safe — an idempotent method (:data:`IDEMPOTENT_METHODS`), a command carrying an
+``Idempotency-Key`` (the server replays its stored answer) or a call that says it is replayable
+(the sync batches, whose every item the server deduplicates). Any other request is never re-sent:
+its failure is reported as it happened.
 """
 from __future__ import annotations
 
@@ -29,6 +37,10 @@ import requests
 from station.domain.errors import UserError
 
 DEFAULT_TIMEOUT = (3.05, 20.0)  # (connect, read) seconds
+
+
+#: Methods that RFC 9110 §9.2.2 calls idempotent: sending one twice has the effect of sending it once.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
 #: Causes that mean "no usable connection to the server": the station shows «Sin conexión»,
@@ -120,6 +132,27 @@ def is_offline(exc: BaseException) -> bool:
     if isinstance(exc, ServerApiError):
         return exc.cause in OFFLINE_CAUSES
     return isinstance(exc, (requests.exceptions.ConnectionError, requests.exceptions.Timeout))
+
+
+def is_stale_connection(exc: BaseException) -> bool:
+    """True when ``exc`` (from ``requests``) says the connection was closed or reset under a
+    request that had been handed to it — what a pooled keep-alive connection that the server
+    closed while idle gives (``RemoteDisconnected``, ``ConnectionResetError``, ``BrokenPipeError``
+    inside urllib3's "Connection aborted"). False for a connection that could not be opened
+    (refused, DNS, TLS), for a timeout and for anything the server answered."""
+    import http.client
+
+    from urllib3.exceptions import NewConnectionError, ProtocolError
+
+    if not isinstance(exc, requests.exceptions.ConnectionError) or isinstance(
+            exc, (requests.exceptions.Timeout, requests.exceptions.SSLError)):
+        return False
+    causes = list(_chain(exc))
+    if any(isinstance(c, (NewConnectionError, socket.gaierror, ConnectionRefusedError, ssl.SSLError))
+           for c in causes):
+        return False
+    return any(isinstance(c, (ProtocolError, http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError,
+                              ConnectionAbortedError)) for c in causes)
 
 
 def _chain(exc: BaseException):
@@ -247,19 +280,33 @@ class ServerApi:
 
     def request(self, method: str, path: str, *, json: Any = None, data: bytes | None = None,
                 params: dict | None = None, headers: dict | None = None, raw: bool = False,
-                timeout=None) -> Any:
-        """Send one request; return JSON (or bytes with ``raw``). Raises :class:`ServerApiError`."""
+                timeout=None, replayable: bool | None = None) -> Any:
+        """Send one request; return JSON (or bytes with ``raw``). Raises :class:`ServerApiError`.
+
+        ``replayable``: whether sending the request twice is safe; ``None`` (default) decides from
+        the request — an idempotent method or an ``Idempotency-Key`` header. A replayable request
+        whose pooled connection turns out stale (:func:`is_stale_connection`) is sent once more on a
+        new connection; a second failure, and any failure of a request that is not replayable, is
+        raised."""
         url = self.base_url + path
         all_headers = {"Accept": "application/json"}
         if self.token:
             all_headers["Authorization"] = f"Bearer {self.token}"
         all_headers.update(headers or {})
-        try:
-            response = self.http.request(method, url, json=json, data=data, params=params, headers=all_headers,
-                                         timeout=timeout or self.timeout, verify=self.verify,
-                                         allow_redirects=False)
-        except requests.exceptions.RequestException as exc:
-            raise classify_network_error(exc, url) from None
+        if replayable is None:
+            replayable = method.upper() in IDEMPOTENT_METHODS or any(
+                name.lower() == "idempotency-key" for name in all_headers)
+        replayable = replayable and not hasattr(data, "read")  # a stream cannot be sent twice
+        for attempt in (1, 2):
+            try:
+                response = self.http.request(method, url, json=json, data=data, params=params, headers=all_headers,
+                                             timeout=timeout or self.timeout, verify=self.verify,
+                                             allow_redirects=False)
+                break
+            except requests.exceptions.RequestException as exc:
+                if attempt == 1 and replayable and is_stale_connection(exc):
+                    continue  # the pool dropped that connection: the retry opens a new one
+                raise classify_network_error(exc, url) from None
         if not 200 <= response.status_code < 300:
             raise error_from_response(response)
         if raw:
@@ -367,7 +414,7 @@ class ServerApi:
         body: dict = {"sha256s": list(sha256s)}
         if matriculas is not None:
             body["matriculas"] = list(matriculas)
-        answer = self.request("POST", "/blobs/missing", json=body)
+        answer = self.request("POST", "/blobs/missing", json=body, replayable=True)  # a question, changes nothing
         if not isinstance(answer, dict) or not isinstance(answer.get("missing"), list):
             raise ServerApiError("bad_response", "El servidor respondió sin la lista de archivos faltantes.")
         return [str(x) for x in answer["missing"]]
@@ -412,8 +459,9 @@ class ServerApi:
         the server's Spanish ``error``), ``retry`` (424 ``blob_missing``) or ``skipped``.
         Raises :class:`ServerApiError` when the batch itself fails (401, 413, 5xx, network).
         """
+        # Replayable: every command carries its op_id as idempotency key and the server dedupes each.
         answer = self.request("POST", "/sync/commands/batch", json={"commands": ops},
-                              timeout=self._batch_timeout(len(ops)))
+                              timeout=self._batch_timeout(len(ops)), replayable=True)
         results = answer.get("results") if isinstance(answer, dict) else None
         if not isinstance(results, list) or len(results) != len(ops):
             raise ServerApiError("bad_response", "El servidor respondió al lote de acciones sin un resultado por acción.")
@@ -432,8 +480,9 @@ class ServerApi:
         fields: list = [("manifest", jsonlib.dumps(manifest))]
         fields += [("blob", (sha, data, "application/octet-stream")) for sha, data, _kind, _m in items]
         body, content_type = encode_multipart_formdata(fields)
+        # Replayable: blobs are content-addressed; one already held is answered 200.
         answer = self.request("POST", "/blobs/batch", data=body, headers={"Content-Type": content_type},
-                              timeout=self._batch_timeout(len(items)))
+                              timeout=self._batch_timeout(len(items)), replayable=True)
         results = answer.get("results") if isinstance(answer, dict) else None
         if not isinstance(results, list) or len(results) != len(items):
             raise ServerApiError("bad_response", "El servidor respondió al lote de archivos sin un resultado por archivo.")
