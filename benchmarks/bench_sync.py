@@ -231,21 +231,20 @@ def _pull_figures(tmp: Path, students: int = 60_000, runs: int = 2) -> dict[str,
 
 
 #: pgbench script: the statements the server runs for one ``POST /sync/commands`` capture (traced from
-#: SQLAlchemy on PostgreSQL): the token with its user and station (one joined lookup since issue 15), then one transaction — processed-operation lookup,
-#: blob check, student row lock, second lookup, student update, stored answer, stamp, then the audit
-#: row at commit under the chain's advisory lock (last hash read, row inserted; server.db.chain).
+#: SQLAlchemy on PostgreSQL): the token with its user and station (one joined lookup), then one
+#: transaction — student row lock, processed-operation lookup (once, after the lock), blob check, ONE
+#: statement that takes the change number, writes the student's changed columns and inserts the stored
+#: answer (server.sync.stamping), then the audit row at commit under the chain's advisory lock (last
+#: hash read, row inserted; server.db.chain).
 PGBENCH_SCRIPT = """
 \\set k random(1, :nkeys)
 \\set r random(1, 2000000000)
 SELECT t.revoked_at, t.expires_at, t.station_id, u.id, u.username, u.role, u.campuses, u.display_name, u.active, s.station_id, s.revoked_at FROM tokens t LEFT OUTER JOIN users u ON u.id = t.user_id LEFT OUTER JOIN stations s ON s.station_id = t.station_id WHERE t.token_hash = :tok;
 BEGIN;
-SELECT op_id, body_sha256, status_code, response FROM sync_operations WHERE op_id = 'pgb' || :client_id || '-' || :r;
-SELECT sha256 FROM sync_blobs WHERE sha256 IN (:sha1, :sha2);
 SELECT matricula AS m FROM students WHERE matricula = (SELECT matricula FROM bench_keys WHERE i = :k) FOR UPDATE \\gset
-SELECT op_id, body_sha256, status_code, response FROM sync_operations WHERE op_id = 'pgb' || :client_id || '-' || :r;
-UPDATE students SET status = 'CAPTURED', biometrics_at = now(), status_updated_at = now(), photo_sha256 = :sha1, signature_sha256 = :sha2, updated_at = now() WHERE matricula = :m;
-INSERT INTO sync_operations (op_id, station_id, seq, username, matricula, command, body_sha256, status_code, response, created_at) VALUES ('pgb' || :client_id || '-' || :r, 'EST-1', 1, 'operador', :m, 'capture', :sha1, 200, CAST(:response AS json), now()) ON CONFLICT DO NOTHING;
-WITH c AS (UPDATE counters SET value = value + 1 WHERE name = 'change_seq' RETURNING value), s AS (UPDATE students SET change_seq = (SELECT value FROM c) WHERE matricula = :m), o AS (UPDATE sync_operations SET response = CAST(jsonb_set(CAST(response AS jsonb), '{student,change_seq}', to_jsonb((SELECT value FROM c))) AS json) WHERE op_id = 'pgb' || :client_id || '-' || :r) SELECT value AS seq FROM c \\gset
+SELECT body_sha256, status_code, response FROM sync_operations WHERE op_id = 'pgb' || :client_id || '-' || :r;
+SELECT sha256 FROM blob_bindings WHERE matricula = :m AND sha256 IN (:sha1, :sha2);
+WITH c AS (UPDATE counters SET value = value + 1 WHERE name = 'change_seq' RETURNING value), s AS (UPDATE students SET status = 'CAPTURED', biometrics_at = now(), status_updated_at = now(), photo_sha256 = :sha1, signature_sha256 = :sha2, updated_at = now(), change_seq = (SELECT value FROM c) WHERE matricula = :m), o AS (INSERT INTO sync_operations (op_id, station_id, seq, username, matricula, command, body_sha256, status_code, created_at, response) SELECT 'pgb' || :client_id || '-' || :r, 'EST-1', 1, 'operador', :m, 'capture', :sha1, 200, now(), CAST(jsonb_set(CAST(CAST(:response AS json) AS jsonb), '{student,change_seq}', to_jsonb(c.value)) AS json) FROM c ON CONFLICT DO NOTHING) SELECT value AS seq FROM c \\gset
 SELECT pg_advisory_xact_lock(:chainkey);
 SELECT coalesce((SELECT row_hash FROM audit_events ORDER BY id DESC LIMIT 1), repeat('0', 64)) AS prev \\gset
 INSERT INTO audit_events (at, username, role, station_id, sender, entity, entity_id, command, from_status, to_status, comment, change_seq, details, prev_hash, row_hash) VALUES (now(), 'operador', 'OPERATOR', 'EST-1', 'operador', 'student', :m, 'capture', 'CAPTURED', 'CAPTURED', '', :seq, '{"op_id": "x", "station_seq": 1}', :prev, md5(:prev || :r) || md5(:r || :prev));

@@ -125,15 +125,21 @@ def check_string_lengths(session: Session, _flush_context=None, _instances=None)
     wherever a request field's own bound was looser than its column (#13 item 8). Lengths count
     characters, as PostgreSQL's ``varchar(n)`` does.
     """
+    for obj in (*session.new, *session.dirty):
+        check_object_lengths(obj)
+
+
+def check_object_lengths(obj) -> None:
+    """The check of :func:`check_string_lengths` for one ORM object ``obj`` (also for writers that
+    bypass the flush, e.g. :func:`server.sync.stamping.stamp_command`): 422 ``invalid_field``."""
     from server.errors import ApiError
 
-    for obj in (*session.new, *session.dirty):
-        state = obj.__dict__  # loaded attribute values; an unloaded one was not changed here
-        for key, length in _bounded_columns(type(obj)):
-            value = state.get(key)
-            if isinstance(value, str) and len(value) > length:
-                raise ApiError(422, "invalid_field", f"El campo «{key}» admite como máximo {length} caracteres "
-                                                     f"(se recibieron {len(value)}).", key)
+    state = obj.__dict__  # loaded attribute values; an unloaded one was not changed here
+    for key, length in _bounded_columns(type(obj)):
+        value = state.get(key)
+        if isinstance(value, str) and len(value) > length:
+            raise ApiError(422, "invalid_field", f"El campo «{key}» admite como máximo {length} caracteres "
+                                                 f"(se recibieron {len(value)}).", key)
 
 
 _BOUNDED: dict[type, tuple[tuple[str, int], ...]] = {}

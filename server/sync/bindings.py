@@ -12,6 +12,7 @@ def unbound_hashes(session: Session, matricula: str, hashes: set[str]) -> set[st
     """The ``hashes`` not uploaded for ``matricula`` (unknown, or bound to other students only)."""
     if not hashes:
         return set()
-    bound = set(session.scalars(select(BlobBinding.sha256).where(BlobBinding.matricula == matricula,
-                                                                 BlobBinding.sha256.in_(hashes))))
+    c = BlobBinding.__table__.c  # Core on the session's connection: no ORM work for a plain read
+    bound = set(session.connection().scalars(select(c.sha256).where(c.matricula == matricula,
+                                                                    c.sha256.in_(sorted(hashes)))))
     return hashes - bound

@@ -490,7 +490,15 @@ def check_station_campus(session: Session, station_id: str, campus_code: str) ->
                        f"La estación «{station_id}» no atiende el plantel {campus_code}; la acción no se aplicó.")
 
 
-def _stored(op: SyncOperation, digest: str) -> tuple[int, dict]:
+def processed_operation(session: Session, op_id: str):
+    """``(body_sha256, status_code, response)`` stored for ``op_id``, or ``None`` (one Core
+    SELECT on the session's connection: no ORM object for a row that is only read)."""
+    ops = SyncOperation.__table__.c
+    return session.connection().execute(select(ops.body_sha256, ops.status_code, ops.response)
+                                        .where(ops.op_id == op_id)).first()
+
+
+def _stored(op, digest: str) -> tuple[int, dict]:
     if op.body_sha256 != digest:
         raise ApiError(422, "idempotency_key_reused",
                        "La clave de idempotencia ya se usó con otro contenido; la acción no se aplicó.",
@@ -520,7 +528,11 @@ def command_work(principal: Principal, body: SyncCommandRequest, cfg: ServerSett
     digest = body_digest(body)
 
     def work(session: Session) -> tuple[int, dict]:
-        done = session.get(SyncOperation, body.op_id)
+        # The record's lock first: it serializes duplicates of the same key on this record, so the
+        # ONE processed-operation lookup after it sees a duplicate that committed while we waited
+        # (a duplicate naming another record collides on the op_id key: IntegrityError, retried).
+        row = lock_student(session, matricula)
+        done = processed_operation(session, body.op_id)
         if done is not None:
             return _stored(done, digest)
         actor = resolve_actor(session, principal, body, cfg)
@@ -529,10 +541,6 @@ def command_work(principal: Principal, body: SyncCommandRequest, cfg: ServerSett
         if unbound_hashes(session, matricula, hashes):
             raise ApiError(424, "blob_missing", "Faltan fotografías o firmas de esta acción en el servidor para "
                                                 "este alumno; la estación las enviará de nuevo.", "blob_sha256s")
-        row = lock_student(session, matricula)  # serializes duplicates of the same key on this record
-        done = session.get(SyncOperation, body.op_id)
-        if done is not None:
-            return _stored(done, digest)
         check_station_campus(session, actor.station_id, row.campus_code if row is not None else "")
         refusal = check_sync_payload(body.payload)
         if refusal is None and body.command in OTHER_ENDPOINT:
@@ -561,9 +569,10 @@ def command_work(principal: Principal, body: SyncCommandRequest, cfg: ServerSett
         op = SyncOperation(op_id=body.op_id, station_id=body.station_id, seq=body.seq, username=body.username,
                            matricula=matricula, command=body.command.value, body_sha256=digest,
                            status_code=status, response=answer, created_at=utcnow())
-        session.add(op)
         if changed is not None:
             stamp_command(session, row, event, op)  # last: the counter lock is held only for the commit
+        else:
+            session.add(op)
         return status, answer
 
     return work
