@@ -2,7 +2,7 @@
 
 The table is the one definition; this test fails when any copy disagrees with it: the
 :class:`Student` dataclass, the station cache's ORM and migrations, the server's ORM
-(``students``, ``sae_records``) and migrations (PostgreSQL, which enforces lengths), the
+(``students``, ``sae_records``) and migrations (PostgreSQL, which enforces lengths, and SQLite), the
 API's pydantic models, the SAE parser's limits and headers, the XLSX student list and the
 screens' label lists.
 """
@@ -80,13 +80,15 @@ def test_station_migrations_reach_the_table_lengths(tmp_path):
     assert {name: getattr(columns[name], "length", None) for name in expected} == expected
 
 
-@pytest.mark.postgres
-def test_server_migrations_reach_the_table_lengths_on_postgresql():
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_server_migrations_reach_the_table_lengths(backend, tmp_path):
+    """PostgreSQL enforces the declared lengths; SQLite only declares them (0010 rebuilt its
+    tables), but a declared length that disagrees with the table fails on either back-end."""
     from server.db.migrate import upgrade
-    from tests.server.conftest import pg_or_skip
     from server.testing import drop_pg_database
+    from tests.server.conftest import pg_or_skip
 
-    url = pg_or_skip()
+    url = pg_or_skip() if backend == "postgres" else f"sqlite:///{tmp_path / 'servidor.sqlite3'}"
     try:
         upgrade(url)
         engine = create_engine(url)
@@ -96,7 +98,8 @@ def test_server_migrations_reach_the_table_lengths_on_postgresql():
                 found[(table, column["name"])] = getattr(column["type"], "length", None)
         engine.dispose()
     finally:
-        drop_pg_database(url)
+        if backend == "postgres":
+            drop_pg_database(url)
     expected = {("students", f.name): f.max_length for f in STUDENT_FIELDS if f.max_length}
     expected |= {("sae_records", f.name): f.max_length for f in STUDENT_FIELDS
                  if f.max_length and f.name in SAE_RECORD_FIELDS}

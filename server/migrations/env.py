@@ -22,12 +22,39 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _sqlite_foreign_keys(connection, on: bool) -> None:
+    """Turn SQLite's foreign-key enforcement on or off. Only outside a transaction (inside one
+    SQLite ignores it), so on the driver's connection, which runs in autocommit mode."""
+    connection.connection.driver_connection.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+def _check_sqlite_foreign_keys(connection) -> None:
+    """Raise (the transaction then rolls back) when the migrations left a dangling reference."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"La migración dejó {len(broken)} referencias rotas (tabla {broken[0][0]}); "
+                           "no se aplicó.")
+
+
 def run_migrations_online() -> None:
+    """Migrate in one transaction. On SQLite, a ``batch_alter_table`` rebuild drops a table other
+    tables may refer to (``students`` ← ``print_order_items``): as SQLite's documented procedure
+    for table rebuilds says, foreign keys are off while the migrations run and
+    ``PRAGMA foreign_key_check`` must find nothing before the transaction commits."""
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, False)
+        try:
+            context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    _check_sqlite_foreign_keys(connection)
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, True)
     engine.dispose()
 
 
