@@ -46,11 +46,14 @@ from pathlib import Path
 
 from station.domain import Actor, Role
 from station.domain.cliargs import EXIT_INPUT, SpanishArgumentParser, non_negative_int, port_number, positive_int
+from station.domain.errors import UserError
 
 
-class EnvironmentProblem(Exception):
+class EnvironmentProblem(UserError):
     """The command cannot run here (database unreachable, port taken, disk full…); ``str()`` is
     Spanish; the CLI prints it and exits with code 2."""
+
+    code = "environment_problem"
 
 
 def default_db_url() -> str:

@@ -36,13 +36,17 @@ class ApiError(UserError):
         self.extra = extra or {}
 
 
-#: Refusal code of the transition table → HTTP status, for every route (REST commands, SAE,
-#: print orders, sync). 403: the user may not; 404: no such record; 422: the data are wrong;
-#: anything else (the record's status does not allow it, a missing comment…) is 409.
+#: Refusal code (of the transition table or of a :class:`UserError` a service raises) → HTTP
+#: status, for every route (REST commands, SAE, print orders, sync, mail, requests, accounts).
+#: 403: the user may not; 404: no such record; 422: the data are wrong; anything else (the
+#: record's status does not allow it, a missing comment, a name sequence used up…) is 409.
 REFUSAL_STATUS: dict[str, int] = {
     "forbidden_role": 403, "forbidden_campus": 403, "sae_other_campus": 403,
     "not_found": 404,
     "invalid_field": 422, "command_not_allowed_here": 422,
+    # UserError subclasses of server/mail, server/accounts and server/requests (their class ``code``):
+    "invalid_file": 422, "invalid_rule": 422, "invalid_attachment": 422,
+    "template_refused": 422, "template_render_failed": 422, "invalid_sender": 422,
 }
 
 
@@ -54,6 +58,14 @@ def refusal_status(code: str) -> int:
 def refusal_error(refusal: Refusal) -> ApiError:
     """The :class:`ApiError` of a domain :class:`~station.domain.Refusal` (status from :func:`refusal_status`)."""
     return ApiError(refusal_status(refusal.code), refusal.code, refusal.message, refusal.field)
+
+
+def api_error(error: UserError, message: str | None = None, field: str | None = None) -> ApiError:
+    """The :class:`ApiError` answering a service's :class:`UserError`: its ``code``, the status of
+    that code (:func:`refusal_status`), its ``message`` and ``field`` unless given here (a route
+    may prefix the file name or name the form field)."""
+    return ApiError(refusal_status(error.code), error.code, error.message if message is None else message,
+                    error.field if field is None else field)
 
 
 class ErrorBody(BaseModel):

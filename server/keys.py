@@ -32,12 +32,16 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from station.domain.errors import UserError
+
 ENV_KEYS = "CREDENCIALIZACION_MASTER_KEYS"
 ENV_FILE = "CREDENCIALIZACION_MASTER_KEY_FILE"
 
 
-class MasterKeyError(Exception):
+class MasterKeyError(UserError):
     """A master key problem (missing id, malformed file); Spanish message."""
+
+    code = "master_key_invalid"
 
 
 @dataclass(frozen=True)

@@ -131,19 +131,68 @@ INTERNAL_EXCEPTIONS = {
     "drivers.signature.topaz_protocol.Rejected",  # a noisy HID report, dropped
     "station.sync.engine.RoundAborted",  # ends one sync round; the state records why
     "app.selfcheck.CheckTimeout",  # becomes the check's Spanish «no terminó» line
+    "server.mail.deliverability._DnsDown",  # no DNS answer; the check says «no se pudo consultar» itself
 }
 
 
-def test_every_error_of_station_drivers_and_app_is_in_the_vocabulary():
-    """A new exception class in drivers/, station/ or app/ is a UserError (stable code, Spanish
-    message) unless it is listed above as internal control flow."""
-    outside = []
-    for module, cls in _classes(("app", "station", "drivers")):
-        if issubclass(cls, BaseException) and not issubclass(cls, UserError):
-            name = f"{module}.{cls.__name__}"
-            if name not in INTERNAL_EXCEPTIONS:
-                outside.append(name)
+def test_every_error_of_every_package_is_in_the_vocabulary():
+    """A new exception class anywhere in app/, station/, server/, drivers/ or ui/ is a UserError
+    (stable lower-case code, Spanish message) unless it is listed above as internal control flow."""
+    outside, codes = [], {}
+    for module, cls in _classes():
+        if not issubclass(cls, BaseException):
+            continue
+        name = f"{module}.{cls.__name__}"
+        if issubclass(cls, UserError):
+            assert name not in INTERNAL_EXCEPTIONS, f"{name} joined the vocabulary: drop it from the allow-list"
+            if cls.code is not None:  # None: set per instance (ServerApiError: the server's code or the cause)
+                assert cls.code == cls.code.lower() and cls.code.isidentifier(), name
+            codes[name] = cls.code
+        elif name not in INTERNAL_EXCEPTIONS:
+            outside.append(name)
     assert not outside, outside
+    assert {name.split(".")[0] for name in codes} >= {"app", "station", "server", "drivers"}
+    assert not set(INTERNAL_EXCEPTIONS) - {f"{m}.{c.__name__}" for m, c in _classes()}, "stale allow-list entry"
+
+
+@pytest.mark.parametrize("make, args, code, status, also", [
+    ("server.accounts.files:FileProblem", ("El archivo está vacío.",), "invalid_file", 422, ValueError),
+    ("server.accounts.naming:RuleError", ("pattern", "El patrón no es válido."), "invalid_rule", 422, ValueError),
+    ("server.accounts.collisions:SequenceExhausted", ("Sin consecutivos.",), "sequence_exhausted", 409, ValueError),
+    ("server.accounts.exports.common:ExportInvalid", (["Fila 2: falta el nombre."],), "export_invalid", 409,
+     ValueError),
+    ("server.mail.templates:TemplateRefused", ("Variable desconocida.", "text", "x"), "template_refused", 422,
+     ValueError),
+    ("server.mail.templates:RenderError", ("Falta «curp».", "curp"), "template_render_failed", 422, ValueError),
+    ("server.mail.smtp:SenderError", ("Autenticación rechazada.",), "invalid_sender", 422, Exception),
+    ("server.requests.files:AttachmentRefused", ("No es un PDF.",), "invalid_attachment", 422, ValueError),
+    ("server.requests.cli:UsageError", ("Indique --as.",), "usage_error", 409, Exception),
+    ("server.cli:EnvironmentProblem", ("El puerto 80 ya está en uso.",), "environment_problem", 409, Exception),
+    ("server.keys:MasterKeyError", ("Falta la llave maestra «k1».",), "master_key_invalid", 409, Exception),
+])
+def test_server_errors_carry_a_code_the_message_and_one_http_status(make, args, code, status, also):
+    """Mail, accounts and requests errors are UserErrors; their HTTP status comes from the one table."""
+    from server.errors import api_error, refusal_status
+
+    module, name = make.split(":")
+    error = getattr(importlib.import_module(module), name)(*args)
+    assert isinstance(error, UserError) and isinstance(error, also)  # old `except ValueError` callers still work
+    assert error.code == code and str(error) == error.message and error.message.endswith(".")
+    answer = api_error(error)
+    assert (answer.status, answer.code, answer.message) == (refusal_status(code), code, error.message)
+    assert answer.status == status
+    assert api_error(error, message="x.csv: " + error.message, field="file").field == "file"
+
+
+def test_server_errors_keep_their_own_attributes():
+    from server.accounts.exports.common import ExportInvalid
+    from server.accounts.naming import RuleError
+    from server.mail.templates import TemplateRefused
+
+    assert RuleError("pattern", "Mal.").field == "pattern"
+    refused = TemplateRefused("Mal.", "subject")
+    assert (refused.part, refused.field) == ("subject", "")
+    assert ExportInvalid([f"p{i}" for i in range(7)]).message == "p0; p1; p2; p3; p4"
 
 
 @pytest.mark.parametrize("make, code, also", [

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from server.accounts.naming import SEQUENCE_ROOM, NamingRule, Person
+from station.domain.errors import UserError
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,10 @@ class Proposal:
     collided: bool
 
 
-class SequenceExhausted(ValueError):
+class SequenceExhausted(UserError, ValueError):
     """More than 9,999 people share one base local part (Spanish message)."""
+
+    code = "sequence_exhausted"
 
 
 def assign(people: Iterable[Person], rules: dict[str, NamingRule], known: Iterable[str]) -> list[Proposal]:

@@ -20,17 +20,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from server.accounts.naming import Person, birth_date_from_curp
+from station.domain.errors import UserError
 
 MAX_ROWS = 200_000
 
 
-class FileProblem(ValueError):
+class FileProblem(UserError, ValueError):
     """A file that cannot be read as expected (``message`` in Spanish, ``field`` = column)."""
 
+    code = "invalid_file"
+
     def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field=field)
 
 
 def _norm(header: str) -> str:

@@ -34,6 +34,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from station.domain.errors import UserError
+
 #: Microsoft 365 alias limit (the local part), stricter than RFC 5321's 64 octets.
 LOCAL_MAX = 50
 #: Microsoft 365 user principal name limit (local part + "@" + domain).
@@ -61,13 +63,13 @@ _DOMAIN_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _LOCAL_OK = re.compile(r"^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$")
 
 
-class RuleError(ValueError):
+class RuleError(UserError, ValueError):
     """A naming rule that cannot produce valid addresses; ``message`` is Spanish, ``field`` names the part."""
 
+    code = "invalid_rule"
+
     def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+        super().__init__(message, field=field)
 
 
 def fold(text: str) -> str:

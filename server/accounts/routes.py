@@ -25,7 +25,7 @@ from server.accounts.files import FileProblem, read_people
 from server.accounts.passwords import Sealer, load_key
 from server.api.common import PrincipalDep, errors, transaction
 from server.auth import Principal
-from server.errors import ApiError
+from server.errors import ApiError, api_error
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -136,7 +136,7 @@ async def post_list(campus: str, request: Request, principal: Principal = Princi
     try:
         people = read_people(data, filename, kind, campus)
     except FileProblem as exc:
-        raise ApiError(422, "invalid_file", exc.message, exc.field) from None
+        raise api_error(exc) from None
     seal = sealer(request)
 
     def work(session):
@@ -183,7 +183,7 @@ def _matricula(value: str) -> str:
     try:
         return validate_matricula(value)
     except FieldError as exc:
-        raise ApiError(422, "invalid_field", exc.message, exc.field) from None
+        raise api_error(exc) from None
 
 
 @router.get("/slips/{matricula}", responses=errors(401, 403, 404, 422))

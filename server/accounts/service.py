@@ -36,7 +36,7 @@ from server.accounts.models import CREATED, PROPOSED, AccountBatch, AccountPropo
 from server.accounts.naming import KIND_LABELS, KINDS, NamingRule, Person, RuleError, birth_date_from_curp
 from server.accounts.passwords import Sealer, generate_password
 from server.db.models import Campus, StudentRow
-from server.errors import ApiError
+from server.errors import ApiError, api_error
 from server.services.admin import audit
 from server.services.students import apply_student_command, utcnow
 
@@ -81,7 +81,7 @@ def set_rule(session: Session, actor: Actor, kind: str, domain: str, template: s
         rule = NamingRule.checked(kind, domain, template or "{first_initial}{first_surname}{birth_dd}{birth_mm}",
                                   org_unit or "/{campus}", sign_in_url or "https://portal.office.com")
     except RuleError as exc:
-        raise ApiError(422, "invalid_rule", exc.message, exc.field) from None
+        raise api_error(exc) from None
     row = session.scalar(select(AccountRule).where(AccountRule.kind == kind, AccountRule.campus_code == campus_code))
     if row is None:
         row = AccountRule(kind=kind, campus_code=campus_code)
@@ -131,7 +131,7 @@ def load_directory(session: Session, actor: Actor, data: bytes, filename: str) -
     try:
         rows = addresses_in(data, filename)
     except FileProblem as exc:
-        raise ApiError(422, "invalid_file", exc.message, "file") from None
+        raise api_error(exc, field="file") from None
     have = set(session.scalars(select(DirectoryAddress.address)))
     now, new = utcnow(), 0
     for row in rows:
@@ -171,7 +171,7 @@ def _assign(session: Session, people: list[Person], rules: dict[str, NamingRule]
     try:
         return assign(people, rules, known_addresses(session))
     except SequenceExhausted as exc:
-        raise ApiError(409, "sequence_exhausted", str(exc)) from None
+        raise api_error(exc) from None
 
 
 def preview_campus(session: Session, actor: Actor, campus_code: str) -> list[Proposal]:
@@ -308,7 +308,7 @@ def export(session: Session, actor: Actor, campus_code: str, proposals: list[Acc
     try:
         files = FORMATS[fmt].export(accounts, stem)
     except ExportInvalid as exc:
-        raise ApiError(409, "export_invalid", "El archivo no cumple el formato: " + "; ".join(exc.problems[:5]))
+        raise api_error(exc, message="El archivo no cumple el formato: " + exc.message) from None
     audit(session, actor, "account_export", stem[:64], "export_accounts",
           details={"campus": campus_code, "format": fmt, "files": [f.name for f in files], "count": len(accounts)})
     return files
@@ -349,7 +349,7 @@ def import_created(session: Session, actor: Actor, campus_code: str, data: bytes
     try:
         rows = addresses_in(data, filename)
     except FileProblem as exc:
-        raise ApiError(422, "invalid_file", exc.message, "file") from None
+        raise api_error(exc, field="file") from None
     report = ImportReport()
     now = utcnow()
     for row in rows:

@@ -17,7 +17,7 @@ from station.domain import Command, FieldError, Refusal, Status, validate_matric
 from server.api.common import AUTH_ERRORS, PrincipalDep, errors, factory, logged_read, transaction
 from server.auth import Principal, require_campus_read
 from server.db.models import Campus, StudentRow
-from server.errors import ApiError, refusal_error
+from server.errors import ApiError, api_error, refusal_error
 from server.schemas import CampusOut, CommandRequest, GroupOut, StudentOut, StudentPage
 from server.services.students import (AUDITED_REFUSALS, apply_student_command, audit_refusal, lock_student,
                                       precheck, student_from_row)
@@ -65,7 +65,7 @@ def checked_matricula(value: str) -> str:
     try:
         return validate_matricula(value)
     except FieldError as exc:
-        raise ApiError(422, "invalid_field", exc.message, exc.field) from None
+        raise api_error(exc) from None
 
 
 def check_payload(payload: dict[str, Any]) -> None:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from station.domain import Actor, Role
 
 from server.db.models import Campus
-from server.errors import ApiError
+from server.errors import ApiError, api_error
 from server.mail.fields import TEMPLATE_FIELDS
 from server.mail.models import MailTemplate
 from server.mail.service import require_mail_role
@@ -91,7 +91,7 @@ def save_template(session: Session, actor: Actor, name: str, subject: str, text:
     try:
         check_template(NoticeTemplate(subject, text, html or ""), set(TEMPLATE_FIELDS))
     except TemplateRefused as exc:
-        raise ApiError(422, "template_refused", exc.message, exc.field or exc.part) from None
+        raise api_error(exc, field=exc.field or exc.part) from None
     scope = _writable_scope(session, actor, scope)
     row = session.scalar(select(MailTemplate).where(MailTemplate.scope == scope, MailTemplate.name == name)
                          .with_for_update())

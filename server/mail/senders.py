@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from station.domain import Actor
 
-from server.errors import ApiError
+from server.errors import ApiError, api_error
 from server.mail.addresses import check_address
 from server.mail.models import MailSender
 from server.mail.ratelimit import PRESETS
@@ -54,7 +54,7 @@ def add_sender(session: Session, actor: Actor, name: str, from_address: str, hos
     try:
         SenderConfig.from_row(row).check()
     except SenderError as exc:
-        raise ApiError(422, "invalid_sender", exc.message) from None
+        raise api_error(exc) from None
     session.flush()
     audit(session, actor, "mail_sender", name[:64], "mail_sender_save",
           details={k: getattr(row, k) for k in ("host", "port", "security", "auth", "username", "secret_env",

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from station.domain import Actor, Role
 
-from server.errors import ApiError
+from server.errors import ApiError, api_error
 from server.mail import states as st
 from server.mail.addresses import check_address
 from server.mail.audience import AudienceRow, check_audience, resolve
@@ -160,7 +160,7 @@ def create_campaign(session: Session, actor: Actor, spec: CampaignSpec) -> MailC
         try:
             check_template(template, set(TEMPLATE_FIELDS))
         except TemplateRefused as exc:
-            raise ApiError(422, "template_refused", exc.message, exc.field or exc.part) from None
+            raise api_error(exc, field=exc.field or exc.part) from None
     audience, campuses = _scope_audience(session, actor, spec.audience)
     senders = _senders(session, spec.sender_names)
     requester = ""

@@ -25,16 +25,18 @@ from email.message import Message
 from typing import Callable
 
 from server.mail.compose import message_bytes
+from station.domain.errors import UserError
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 
-class SenderError(Exception):
+class SenderError(UserError):
     """The sender account cannot send (TLS, authentication, configuration); ``message`` Spanish."""
+
+    code = "invalid_sender"
 
     def __init__(self, message: str):
         super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

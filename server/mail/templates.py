@@ -25,27 +25,32 @@ from functools import lru_cache
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from station.domain.errors import UserError
+
 _PARTS = {"subject": "asunto", "text": "texto", "html": "HTML"}
 _SECRET_RE = re.compile(r"(pass|contrasen|clave|secret|token|pwd|passwd|\bpin\b|_pin\b|^pin|nip\b|credencial_?de_?acceso)",
                         re.IGNORECASE)
 
 
-class TemplateRefused(ValueError):
+class TemplateRefused(UserError, ValueError):
     """A template that cannot be used: ``message`` (Spanish), ``part``
     (``subject``/``text``/``html``) and ``field`` (offending variable, if any)."""
 
+    code = "template_refused"
+
     def __init__(self, message: str, part: str = "", field: str = ""):
-        super().__init__(message)
-        self.message, self.part, self.field = message, part, field
+        super().__init__(message, field=field)
+        self.part = part
 
 
-class RenderError(ValueError):
+class RenderError(UserError, ValueError):
     """A recipient whose values cannot fill the template: ``field`` is the
     missing (or failing) variable, ``message`` Spanish."""
 
+    code = "template_render_failed"
+
     def __init__(self, message: str, field: str = ""):
-        super().__init__(message)
-        self.message, self.field = message, field
+        super().__init__(message, field=field)
 
 
 @dataclass(frozen=True)

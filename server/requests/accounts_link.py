@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from station.domain import Actor
 from station.domain.requests import REQUEST_TYPES, RequestState
 
-from server.errors import ApiError
+from server.errors import ApiError, api_error
 from server.keys import MasterKeys, Sealed
 from server.requests import journal
 from server.requests.attachments import aad
@@ -51,7 +51,7 @@ def _people(session: Session, request, keys: MasterKeys) -> list:
         try:
             return read_people(data, doc.filename, "staff", request.campus_code)
         except FileProblem as exc:
-            raise ApiError(422, "invalid_file", f"{doc.filename}: {exc.message}", exc.field) from None
+            raise api_error(exc, message=f"{doc.filename}: {exc.message}") from None
     raise ApiError(409, "no_accounts_to_propose", f"«{REQUEST_TYPES[request.type_code].label}» no propone cuentas "
                                                   "en lote; atiéndala y responda con la carta.")
 

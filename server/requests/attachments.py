@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from station.domain import Actor, Role
 from station.domain.requests import FINAL_STATES, REQUEST_TYPES, RequestState
 
-from server.errors import ApiError
+from server.errors import ApiError, api_error
 from server.keys import MasterKeys, Sealed
 from server.requests import journal
 from server.requests.files import AttachmentRefused, clean_filename, sniff, type_name
@@ -42,7 +42,7 @@ def check_content(kind_code: str, type_code: str, filename: str, data: bytes, se
     try:
         content_type = sniff(data, filename)
     except AttachmentRefused as exc:
-        raise ApiError(422, "invalid_attachment", exc.message, "file") from None
+        raise api_error(exc, field="file") from None
     if content_type not in spec.content_types:
         allowed = ", ".join(type_name(t) for t in spec.content_types)
         raise ApiError(422, "invalid_attachment", f"«{spec.label}» debe ser {allowed}; el archivo es "

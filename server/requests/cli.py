@@ -30,6 +30,7 @@ from datetime import datetime
 from pathlib import Path
 
 from station.domain.cliargs import parse_when
+from station.domain.errors import UserError
 
 USER_ENV = "CREDENCIALIZACION_USUARIO"
 
@@ -86,8 +87,10 @@ def add_parser(sub, with_db) -> None:
     pur.add_argument("--json", action="store_true")
 
 
-class UsageError(Exception):
+class UsageError(UserError):
     """Bad input on the command line (exit 2): Spanish ``message``."""
+
+    code = "usage_error"
 
 
 def _when(text: str | None, name: str) -> datetime | None:

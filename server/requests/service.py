@@ -30,7 +30,7 @@ from station.domain.requests import (
 from station.domain.statuses import CAMPUS_SCOPED_ROLES
 
 from server.db.models import Campus, Counter
-from server.errors import ApiError, refusal_error
+from server.errors import ApiError, api_error, refusal_error
 from server.requests import journal, notify
 from server.requests.models import RequestAttachment, RequestLogEntry, ServiceRequest
 from server.requests.settings import RequestSettings
@@ -105,7 +105,7 @@ def file_request(session: Session, actor: Actor, type_code: str, fields: dict[st
         kind = request_type(type_code)
         clean = validate_fields(kind, fields if isinstance(fields, dict) else {})
     except RequestFieldError as exc:
-        raise ApiError(422, "invalid_field", exc.message, exc.field) from None
+        raise api_error(exc) from None
     campus = _campus_of(session, actor, clean)
     request = ServiceRequest(folio=next_folio(session, now.year), type_code=kind.code, state=RequestState.RECEIVED.value,
                              requester=actor.username, requester_name=(display_name or actor.username)[:160],

@@ -11,6 +11,7 @@ from typing import Callable, Iterable
 
 from server.accounts.naming import check_address
 from server.accounts.passwords import meets_policy
+from station.domain.errors import UserError
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,11 @@ class ExportFile:
     rows: int
 
 
-class ExportInvalid(ValueError):
-    """A written file broke its spec; ``problems`` lists Spanish reasons."""
+class ExportInvalid(UserError, ValueError):
+    """A written file broke its spec; ``problems`` lists Spanish reasons, the ``message`` is the
+    first five joined by «; »."""
+
+    code = "export_invalid"
 
     def __init__(self, problems: list[str]):
         super().__init__("; ".join(problems[:5]))
