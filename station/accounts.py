@@ -17,6 +17,7 @@ from pathlib import Path
 from station.api import ServerApiError
 from station.documents.account_slip import account_slip_pdf
 from station.services import ServiceError
+from station.services.server_backed import ServerBackedService
 
 EXPORT_FORMATS = {
     "m365": "Microsoft 365 (centro de administración)",
@@ -27,29 +28,11 @@ EXPORT_FORMATS = {
 }
 
 
-def _error(exc: ServerApiError) -> ServiceError:
-    return ServiceError(exc.message, exc.field, exc.code or exc.cause)
-
-
-class InstitutionalAccounts:
+class InstitutionalAccounts(ServerBackedService):
     """Client-side actions on institutional accounts; ``api_getter()`` returns
     the signed-in :class:`station.api.ServerApi` or ``None`` when offline."""
 
-    def __init__(self, api_getter):
-        self._api_getter = api_getter
-
-    def _api(self):
-        api = self._api_getter()
-        if api is None or not getattr(api, "token", None):
-            raise ServiceError("Las cuentas institucionales necesitan conexión con el servidor central.",
-                               code="offline")
-        return api
-
-    def _call(self, name: str, *args, **kwargs):
-        try:
-            return getattr(self._api(), name)(*args, **kwargs)
-        except ServerApiError as exc:
-            raise _error(exc) from None
+    offline_message = "Las cuentas institucionales necesitan conexión con el servidor central."
 
     # --- the desk: slip --------------------------------------------------
     def pending_slip(self, matricula: str) -> str | None:

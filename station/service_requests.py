@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Callable
 
 from station.api import OFFLINE_CAUSES, ServerApiError
+from station.domain.requests import CSV, JPEG, PDF, PNG, TYPE_NAMES, XLSX
 from station.services.errors import ServiceError
+from station.services.server_backed import ServerBackedService
 
 #: The server's default largest document (``RequestSettings.max_attachment_bytes``: 10 MB); a type's
 #: attachment may carry its own ``max_bytes``. The server's 413 stays the rule.
@@ -29,13 +31,6 @@ DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 #: States in which a request still waits for the systems office.
 OPEN_STATES = ("received", "in_review", "approved", "in_progress")
 
-PDF = "application/pdf"
-JPEG = "image/jpeg"
-PNG = "image/png"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV = "text/csv"
-#: Short Spanish name of each accepted content type.
-TYPE_NAMES = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG", XLSX: "Excel (XLSX)", CSV: "CSV"}
 
 OFFLINE_MESSAGE = ("Sin conexión con el servidor central: las solicitudes se presentan y consultan en línea. "
                    "Revise la red del plantel e intente de nuevo.")
@@ -131,26 +126,19 @@ def read_attachment(spec: dict, path: Path | str, max_bytes: int | None = None) 
     return CheckedFile(str(spec.get("kind", "")), path.name, data, content_type)
 
 
-class ServiceRequests:
+class ServiceRequests(ServerBackedService):
     """Client-side actions on requests; ``api_getter()`` returns the signed-in
     :class:`station.api.ServerApi` or ``None`` (no server / signed in offline).
     Every method may block on the network: call it off the GUI thread."""
 
+    offline_message = OFFLINE_MESSAGE
+
     def __init__(self, api_getter: Callable):
-        self._api_getter = api_getter
+        super().__init__(api_getter)
         self._types: list[dict] | None = None
 
-    def _api(self):
-        api = self._api_getter()
-        if api is None or not getattr(api, "token", None):
-            raise ServiceError(OFFLINE_MESSAGE, None, "offline")
-        return api
-
-    def _call(self, name: str, *args, **kwargs):
-        try:
-            return getattr(self._api(), name)(*args, **kwargs)
-        except ServerApiError as exc:
-            raise _error(exc) from None
+    def _error(self, exc: ServerApiError) -> ServiceError:
+        return _error(exc)
 
     # --- reading ---------------------------------------------------------
     def types(self) -> list[dict]:

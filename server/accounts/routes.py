@@ -23,9 +23,9 @@ from station.domain import FieldError, validate_matricula
 from server.accounts import service as svc
 from server.accounts.files import FileProblem, read_people
 from server.accounts.passwords import Sealer, load_key
-from server.api.common import PrincipalDep, errors, transaction
+from server.api.common import PrincipalDep, errors, read_bounded_body, transaction
 from server.auth import Principal
-from server.errors import ApiError, api_error
+from server.errors import api_error
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -42,15 +42,8 @@ def sealer(request: Request) -> Sealer:
 
 
 async def read_body(request: Request) -> bytes:
-    """The raw body, refused with 413 beyond :data:`MAX_FILE_BYTES`."""
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_FILE_BYTES:
-            raise ApiError(413, "payload_too_large",
-                           f"El archivo supera el máximo de {MAX_FILE_BYTES // (1024 * 1024)} MB.", "file")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    """The raw body, refused with 413 beyond :data:`MAX_FILE_BYTES` (:func:`read_bounded_body`)."""
+    return await read_bounded_body(request, MAX_FILE_BYTES)
 
 
 class RuleIn(BaseModel):

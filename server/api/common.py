@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from server.auth import Principal, authenticate, bearer_token
 from server.db.engine import run_transaction
-from server.errors import ErrorResponse
+from server.errors import ApiError, ErrorResponse
 from server.settings import ServerSettings
 
 T = TypeVar("T")
@@ -104,3 +104,21 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 AUTH_ERRORS = (401, 422)
 
+
+async def read_bounded_body(request: Request, limit: int, field: str = "file") -> bytes:
+    """The raw body of an uploaded file, at most ``limit`` bytes. Refused with 413
+    ``payload_too_large`` («El archivo supera el máximo de N MB.», ``field``) from the declared
+    ``Content-Length`` before reading, or as soon as the streamed bytes pass the limit (a body
+    without a length, or one that lies about it); nothing beyond the limit is kept in memory."""
+    too_large = ApiError(413, "payload_too_large", f"El archivo supera el máximo de {limit // (1024 * 1024)} MB.",
+                         field)
+    declared = request.headers.get("content-length", "")
+    if declared.strip().isdigit() and int(declared) > limit:
+        raise too_large
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)

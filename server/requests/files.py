@@ -15,7 +15,8 @@ import re
 import unicodedata
 import zipfile
 
-from station.domain.requests import CSV, JPEG, PDF, PNG, XLSX
+from station.domain.errors import UserError
+from station.domain.requests import CSV, JPEG, PDF, PNG, TYPE_NAMES, XLSX
 
 #: A ZIP may not expand beyond this many bytes (ZIP bombs) nor hold more entries.
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
@@ -26,20 +27,20 @@ _EXECUTABLES = ((b"MZ", "un programa de Windows (EXE/DLL)"), (b"\x7fELF", "un pr
                 (b"\xca\xfe\xba\xbe", "un programa (Mach-O/Java)"), (b"\xcf\xfa\xed\xfe", "un programa de macOS"),
                 (b"#!", "un script ejecutable"), (b"\xd0\xcf\x11\xe0", "un documento de Office antiguo (XLS/DOC), "
                                                              "que puede llevar macros"))
-_NAMES = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG", XLSX: "Excel (XLSX)", CSV: "CSV"}
 
 
-class AttachmentRefused(ValueError):
+class AttachmentRefused(UserError, ValueError):
     """The bytes are not an accepted document: Spanish ``message``."""
+
+    code = "invalid_attachment"
 
     def __init__(self, message: str):
         super().__init__(message)
-        self.message = message
 
 
 def type_name(content_type: str) -> str:
     """Short Spanish name of a content type (``PDF``, ``Excel (XLSX)``…)."""
-    return _NAMES.get(content_type, content_type)
+    return TYPE_NAMES.get(content_type, content_type)
 
 
 def clean_filename(name: str) -> str:

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from station.domain.requests import REQUEST_TYPES, RequestState
 
-from server.api.common import PrincipalDep, errors, transaction
+from server.api.common import PrincipalDep, errors, read_bounded_body, transaction
 from server.auth import Principal
 from server.errors import ApiError
 from server.requests import attachments, bitacora, letter
@@ -140,21 +140,6 @@ def post_action(folio: str, body: ActionIn, request: Request, principal: Princip
     return transaction(request, work)
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    too_large = ApiError(413, "payload_too_large", f"El archivo supera el máximo de {limit // (1024 * 1024)} MB.",
-                         "file")
-    declared = request.headers.get("content-length", "")
-    if declared.strip().isdigit() and int(declared) > limit:
-        raise too_large
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 @router.post("/{folio}/attachments", status_code=201, responses=errors(401, 403, 404, 409, 413, 422))
 async def post_attachment(folio: str, request: Request, principal: Principal = PrincipalDep,
                           kind: str = Query(max_length=32, pattern=r"^[a-z_]+$"),
@@ -163,7 +148,7 @@ async def post_attachment(folio: str, request: Request, principal: Principal = P
     macros, CSV), size-bounded, stored encrypted."""
     folio = _folio(folio)
     settings = rsettings(request)
-    data = await _read_body(request, settings.max_attachment_bytes)
+    data = await read_bounded_body(request, settings.max_attachment_bytes)
     keys = request.app.state.keys
 
     def work(session):

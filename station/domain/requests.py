@@ -218,6 +218,8 @@ CSV = "text/csv"
 DOCUMENT_TYPES = (PDF, JPEG, PNG)
 DATA_TYPES = (XLSX, CSV, PDF)
 ALL_TYPES = (PDF, JPEG, PNG, XLSX, CSV)
+#: Short Spanish name of each accepted content type (the desk's pre-check and the server's refusals).
+TYPE_NAMES = {PDF: "PDF", JPEG: "JPEG", PNG: "PNG", XLSX: "Excel (XLSX)", CSV: "CSV"}
 
 
 @dataclass(frozen=True)
