@@ -7,8 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QProgressBar, QStackedWidget,
-    QVBoxLayout, QWidget,
+    QFrame, QHBoxLayout, QLabel, QListWidgetItem, QMainWindow, QProgressBar, QStackedWidget, QVBoxLayout, QWidget,
 )
 
 from station.domain import Command, Role
@@ -16,12 +15,16 @@ from station.domain.transitions import transitions_for
 from ui.domain_labels import domain_text
 from ui.style import app_icon
 from ui.widgets.controls import button, fit_to_screen, repolish
+from ui.widgets.side_menu import SideMenu
 from ui.workers import BUSY
 
 
 #: Smallest window: fits 1366×768 at 150 % scaling (910×512 logical) minus a taskbar.
 MIN_WIDTH, MIN_HEIGHT = 860, 460
-SIDEBAR_WIDTH = 196
+# Sidebar width (logical pixels): at least SIDEBAR_WIDTH, wider when the role's longest menu entry
+# (and a vertical scroll bar on a short screen) needs it (SideMenu.needed_width), at most
+# SIDEBAR_MAX_WIDTH (beyond, the entry is shortened with «…»).
+SIDEBAR_WIDTH, SIDEBAR_MAX_WIDTH = 196, 250
 
 
 def roles_for(command: Command | frozenset | None) -> frozenset[Role] | None:
@@ -71,9 +74,7 @@ class MainWindow(QMainWindow):
         sub.setObjectName("brandSub")
         sub.setWordWrap(True)
         side_layout.addWidget(sub)
-        self.menu = QListWidget()
-        self.menu.setObjectName("menu")
-        self.menu.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Ctrl+1…9 switch screens; Tab stays in the screen
+        self.menu = SideMenu()
         side_layout.addWidget(self.menu, 1)
         self.logout_button = button(self.tr("Cerrar sesión"), slot=self._sign_out)
         wrap = QHBoxLayout()
@@ -108,11 +109,18 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.menu.addItem(item)
             number = len(self.keys)
+            item.setToolTip(text)  # whole, should the entry be shortened with «…»
             if number <= 9:
-                item.setToolTip(self.tr("Ctrl+{0}").format(number))
+                item.setToolTip(self.tr("{0} (Ctrl+{1})").format(text, number))
                 shortcut = QShortcut(QKeySequence(f"Ctrl+{number}"), self)
                 shortcut.activated.connect(lambda k=key: self.open_screen(k))
         self.menu.currentRowChanged.connect(self._on_menu)
+
+        def fit_sidebar(needed: int) -> None:
+            side.setFixedWidth(min(max(SIDEBAR_WIDTH, needed), SIDEBAR_MAX_WIDTH))
+
+        fit_sidebar(self.menu.needed_width())
+        self.menu.widthNeeded.connect(fit_sidebar)
 
         self._build_status_bar()
         BUSY.changed.connect(self._on_busy)

@@ -24,6 +24,10 @@ STATUS_COLORS = {
     "RECEIVED": "#3949ab", "DELIVERED": "#0b6b3a",
 }
 
+#: Horizontal padding and margin (px) of a sidebar menu entry: the sidebar's width is measured from
+#: them (ui.widgets.side_menu), so every pixel here widens the sidebar twice.
+MENU_ITEM_PADDING_X, MENU_ITEM_MARGIN_X = 10, 4
+
 STYLESHEET = f"""
 QWidget {{ font-size: 10.5pt; color: {INK}; }}
 QMainWindow, QDialog, #screen {{ background: {BACKGROUND}; }}
@@ -32,7 +36,8 @@ QMainWindow, QDialog, #screen {{ background: {BACKGROUND}; }}
 #brand {{ font-size: 10.5pt; font-weight: bold; color: white; padding: 10px 2px 4px 4px; }}
 #brandSub {{ color: #cfe8d8; padding: 0 12px 10px 12px; font-size: 9.5pt; }}
 #menu {{ background: transparent; border: none; color: white; outline: 0; }}
-#menu::item {{ padding: 9px 12px; border-radius: 6px; margin: 1px 6px; color: #e8f3ec; }}
+#menu::item {{ padding: 9px {MENU_ITEM_PADDING_X}px; margin: 1px {MENU_ITEM_MARGIN_X}px; border-radius: 6px;
+              color: #e8f3ec; }}
 #menu::item:selected {{ background: white; color: {GREEN_DARK}; font-weight: bold; }}
 #menu::item:hover:!selected {{ background: rgba(255,255,255,0.14); }}
 #title {{ font-size: 15pt; font-weight: bold; color: {GREEN_DARK}; }}

@@ -1462,8 +1462,8 @@
         <translation>Cerrar sesión</translation>
     </message>
     <message>
-        <source>Ctrl+{0}</source>
-        <translation>Ctrl+{0}</translation>
+        <source>{0} (Ctrl+{1})</source>
+        <translation>{0} (Ctrl+{1})</translation>
     </message>
     <message>
         <source>Usuario: {0} ({1})</source>

@@ -90,3 +90,50 @@ def test_every_screen_fits(make_station, qtbot, name):
                 problems.append(f"{name} {key} «{b.text()}»: {why}")
     assert win.width() <= width and win.height() <= height, (win.size(), win.minimumSize())
     assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def app_style(qapp):
+    """The application's own style sheet and Fusion style (``ui.style.apply_style`` without the
+    translations), as a desk runs it; the test process's look is restored afterwards."""
+    from ui.style import STYLESHEET
+
+    old_sheet, old_style = qapp.styleSheet(), qapp.style().name()
+    qapp.setStyle("Fusion")
+    qapp.setStyleSheet(STYLESHEET)
+    yield
+    qapp.setStyleSheet(old_sheet)
+    qapp.setStyle(old_style)
+
+
+@pytest.mark.parametrize("username", ["operador", "supervisor", "sistemas", "estatal", "admin"])
+def test_menu_never_scrolls_sideways(app_style, make_station, qtbot, username):
+    """The sidebar menu shows no horizontal scroll bar for any role (the systems user's
+    «Cuentas institucionales», drawn bold when selected, used to overflow the fixed 196 px):
+    at the three desk screens every entry shows whole; on the smallest (150 %) an entry a
+    vertical scroll bar squeezes is shortened with «…», its tooltip whole."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from ui.style import MENU_ITEM_MARGIN_X, MENU_ITEM_PADDING_X
+
+    win = make_station(username)
+    menu = win.menu
+    texts = [menu.item(r).text() for r in range(menu.count())]
+    assert texts
+    bold = QFont(menu.font())
+    bold.setBold(True)
+    for name, (width, height) in SIZES.items():
+        win.resize(width, height)
+        qtbot.waitUntil(lambda: win.width() <= width and win.height() <= height, timeout=WAIT_MS)
+        for row in range(menu.count()):  # each entry selected in turn (the selected one is bold)
+            menu.setCurrentRow(row)
+            qtbot.wait(10)
+            assert not menu.horizontalScrollBar().isVisible(), f"{username} {name}: barra horizontal en el menú"
+            assert menu.horizontalScrollBar().maximum() == 0, f"{username} {name} «{texts[row]}»: el menú se desplaza"
+        if name == "1366x768@150%":
+            continue
+        for row, text in enumerate(texts):
+            need = QFontMetrics(bold).horizontalAdvance(text) + 2 * (MENU_ITEM_PADDING_X + MENU_ITEM_MARGIN_X)
+            assert menu.visualItemRect(menu.item(row)).width() >= need, f"{username} {name}: «{text}» recortado"
+    for row, text in enumerate(texts):
+        assert text in menu.item(row).toolTip()
