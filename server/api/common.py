@@ -3,7 +3,7 @@ documented error responses."""
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, AsyncIterator, Callable, Iterable, TypeVar
 
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -105,20 +105,24 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
 AUTH_ERRORS = (401, 422)
 
 
-async def read_bounded_body(request: Request, limit: int, field: str = "file") -> bytes:
-    """The raw body of an uploaded file, at most ``limit`` bytes. Refused with 413
+async def bounded_chunks(request: Request, limit: int, field: str = "file") -> AsyncIterator[bytes]:
+    """The body of an uploaded file as it streams in, at most ``limit`` bytes. Refused with 413
     ``payload_too_large`` («El archivo supera el máximo de N MB.», ``field``) from the declared
     ``Content-Length`` before reading, or as soon as the streamed bytes pass the limit (a body
-    without a length, or one that lies about it); nothing beyond the limit is kept in memory."""
+    without a length, or one that lies about it)."""
     too_large = ApiError(413, "payload_too_large", f"El archivo supera el máximo de {limit // (1024 * 1024)} MB.",
                          field)
     declared = request.headers.get("content-length", "")
     if declared.strip().isdigit() and int(declared) > limit:
         raise too_large
-    chunks, size = [], 0
+    size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
             raise too_large
-        chunks.append(chunk)
-    return b"".join(chunks)
+        yield chunk
+
+
+async def read_bounded_body(request: Request, limit: int, field: str = "file") -> bytes:
+    """The whole body of an uploaded file in memory, bounded as :func:`bounded_chunks` says."""
+    return b"".join([chunk async for chunk in bounded_chunks(request, limit, field)])

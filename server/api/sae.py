@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from station.domain import Command, Refusal, Role
 
-from server.api.common import PrincipalDep, errors, factory, logged_read, settings, transaction
+from server.api.common import PrincipalDep, bounded_chunks, errors, factory, logged_read, settings, transaction
 from server.api.students import MatriculaPath, checked_matricula, to_out
 from server.auth import Principal, require_roles
 from server.errors import ApiError, refusal_error
@@ -107,13 +107,8 @@ async def post_sae_file(request: Request, principal: Principal = PrincipalDep,
     limit = settings(request).max_upload_bytes
     fd, tmp = tempfile.mkstemp(prefix="sae-", suffix=os.path.splitext(filename)[1][:8])
     try:
-        size = 0
         with os.fdopen(fd, "wb") as fh:
-            async for chunk in request.stream():
-                size += len(chunk)
-                if size > limit:
-                    raise ApiError(413, "payload_too_large",
-                                   f"El archivo supera el máximo de {limit // (1024 * 1024)} MB.", "file")
+            async for chunk in bounded_chunks(request, limit):
                 fh.write(chunk)
         actor = principal.actor
 
