@@ -28,6 +28,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from typing import Any, Iterator
 
 from sqlalchemy import event, select, text
@@ -67,14 +68,23 @@ def row_digest(prev_hash: str, row: Chained) -> str:
     return hashlib.sha256(f"{prev_hash}\n{canonical_content(row)}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
+@lru_cache(maxsize=None)
 def lock_key(table: str) -> int:
     """The signed 64-bit PostgreSQL advisory-lock key of ``table``'s chain."""
     return int.from_bytes(hashlib.sha256(f"chain:{table}".encode()).digest()[:8], "big", signed=True)
 
 
+_LAST_HASH: dict[type, Any] = {}
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+
+
 def last_hash(session: Session, model: type) -> str:
     """``row_hash`` of the newest row of ``model``'s table (:data:`GENESIS` when empty)."""
-    return session.scalar(select(model.row_hash).order_by(model.id.desc()).limit(1)) or GENESIS
+    statement = _LAST_HASH.get(model)
+    if statement is None:  # built once per chained table (Core, compiled form cached)
+        table = model.__table__
+        statement = _LAST_HASH[model] = select(table.c.row_hash).order_by(table.c.id.desc()).limit(1)
+    return session.connection().scalar(statement) or GENESIS
 
 
 def apply_defaults(row: Chained) -> None:
@@ -124,7 +134,7 @@ def _seal(session: Session) -> None:
         session.flush()  # every other write first: the lock is held only for the chain's own insert
         for model in sorted(by_model, key=lambda m: m.__tablename__):  # one lock order for every writer
             if postgres:
-                session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_key(model.__tablename__)})
+                session.connection().execute(_ADVISORY_LOCK, {"k": lock_key(model.__tablename__)})
             prev = last_hash(session, model)
             for obj in by_model[model]:
                 apply_defaults(obj)

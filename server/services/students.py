@@ -18,7 +18,7 @@ from dataclasses import fields as dc_fields
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from station.domain import Actor, Command, Context, Refusal, Role, Status, Student, apply_command
@@ -66,11 +66,14 @@ def allocate(session: Session, name: str, n: int = 1) -> int:
     return int(last) - n + 1
 
 
+#: :func:`lock_student`'s statement, built once (its compiled form is cached: no new statement
+#: object to build and key on every sync command).
+_LOCK_STUDENT = select(StudentRow).where(StudentRow.matricula == bindparam("matricula")).with_for_update()
+
+
 def lock_student(session: Session, matricula: str) -> StudentRow | None:
     """The row of ``matricula`` locked for update, or ``None``."""
-    return session.execute(
-        select(StudentRow).where(StudentRow.matricula == matricula).with_for_update()
-    ).scalar_one_or_none()
+    return session.execute(_LOCK_STUDENT, {"matricula": matricula}).scalar_one_or_none()
 
 
 def lock_students(session: Session, matriculas: Iterable[str]) -> list[StudentRow]:

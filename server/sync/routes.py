@@ -30,7 +30,7 @@ from typing import Any, Callable
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -490,12 +490,14 @@ def check_station_campus(session: Session, station_id: str, campus_code: str) ->
                        f"La estación «{station_id}» no atiende el plantel {campus_code}; la acción no se aplicó.")
 
 
+_ops = SyncOperation.__table__.c
+_PROCESSED = select(_ops.body_sha256, _ops.status_code, _ops.response).where(_ops.op_id == bindparam("op_id"))
+
+
 def processed_operation(session: Session, op_id: str):
     """``(body_sha256, status_code, response)`` stored for ``op_id``, or ``None`` (one Core
     SELECT on the session's connection: no ORM object for a row that is only read)."""
-    ops = SyncOperation.__table__.c
-    return session.connection().execute(select(ops.body_sha256, ops.status_code, ops.response)
-                                        .where(ops.op_id == op_id)).first()
+    return session.connection().execute(_PROCESSED, {"op_id": op_id}).first()
 
 
 def _stored(op, digest: str) -> tuple[int, dict]:
