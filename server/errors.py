@@ -44,6 +44,8 @@ REFUSAL_STATUS: dict[str, int] = {
     "forbidden_role": 403, "forbidden_campus": 403, "sae_other_campus": 403,
     "not_found": 404,
     "invalid_field": 422, "command_not_allowed_here": 422,
+    # the request (solicitud) table of station.domain.requests:
+    "own_request_approval": 403, "reason_required": 422, "response_required": 422,
     # UserError subclasses of server/mail, server/accounts and server/requests (their class ``code``):
     "invalid_file": 422, "invalid_rule": 422, "invalid_attachment": 422,
     "template_refused": 422, "template_render_failed": 422, "invalid_sender": 422,

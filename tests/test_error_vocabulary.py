@@ -103,6 +103,11 @@ def test_one_refusal_status_table():
     import server.sync.routes as routes
 
     assert not hasattr(common, "REFUSAL_STATUS") and not hasattr(routes, "REFUSAL_STATUS")
+    import server.requests.service as requests_service
+
+    assert not hasattr(requests_service, "_REFUSAL_STATUS")  # the request table's refusals use the one table
+    assert (refusal_status("own_request_approval"), refusal_status("reason_required"),
+            refusal_status("request_state")) == (403, 422, 409)
     assert set(REFUSAL_STATUS.values()) <= {403, 404, 422}
 
 

@@ -36,9 +36,6 @@ from server.requests.models import RequestAttachment, RequestLogEntry, ServiceRe
 from server.requests.settings import RequestSettings
 from server.services.students import utcnow
 
-#: Refusal code → HTTP status for the refusals of the request table.
-_REFUSAL_STATUS = {"own_request_approval": 403, "forbidden_role": 403, "request_state": 409,
-                   "reason_required": 422, "response_required": 422}
 SYSTEM = Actor("sistema", Role.SYSTEMS, frozenset(), "servidor")
 
 
@@ -131,9 +128,7 @@ def transition(session: Session, actor: Actor, request: ServiceRequest, action: 
                        "action")
     row = check_action(state, action, actor.role, is_requester, {"reason": reason, "response": response})
     if not isinstance(row, RequestTransition):
-        error = refusal_error(row)
-        error.status = _REFUSAL_STATUS.get(row.code, error.status)
-        raise error
+        raise refusal_error(row)
     if action == RequestAction.APPROVE:
         present = set(session.scalars(select(RequestAttachment.kind).where(RequestAttachment.request_id == request.id)))
         missing = missing_attachments(REQUEST_TYPES[request.type_code], present)
