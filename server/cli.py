@@ -9,6 +9,7 @@ Sub-commands::
     import-sae  [--db URL] FILE
     print-order [--db URL] create --campus 001 [--campus 002 ...] | advance N [--to PRINTING|RECEIVED] | list
     station     [--db URL] revoke STATION_ID
+    biometrics  [--db URL] delete MATRÍCULA --motivo TEXTO   (Dirección Estatal: cancelación ARCO; audited)
     keys        [--db URL] [--key-file PATH] rotate [--drop-old]
     demo-data   [--db URL] [--students N] [--campuses N] [--password-stdin | --password P]
     audit       [--db URL] verify      (exit 0 chain intact, 1 broken: the first broken row is named)
@@ -47,6 +48,7 @@ from pathlib import Path
 from station.domain import Actor, Role
 from station.domain.cliargs import EXIT_INPUT, SpanishArgumentParser, non_negative_int, port_number, positive_int
 from station.domain.errors import UserError
+from station.domain.validators import FieldError, validate_matricula
 
 
 class EnvironmentProblem(UserError):
@@ -80,6 +82,28 @@ def ip_address_text(text: str) -> str:
         return str(ipaddress.ip_address(text.strip()))
     except ValueError:
         raise argparse.ArgumentTypeError(f"«{text}» no es una dirección IP") from None
+
+
+def matricula_text(text: str) -> str:
+    """``argparse`` type: a well-formed matrícula (:func:`station.domain.validators.validate_matricula`),
+    else a Spanish usage error."""
+    try:
+        return validate_matricula(text)
+    except FieldError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
+def reason_text(text: str) -> str:
+    """``argparse`` type: the stated reason of a deletion — not blank, at most
+    :data:`server.services.biometrics.MAX_REASON` characters — else a Spanish usage error."""
+    from server.services.biometrics import MAX_REASON
+
+    text = text.strip()
+    if not text:
+        raise argparse.ArgumentTypeError("escriba el motivo (p. ej. el folio de la solicitud de cancelación)")
+    if len(text) > MAX_REASON:
+        raise argparse.ArgumentTypeError(f"el motivo tiene {len(text)} caracteres; el máximo es {MAX_REASON}")
+    return text
 
 
 def _cli_actor() -> Actor:
@@ -147,6 +171,14 @@ def _parser() -> SpanishArgumentParser:
     st_sub = st.add_subparsers(dest="action", required=True, metavar="ACCIÓN")
     st_rev = st_sub.add_parser("revoke", help="Revoca una estación: sus sesiones terminan de inmediato.")
     st_rev.add_argument("station_id", metavar="ESTACIÓN")
+    bio = with_db(sub.add_parser("biometrics", help="Fotografía y firma de un alumno en el servidor."))
+    bio_sub = bio.add_subparsers(dest="action", required=True, metavar="ACCIÓN")
+    bio_del = bio_sub.add_parser(
+        "delete", help="Elimina la fotografía y las firmas de captura de un alumno (cancelación ARCO, Dirección "
+                       "Estatal); la firma de entrega se conserva y el motivo queda en la auditoría.")
+    bio_del.add_argument("matricula", type=matricula_text, metavar="MATRÍCULA")
+    bio_del.add_argument("--motivo", "--reason", dest="reason", required=True, type=reason_text, metavar="TEXTO",
+                         help="Por qué se eliminan (p. ej. el folio de la solicitud de cancelación); obligatorio.")
     ks = with_db(sub.add_parser("keys", help="Llaves maestras del cifrado de fotografías y firmas."))
     ks.add_argument("--key-file", default=None, help="Archivo de llaves maestras (JSON)")
     ks_sub = ks.add_subparsers(dest="action", required=True, metavar="ACCIÓN")
@@ -312,6 +344,30 @@ def check_listen_address(host: str, port: int) -> None:
         probe.close()
 
 
+def _delete_biometrics(args, url: str) -> int:
+    """``biometrics delete``: the same service, transition and audit event as ``POST
+    /students/{m}/biometrics/delete`` (:func:`server.services.biometrics.delete_student_biometrics`),
+    as the CLI's state-office actor; a refusal of the table (no such student, a card being
+    printed) is exit 1 with its Spanish message."""
+    from station.domain import Refusal
+
+    from server.errors import refusal_error
+    from server.services.biometrics import delete_student_biometrics
+
+    def work(session):
+        outcome = delete_student_biometrics(session, args.matricula, _cli_actor(), args.reason)
+        if isinstance(outcome, Refusal):
+            raise refusal_error(outcome)  # nothing written
+        return outcome
+
+    student, deleted = _run_tx(url, work)
+    kept = sum(1 for d in deleted if d["shared"])
+    print(f"Fotografía y firmas de {student.matricula} eliminadas del servidor ({len(deleted)} archivo(s)"
+          + (f"; {kept} se conserva(n) porque otro alumno tiene los mismos datos" if kept else "")
+          + f"); estatus: {student.status.label}. Las estaciones borran sus copias en la siguiente sincronización.")
+    return 0
+
+
 def _dispatch(args, url: str) -> int:
     from server.db.migrate import upgrade
 
@@ -392,8 +448,13 @@ def _dispatch(args, url: str) -> int:
         from server.services import print_orders as po
 
         if args.action == "create":
-            order, members = _run_tx(url, lambda s: po.create_order(s, _cli_actor(), args.campus))
+            order, members, left_out = _run_tx(url, lambda s: po.create_order(s, _cli_actor(), args.campus))
             print(f"Orden de impresión {order.number} creada con {len(members)} alumnos (Solicitado).")
+            reasons: dict[str, list[str]] = {}
+            for matricula, why in left_out:
+                reasons.setdefault(why.message, []).append(matricula)
+            for message, matriculas in reasons.items():
+                print(f"Quedan fuera {len(matriculas)} alumnos: {message} ({', '.join(matriculas)})")
         elif args.action == "advance":
             order, moved, skipped = _run_tx(url, lambda s: po.advance_order(s, _cli_actor(), args.number, args.to))
             print(f"Orden {order.number}: {len(moved)} alumnos pasan a {order.status}; {len(skipped)} omitidos.")
@@ -405,6 +466,8 @@ def _dispatch(args, url: str) -> int:
                           f"\t{order.created_at:%Y-%m-%d %H:%M}\t{order.created_by}")
             engine.dispose()
         return 0
+    if args.command == "biometrics":
+        return _delete_biometrics(args, url)
     if args.command == "station":
         from server.services.admin import revoke_station
 

@@ -24,7 +24,7 @@ ENGLISH = re.compile(r"\b(usage|unrecognized|required|invalid|expected|arguments
 SERVER_COMMANDS = [
     ["serve"], ["migrate"], ["create-user", "ana", "--role", "operator"], ["import-sae", "x.csv"],
     ["print-order", "list"], ["station", "revoke", "EST-1"], ["keys", "rotate"], ["demo-data"],
-    ["accounts", "list"], ["mail", "sender", "list"],
+    ["accounts", "list"], ["mail", "sender", "list"], ["biometrics", "delete", "180010051-1", "--motivo", "folio 1"],
 ]
 
 

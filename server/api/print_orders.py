@@ -27,11 +27,13 @@ def order_out(order: PrintOrder, matriculas=None, skipped=None) -> PrintOrderOut
 def post_order(body: PrintOrderCreate, request: Request, principal: Principal = PrincipalDep):
     """Create a numbered order with the Validado and Rechazado students of the planteles (→ Solicitado).
 
-    403 ``forbidden_role`` (only Dirección Estatal); 409 ``print_order_empty``; 422 ``unknown_campus``.
+    Students the transition table refuses (no photo and signature: the state office deleted them)
+    stay out and are listed in ``skipped``. 403 ``forbidden_role`` (only Dirección Estatal); 409
+    ``print_order_empty`` (none qualifies; the message says why); 422 ``unknown_campus``.
     """
     def work(session):
-        order, members = svc.create_order(session, principal.actor, body.campuses)
-        return order_out(order, members)
+        order, members, left_out = svc.create_order(session, principal.actor, body.campuses)
+        return order_out(order, members, [m for m, _why in left_out])
 
     return transaction(request, work)
 

@@ -11,12 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from station.domain import Actor, Command, Refusal, Status
-from station.domain.transitions import from_statuses, transitions_for
+from station.domain.transitions import from_statuses, record_refusal, transitions_for
 
 from server.db.models import Campus, PrintOrder, PrintOrderItem, StudentRow
 from server.errors import ApiError, refusal_error
 from server.services.admin import audit
-from server.services.students import allocate, apply_locked, lock_students, precheck, stamp_changes, utcnow
+from server.services.students import (
+    allocate, apply_locked, lock_students, precheck, stamp_changes, student_from_row, utcnow,
+)
 
 def _step(command: Command) -> tuple[str, tuple[str, Command, Status]]:
     (row,) = transitions_for(command)
@@ -38,12 +40,17 @@ def require_command(actor: Actor, command: Command) -> None:
         raise refusal_error(refusal)
 
 
-def create_order(session: Session, actor: Actor, campuses: list[str]) -> tuple[PrintOrder, list[str]]:
-    """Create the next numbered order with every VALIDATED and REJECTED student of ``campuses``
-    (→ REQUESTED). Returns the order and its matrículas.
+def create_order(session: Session, actor: Actor, campuses: list[str]
+                 ) -> tuple[PrintOrder, list[str], list[tuple[str, Refusal]]]:
+    """Create the next numbered order with the VALIDATED and REJECTED students of ``campuses``
+    (→ REQUESTED) whose stored record the transition table admits (its record preconditions of
+    ``create_print_order``: photo and signature held). Returns the order, its matrículas and the
+    students left out as ``(matrícula, the table's Spanish refusal)`` (e.g. biometrics deleted by
+    the state office).
 
-    422 ``unknown_campus``; 409 ``print_order_empty`` when no student qualifies; 403 from the
-    transition table when the role may not create orders.
+    422 ``unknown_campus``; 409 ``print_order_empty`` when no student qualifies (the message says
+    how many were refused and why); 403 from the transition table when the role may not create
+    orders.
     """
     require_command(actor, Command.CREATE_PRINT_ORDER)
     campuses = sorted(set(campuses))
@@ -54,10 +61,22 @@ def create_order(session: Session, actor: Actor, campuses: list[str]) -> tuple[P
     matriculas = list(session.scalars(select(StudentRow.matricula).where(
         StudentRow.campus_code.in_(campuses),
         StudentRow.status.in_(ORDER_ELIGIBLE))))
-    rows = [r for r in lock_students(session, matriculas) if r.status in ORDER_ELIGIBLE]
+    rows, left_out = [], []
+    for row in lock_students(session, matriculas):
+        if row.status not in ORDER_ELIGIBLE:
+            continue
+        why = record_refusal(Command.CREATE_PRINT_ORDER, student_from_row(row))  # the table decides
+        if why is None:
+            rows.append(row)
+        else:
+            left_out.append((row.matricula, why))
     if not rows:
-        raise ApiError(409, "print_order_empty",
-                       "No hay alumnos en estatus Validado o Rechazado en los planteles elegidos.", "campuses")
+        message = "No hay alumnos en estatus Validado o Rechazado en los planteles elegidos."
+        if left_out:
+            shown = ", ".join(m for m, _why in left_out[:5]) + ("…" if len(left_out) > 5 else "")
+            message = (f"Ningún alumno de los planteles elegidos puede ir a la orden: {len(left_out)} en estatus "
+                       f"Validado o Rechazado quedan fuera ({shown}). {left_out[0][1].message}")
+        raise ApiError(409, "print_order_empty", message, "campuses")
     number = allocate(session, "print_order")
     now = utcnow()
     changed = []
@@ -72,10 +91,13 @@ def create_order(session: Session, actor: Actor, campuses: list[str]) -> tuple[P
     session.add(order)
     session.flush()
     session.add_all([PrintOrderItem(order_number=number, matricula=r.matricula) for r in rows])
-    audit(session, actor, "print_order", str(number), "create_print_order", to_status="REQUESTED",
-          details={"campuses": campuses, "students": len(rows)})
+    details = {"campuses": campuses, "students": len(rows)}
+    if left_out:
+        details.update(left_out_count=len(left_out), left_out=[{"matricula": m, "code": why.code}
+                                                               for m, why in left_out[:100]])
+    audit(session, actor, "print_order", str(number), "create_print_order", to_status="REQUESTED", details=details)
     stamp_changes(session, changed)
-    return order, [r.matricula for r in rows]
+    return order, [r.matricula for r in rows], left_out
 
 
 def advance_order(session: Session, actor: Actor, number: int, to_status: str | None

@@ -113,8 +113,9 @@ TRANSITIONS: tuple[Transition, ...] = (
                ("completion_fields", "complete_for_validation")),
     Transition(Command.DEFER, frozenset({S.CAPTURED, S.DEFERRED}), S.DEFERRED, SUPERVISOR,
                ("completion_fields", "comment")),
+    # the card is printed from the stored photo and signature: none, no card (issue 14)
     Transition(Command.CREATE_PRINT_ORDER, frozenset({S.VALIDATED, S.REJECTED}), S.REQUESTED, STATE_OFFICE,
-               ("order_number",)),
+               ("order_number", "has_biometrics")),
     Transition(Command.START_PRINTING, frozenset({S.REQUESTED}), S.PRINTING, STATE_OFFICE),
     Transition(Command.RECEIVE, frozenset({S.PRINTING}), S.RECEIVED, STATE_OFFICE),
     # a reprint reuses the photo and signature: none after the state office deleted them (then: retake)

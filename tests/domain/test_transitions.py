@@ -239,6 +239,21 @@ def test_print_order_number_required():
     assert ok.print_order == 7 and ok.status == S.REQUESTED
 
 
+@pytest.mark.parametrize("status", [S.VALIDATED, S.REJECTED])
+def test_print_order_needs_photo_and_signature(status):
+    """Issue 14: the card is printed from the stored biometrics; the table refuses a record without
+    them (e.g. deleted by the state office), and says so to the server's order service too."""
+    from station.domain.transitions import record_refusal
+
+    bare = student(status, photo_sha256=None, signature_sha256=None)
+    result = apply_command(bare, Command.CREATE_PRINT_ORDER, actor(EST), {"print_order": 7}, CTX)
+    assert isinstance(result, Refusal) and result.code == "missing_biometrics"
+    assert "fotografía y firma" in result.message
+    assert record_refusal(Command.CREATE_PRINT_ORDER, bare) == result
+    assert record_refusal(Command.CREATE_PRINT_ORDER, student(status)) is None
+    assert Command.CREATE_PRINT_ORDER not in allowed_commands(bare, Role.STATE_OFFICE)
+
+
 def test_unknown_command_is_a_refusal_not_an_exception():
     result = apply_command(student(S.ENROLLED), "borrar", actor(SUP), {}, CTX)
     assert isinstance(result, Refusal) and result.code == "unknown_command"
