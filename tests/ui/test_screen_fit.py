@@ -137,3 +137,28 @@ def test_menu_never_scrolls_sideways(app_style, make_station, qtbot, username):
             assert menu.visualItemRect(menu.item(row)).width() >= need, f"{username} {name}: «{text}» recortado"
     for row, text in enumerate(texts):
         assert text in menu.item(row).toolTip()
+
+
+@pytest.mark.parametrize("name", ["1366x768", "1024x768", "1366x768@125%"])
+def test_no_panel_is_cut_sideways(app_style, make_station, qtbot, name):
+    """A scroll area that never scrolls sideways (the capture screen's student panel) must not
+    hold content wider than itself: it would be cut with no way to see it (the guardian-consent
+    box's one-line title widened the panel past 1024×768, cutting every value in it)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QScrollArea
+
+    width, height = SIZES[name]
+    win = make_station("supervisor")
+    win.resize(width, height)
+    qtbot.waitUntil(lambda: win.width() <= width and win.height() <= height, timeout=WAIT_MS)
+    problems = []
+    for key, screen in open_each_screen(qtbot, win):
+        if key == "capture":  # the demo's first Enrolado student may be of age: show the consent box anyway
+            screen.consent_box.show()
+        qtbot.wait(50)
+        for area in screen.findChildren(QScrollArea):
+            inner = area.widget()
+            if (area.isVisible() and inner is not None and area.horizontalScrollBarPolicy()
+                    == Qt.ScrollBarPolicy.ScrollBarAlwaysOff and inner.width() > area.viewport().width()):
+                problems.append(f"{name} {key}: {inner.width()} px en {area.viewport().width()} px")
+    assert not problems, "\n".join(problems)

@@ -64,7 +64,8 @@ class CaptureScreen(DeskScreen):
         left_scroll.setFrameShape(QFrame.Shape.NoFrame)
         left_scroll.setWidget(left)
         left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        left_scroll.setMinimumWidth(290)  # an 18-character CURP and the two checks fit (labels above values)
+        # an 18-character CURP and the two checks fit (labels above values) beside the vertical scroll bar
+        left_scroll.setMinimumWidth(300)
         left_scroll.setMaximumWidth(380)
         columns.addWidget(left_scroll, 3)
 
@@ -112,9 +113,16 @@ class CaptureScreen(DeskScreen):
         """Guardian consent (LGPDPPSO): shown only for a minor (age from the CURP)."""
         from station.domain.minors import MAX_GUARDIAN_NAME, RELATIONSHIPS
 
-        self.consent_box = QGroupBox(self.tr("Consentimiento de madre, padre o tutor (menor de edad)"))
+        # The heading is a word-wrapped label, not the group box's title: a title never wraps, and
+        # this one made the narrow student panel wider than its column (every value was cut).
+        self.consent_box = QGroupBox()
         form = QFormLayout(self.consent_box)
         form.setContentsMargins(6, 4, 6, 4)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        heading = QLabel(self.tr("Consentimiento de madre, padre o tutor (menor de edad)"))
+        heading.setObjectName("sectionTitle")
+        heading.setWordWrap(True)
+        form.addRow(heading)
         self.guardian_name = QLineEdit()
         self.guardian_name.setMaxLength(MAX_GUARDIAN_NAME)
         self.guardian_name.setPlaceholderText(self.tr("Nombre completo de quien autoriza"))
