@@ -258,4 +258,7 @@ def create_app(db_url: str, settings: ServerSettings | None = None, migrate: boo
 
     app.include_router(requests_router)
     install_request_listener()
+    from server.api.links import install_links
+
+    install_links(app)
     return app

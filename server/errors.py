@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from station.domain import Refusal
+from station.domain import Command, Refusal
 from station.domain.errors import UserError
 
 log = logging.getLogger("server")
@@ -106,9 +106,29 @@ _HTTP_CODES = {
 }
 
 
+#: Location parts that are not field names: where the value came from, and the tags of the
+#: discriminated command unions (``server.schemas.command_union``: ``capture``, ``deliver``…).
+_NOT_FIELDS = frozenset({"body", "query", "path", "header"} | {c.value for c in Command})
+
+
 def _field_of(loc: tuple | list) -> str | None:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    parts = [str(p) for p in loc if p not in _NOT_FIELDS]
     return ".".join(parts) or None
+
+
+def validation_error(errors: list[dict]) -> tuple[str, str | None]:
+    """The Spanish message and the field (dotted path, e.g. ``payload.comment``; ``None`` for the
+    body as a whole) of the first of pydantic's ``errors`` — what every 422 ``invalid_request``
+    says, for a whole request or for one command of a batch."""
+    first = errors[0] if errors else {}
+    if first.get("type") in ("union_tag_invalid", "union_tag_not_found"):
+        ctx = first.get("ctx") or {}
+        field = ".".join(filter(None, (_field_of(first.get("loc", ())),
+                                       str(ctx.get("discriminator", "")).strip("'\""))))
+        if first["type"] == "union_tag_not_found":
+            return f"Falta el campo «{field}».", field
+        return f"El valor del campo «{field}» no es una de las opciones permitidas.", field
+    return _validation_message(first), _field_of(first.get("loc", ()))
 
 
 def _validation_message(err: dict) -> str:
@@ -126,6 +146,8 @@ def _validation_message(err: dict) -> str:
         return f"El valor del campo «{field}» no es una de las opciones permitidas."
     if kind.startswith("int") or kind.startswith("greater") or kind.startswith("less"):
         return f"El campo «{field}» debe ser un número entero dentro del rango permitido."
+    if kind == "string_pattern_mismatch":
+        return f"El campo «{field}» no tiene el formato esperado."
     if kind.startswith("string"):
         return f"El campo «{field}» debe ser texto válido."
     if kind.startswith("bool"):
@@ -148,9 +170,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):
-        errors = exc.errors()
-        first = errors[0] if errors else {}
-        return error_json(422, "invalid_request", _validation_message(first), _field_of(first.get("loc", ())))
+        message, field = validation_error(exc.errors())
+        return error_json(422, "invalid_request", message, field)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):

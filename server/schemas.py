@@ -6,11 +6,12 @@ Student records travel as :meth:`station.domain.Student.to_dict` plus
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from station.domain import SAE_FIELDS, STUDENT_FIELDS, Command, Role, Status
+from station.domain.payloads import COMMAND_PAYLOADS, PayloadField
 
 Username = Field(min_length=1, max_length=80)
 
@@ -94,7 +95,58 @@ class StudentPage(BaseModel):
     total: int
 
 
-class CommandRequest(BaseModel):
+def _camel(command: Command) -> str:
+    return "".join(part.capitalize() for part in command.value.split("_"))
+
+
+def _payload_field(f: PayloadField) -> tuple[Any, Any]:
+    """The pydantic field of one :class:`~station.domain.payloads.PayloadField`: optional (the
+    transition table refuses a missing value with its own code), strict (``"true"`` is not a
+    boolean, ``1`` is not text: what the station sent is what is hashed and applied)."""
+    kind = dict[str, Any] if f.type is dict else f.type
+    return kind | None, Field(default=None, strict=True, description=f.label, max_length=f.max_length,
+                              pattern=f.pattern)
+
+
+#: command → pydantic model of its payload, generated from :data:`station.domain.payloads.COMMAND_PAYLOADS`
+#: (unknown keys refused: 422 naming ``payload.<key>``).
+PAYLOAD_MODELS: dict[Command, type[BaseModel]] = {
+    command: create_model(
+        f"{_camel(command)}Payload",
+        __config__=ConfigDict(extra="forbid"),
+        __doc__=f"Datos de «{command.label}» (``{command.value}``).",
+        **{f.name: _payload_field(f) for f in COMMAND_PAYLOADS[command]},
+    )
+    for command in Command
+}
+
+
+def payload_dict(payload: BaseModel) -> dict[str, Any]:
+    """The payload as the client sent it (keys it set, values unchanged by the strict models): what
+    the transition table reads and the idempotency digest hashes."""
+    return payload.model_dump(exclude_unset=True)
+
+
+def command_union(base: type[BaseModel], suffix: str) -> Any:
+    """A discriminated union over ``command``: one subclass of ``base`` per domain
+    :class:`~station.domain.Command` with ``command`` fixed to it and ``payload`` typed by
+    :data:`PAYLOAD_MODELS` (``/openapi.json``: a ``oneOf`` with a ``discriminator``).
+    ``suffix`` names the variants (``CaptureCommandRequest``…). The validated ``command`` is the
+    :class:`~station.domain.Command` member."""
+    variants = tuple(
+        create_model(
+            f"{_camel(command)}{suffix}",
+            __base__=base,
+            __doc__=f"{base.__doc__.splitlines()[0]} — «{command.label}».",
+            command=(Literal[command], Field(description=command.label)),
+            payload=(PAYLOAD_MODELS[command], Field(default_factory=PAYLOAD_MODELS[command])),
+        )
+        for command in Command
+    )
+    return Annotated[Union[variants], Field(discriminator="command")]
+
+
+class CommandRequestBase(BaseModel):
     """``POST /students/{matricula}/commands``: a domain ``command`` code and its ``payload``.
 
     ``expected_status`` (optional) refuses with 409 ``status_changed`` when the
@@ -102,9 +154,11 @@ class CommandRequest(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid")
-    command: Command
-    payload: dict[str, Any] = Field(default_factory=dict)
     expected_status: Status | None = None
+
+
+#: The body of ``POST /students/{matricula}/commands``: one variant per command (:func:`command_union`).
+CommandRequest = command_union(CommandRequestBase, "CommandRequest")
 
 
 class CampusOut(BaseModel):

@@ -6,9 +6,6 @@ supervisors. Writes go through :func:`server.services.students.apply_student_com
 """
 from __future__ import annotations
 
-import re
-from typing import Any
-
 from fastapi import APIRouter, Path, Query, Request
 from sqlalchemy import func, select
 
@@ -18,7 +15,7 @@ from server.api.common import AUTH_ERRORS, PrincipalDep, errors, factory, logged
 from server.auth import Principal, require_campus_read
 from server.db.models import Campus, StudentRow
 from server.errors import ApiError, api_error, refusal_error
-from server.schemas import CampusOut, CommandRequest, GroupOut, StudentOut, StudentPage
+from server.schemas import CampusOut, CommandRequest, GroupOut, StudentOut, StudentPage, payload_dict
 from server.services.students import (AUDITED_REFUSALS, apply_student_command, audit_refusal, lock_student,
                                       precheck, student_from_row)
 from server.services.biometrics import discard_refused_blobs
@@ -43,18 +40,6 @@ OTHER_ENDPOINT = {
 RECORD_FIELDS = ("curp", "nombre", "plantel", "grupo", "carrera", "semestre", "correo", "servicio_medico", "estatus",
                  "comentario")
 
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
-#: payload key → (type, max length) accepted by the generic command endpoint.
-PAYLOAD_KEYS: dict[str, tuple[type, int]] = {
-    "photo_sha256": (str, 64), "signature_sha256": (str, 64), "delivery_signature_sha256": (str, 64),
-    "photo_checks_ok": (bool, 0), "photo_override_reason": (str, 2000), "comment": (str, 2000),
-    "health_institution": (str, 160), "affiliation_number": (str, 32), "valid_until": (str, 32),
-    "temporary_returned": (bool, 0),
-    # guardian consent of a minor's capture (issue 14 §6; station.domain.minors), kept in the audit
-    "guardian_name": (str, 120), "guardian_relationship": (str, 20),
-}
-
-
 def to_out(student) -> StudentOut:
     """API model of a domain student (``extra["change_seq"]`` required)."""
     return StudentOut(**student.to_dict(), change_seq=student.extra["change_seq"])
@@ -66,26 +51,6 @@ def checked_matricula(value: str) -> str:
         return validate_matricula(value)
     except FieldError as exc:
         raise api_error(exc) from None
-
-
-def check_payload(payload: dict[str, Any]) -> None:
-    """422 ``invalid_field`` for unknown keys, wrong types, over-long text or malformed hashes."""
-    for key, value in payload.items():
-        if key not in PAYLOAD_KEYS:
-            raise ApiError(422, "invalid_field", f"El dato «{key}» no se reconoce en esta acción.", key)
-        kind, max_len = PAYLOAD_KEYS[key]
-        if value is None:
-            continue
-        if kind is bool and not isinstance(value, bool):
-            raise ApiError(422, "invalid_field", f"El dato «{key}» debe ser verdadero o falso.", key)
-        if kind is str:
-            if not isinstance(value, str):
-                raise ApiError(422, "invalid_field", f"El dato «{key}» debe ser texto.", key)
-            if len(value) > max_len:
-                raise ApiError(422, "invalid_field", f"El dato «{key}» es demasiado largo (máximo {max_len}).", key)
-            if key.endswith("_sha256") and not _HEX64.match(value):
-                raise ApiError(422, "invalid_field",
-                               f"El dato «{key}» debe ser un SHA-256 en hexadecimal (64 caracteres).", key)
 
 
 @router.get("/students/{matricula}", response_model=StudentOut, responses=errors(401, 404, 422, 429))
@@ -153,17 +118,18 @@ def post_command(body: CommandRequest, request: Request, matricula: str = Matric
     ``forbidden_role`` / ``forbidden_campus``, 404 ``not_found``, 409 with
     the refusal's code and Spanish message otherwise (e.g.
     ``invalid_status``, ``comment_required``, ``status_changed``). 422
-    ``invalid_field`` for a malformed payload, ``command_not_allowed_here``
+    ``invalid_request`` naming ``payload.<key>`` for a payload that does not fit the
+    command's model (:data:`server.schemas.PAYLOAD_MODELS`), ``command_not_allowed_here``
     for SAE and print-order commands (they have their own endpoints).
     """
     matricula = checked_matricula(matricula)
     if body.command in OTHER_ENDPOINT:
         raise ApiError(422, "command_not_allowed_here",
                        f"«{body.command.label}» se realiza con {OTHER_ENDPOINT[body.command]}.", "command")
-    check_payload(body.payload)
+    payload = payload_dict(body.payload)
     actor = principal.actor
 
-    hashes = {v for k, v in body.payload.items() if k.endswith("_sha256") and isinstance(v, str)}
+    hashes = {v for k, v in payload.items() if k.endswith("_sha256") and isinstance(v, str)}
 
     def work(session):
         row = lock_student(session, matricula)  # locked before reading (a plain read would go stale)
@@ -173,7 +139,7 @@ def post_command(body: CommandRequest, request: Request, matricula: str = Matric
         if unbound_hashes(session, matricula, hashes):
             raise ApiError(409, "blob_missing", "La fotografía o firma indicada no se ha subido al servidor para "
                                                 "este alumno; súbala primero (PUT /blobs/{sha256}).", "payload")
-        result = apply_student_command(session, matricula, body.command, actor, body.payload,
+        result = apply_student_command(session, matricula, body.command, actor, payload,
                                        expected_status=body.expected_status, sender=principal.username)
         if isinstance(result, Refusal):
             if result.code not in AUDITED_REFUSALS or row is None:

@@ -2,6 +2,10 @@
 
 - ``POST /blobs/missing``, ``PUT|GET /blobs/{sha256}``: content-addressed
   biometrics; ``PUT`` re-hashes (422 ``blob_hash_mismatch``) and is idempotent.
+- Command bodies are typed per command (:data:`SyncCommandRequest`: a ``oneOf`` on ``command``
+  whose ``payload`` models come from :mod:`station.domain.payloads`); a body that does not fit
+  is 422 ``invalid_request`` naming the field (``payload.comment``…), before anything is read
+  or stored — within a batch, as that command's own result.
 - ``POST /sync/commands`` (``Idempotency-Key``): one station command in ONE
   database transaction through :func:`apply_locked` (the shared
   transition table), numbered last by :func:`stamp_command`; the answer is
@@ -25,11 +29,11 @@ import hashlib
 import json
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from typing import Annotated, Any, Callable
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WrapValidator
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -37,11 +41,12 @@ from starlette.concurrency import run_in_threadpool
 from station.domain import Actor, Command, Refusal, Role, Status
 
 from server.api.common import PrincipalDep, errors, factory, logged_read, settings, transaction
-from server.api.students import OTHER_ENDPOINT, PAYLOAD_KEYS, RECORD_FIELDS, checked_matricula
+from server.api.students import OTHER_ENDPOINT, RECORD_FIELDS, checked_matricula
 from server.auth import Principal
 from server.db.models import Counter, Station, StudentRow, Token, User
 from server.db.engine import run_transaction
-from server.errors import ApiError, ErrorBody, refusal_status
+from server.errors import ApiError, ErrorBody, refusal_status, validation_error
+from server.schemas import command_union, payload_dict
 from server.settings import ServerSettings
 from server.station_proof import verify_offline_attestation
 from server.services.students import (AUDITED_REFUSALS, apply_locked, audit_refusal, lock_student,
@@ -56,8 +61,6 @@ router = APIRouter(tags=["sync"])
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 Sha256Path = Path(pattern=r"^[0-9a-f]{64}$", description="SHA-256 (hex, minúsculas) del contenido")
 MAX_BLOB_BYTES = 5 * 1024 * 1024
-#: Extra payload keys a station may send (hashes of the rendered signature images).
-SYNC_PAYLOAD_KEYS = {**PAYLOAD_KEYS, "signature_png_sha256": (str, 64), "delivery_signature_png_sha256": (str, 64)}
 
 
 def record_dict(row: StudentRow | None) -> dict | None:
@@ -368,17 +371,15 @@ def get_blob(request: Request, sha256: str = Sha256Path, principal: Principal = 
 
 # --- commands ------------------------------------------------------------
 
-class SyncCommandRequest(BaseModel):
+class SyncCommandBase(BaseModel):
     """One outbox command of a station (see :func:`station.sync.engine.wire_op`)."""
 
     model_config = ConfigDict(extra="forbid")
     op_id: str = Field(min_length=10, max_length=40, pattern=r"^[0-9A-Za-z_-]+$")
     station_id: str = Field(min_length=1, max_length=64)
     seq: int = Field(ge=0, le=2**63 - 1, strict=True)  # strict: ``true`` is not 1
-    command: Command
     matricula: str = Field(min_length=1, max_length=32)
     expected_status: Status | None = None
-    payload: dict[str, Any] = Field(default_factory=dict)
     blob_sha256s: list[str] = Field(default_factory=list, max_length=10)
     username: str = Field(min_length=1, max_length=80)
     created_at: datetime | None = None
@@ -386,28 +387,19 @@ class SyncCommandRequest(BaseModel):
     attestation: dict[str, str] | None = None
 
 
-def body_digest(body: SyncCommandRequest) -> str:
-    """SHA-256 of the canonical JSON of the request (what a reused key is compared by)."""
-    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+#: The body of ``POST /sync/commands`` (and each command of a batch): :class:`SyncCommandBase` plus
+#: ``command`` and its typed ``payload``, one variant per domain command (:func:`server.schemas.command_union`).
+SyncCommandRequest = command_union(SyncCommandBase, "SyncCommand")
+
+
+def body_digest(body: SyncCommandBase, payload: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of the request (what a reused key is compared by): the envelope
+    with every field, the ``payload`` as sent (:func:`server.schemas.payload_dict`) — the same
+    digest as when the payload was a free object, so answers stored then still replay."""
+    data = body.model_dump(mode="json", exclude={"payload"})
+    data["payload"] = payload
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def check_sync_payload(payload: dict[str, Any]) -> Refusal | None:
-    """A :class:`Refusal` (``invalid_field``) for unknown keys, wrong types, long text or bad hashes."""
-    for key, value in payload.items():
-        if key not in SYNC_PAYLOAD_KEYS:
-            return Refusal("invalid_field", f"El dato «{key}» no se reconoce en esta acción.", key)
-        kind, max_len = SYNC_PAYLOAD_KEYS[key]
-        if value is None:
-            continue
-        if kind is bool and not isinstance(value, bool):
-            return Refusal("invalid_field", f"El dato «{key}» debe ser verdadero o falso.", key)
-        if kind is str:
-            if not isinstance(value, str) or len(value) > max_len:
-                return Refusal("invalid_field", f"El dato «{key}» debe ser texto de máximo {max_len} caracteres.", key)
-            if key.endswith("_sha256") and not HEX64.match(value):
-                return Refusal("invalid_field", f"El dato «{key}» debe ser un SHA-256 en hexadecimal.", key)
-    return None
 
 
 #: Clock difference tolerated between a station and the server (seconds).
@@ -527,7 +519,8 @@ def command_work(principal: Principal, body: SyncCommandRequest, cfg: ServerSett
     deduplicated and audited exactly as if it came alone.
     """
     matricula = checked_matricula(body.matricula)
-    digest = body_digest(body)
+    payload = payload_dict(body.payload)
+    digest = body_digest(body, payload)
 
     def work(session: Session) -> tuple[int, dict]:
         # The record's lock first: it serializes duplicates of the same key on this record, so the
@@ -538,21 +531,21 @@ def command_work(principal: Principal, body: SyncCommandRequest, cfg: ServerSett
         if done is not None:
             return _stored(done, digest)
         actor = resolve_actor(session, principal, body, cfg)
-        hashes = set(body.blob_sha256s) | {v for k, v in body.payload.items()
+        hashes = set(body.blob_sha256s) | {v for k, v in payload.items()
                                            if k.endswith("_sha256") and isinstance(v, str)}
         if unbound_hashes(session, matricula, hashes):
             raise ApiError(424, "blob_missing", "Faltan fotografías o firmas de esta acción en el servidor para "
                                                 "este alumno; la estación las enviará de nuevo.", "blob_sha256s")
         check_station_campus(session, actor.station_id, row.campus_code if row is not None else "")
-        refusal = check_sync_payload(body.payload)
-        if refusal is None and body.command in OTHER_ENDPOINT:
+        refusal = None
+        if body.command in OTHER_ENDPOINT:
             refusal = Refusal("command_not_allowed_here",
                               f"«{body.command.label}» se realiza en línea con {OTHER_ENDPOINT[body.command]}.",
                               "command")
         changed = None
         if refusal is None:
-            payload = {**body.payload, "op_id": body.op_id, "station_seq": body.seq}
-            outcome = apply_locked(session, row, matricula, body.command, actor, payload, utcnow(),
+            outcome = apply_locked(session, row, matricula, body.command, actor,
+                                   {**payload, "op_id": body.op_id, "station_seq": body.seq}, utcnow(),
                                    expected_status=body.expected_status, sender=principal.username)
             if isinstance(outcome, Refusal):
                 refusal = outcome
@@ -589,7 +582,8 @@ def sync_command(body: SyncCommandRequest, request: Request, principal: Principa
     200 ``{op_id, outcome: "accepted", student}``; refused by the transition
     table → 409 (403 role/plantel, 404 no record, 422 bad data) with
     ``{error: {code, message, field}, op_id, outcome: "refused", student}``;
-    424 ``blob_missing`` (not stored) when a referenced blob was not uploaded.
+    424 ``blob_missing`` (not stored) when a referenced blob was not uploaded;
+    422 ``invalid_request`` (not stored) for a body that does not fit its command's model.
     """
     if idempotency_key != body.op_id:
         raise ApiError(422, "invalid_field", "El encabezado Idempotency-Key debe ser igual a «op_id».",
@@ -604,11 +598,33 @@ MAX_BATCH_COMMANDS = 100
 FINAL_STATUSES = frozenset({200, 403, 404, 409, 422})
 
 
+class InvalidCommand(BaseModel):
+    """A command of a batch that does not fit :data:`SyncCommandRequest`: its ``op_id`` (as sent, or
+    empty) and the Spanish 422 ``error`` naming the field. Answered alone (422, ``refused``, not
+    stored) while the rest of the batch is applied — one malformed command never stalls a queue."""
+
+    op_id: str
+    error: ErrorBody
+
+
+def _each_command(value: Any, handler) -> Any:
+    """Validate one command of a batch; a :class:`ValidationError` becomes an :class:`InvalidCommand`."""
+    try:
+        return handler(value)
+    except ValidationError as exc:
+        message, field = validation_error(exc.errors(include_url=False))
+        op_id = value.get("op_id") if isinstance(value, dict) else None
+        return InvalidCommand(op_id=op_id if isinstance(op_id, str) else "",
+                              error=ErrorBody(code="invalid_request", message=message, field=field))
+
+
 class SyncBatchRequest(BaseModel):
-    """``POST /sync/commands/batch``: up to :data:`MAX_BATCH_COMMANDS` outbox commands, in station order."""
+    """``POST /sync/commands/batch``: up to :data:`MAX_BATCH_COMMANDS` outbox commands, in station order
+    (each one a :data:`SyncCommandRequest`; one that is not gets its own 422 result)."""
 
     model_config = ConfigDict(extra="forbid")
-    commands: list[SyncCommandRequest] = Field(min_length=1, max_length=MAX_BATCH_COMMANDS)
+    commands: list[Annotated[SyncCommandRequest, WrapValidator(_each_command)]] = Field(
+        min_length=1, max_length=MAX_BATCH_COMMANDS)
 
 
 class SyncBatchResult(BaseModel):
@@ -638,7 +654,8 @@ def sync_command_batch(body: SyncBatchRequest, request: Request, principal: Prin
     and audit event, and its own stored answer — a batch is only fewer HTTP round
     trips and one sign-in check. A command the session may not send is refused
     *with its own result* (the status and error it would get alone) and the
-    others are applied; it never makes the batch pass or fail as a whole.
+    others are applied; it never makes the batch pass or fail as a whole. So is a
+    command whose body does not fit its model (422 ``invalid_request``, not stored).
     Processing stops at the first command whose answer is not final (424
     ``blob_missing`` → ``retry``); the commands after it are answered
     ``skipped`` (nothing done), so a station that resends them keeps its order.
@@ -652,6 +669,10 @@ def sync_command_batch(body: SyncBatchRequest, request: Request, principal: Prin
         for cmd in body.commands:
             if stopped:
                 results.append({"op_id": cmd.op_id, "status": 0, "outcome": "skipped", "student": None})
+                continue
+            if isinstance(cmd, InvalidCommand):
+                results.append({"op_id": cmd.op_id, "status": 422, "outcome": "refused", "student": None,
+                                "error": cmd.error.model_dump(exclude_none=True)})
                 continue
             try:
                 status, answer = run_transaction(bound, command_work(principal, cmd, cfg), retry_integrity=True)

@@ -85,6 +85,8 @@ def api_schema(fuzz_server):
 schema = schemathesis.from_pytest_fixture("api_schema")
 
 
+# ``@settings`` goes above ``parametrize``: a lazily loaded schema (``from_pytest_fixture``) reads
+# them from the wrapper ``parametrize`` returns; below it they were silently ignored (100 examples).
 CHECKS = (not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance)
 
 
@@ -93,13 +95,13 @@ def _run(case, token):
     case.validate_response(response, checks=CHECKS)
 
 
-@schema.parametrize(endpoint="^(?!/auth/logout)")
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@schema.parametrize(endpoint="^(?!/auth/logout)")
 def test_api_as_supervisor_never_answers_5xx(case, tokens):
     _run(case, tokens["supervisor"])
 
 
-@schema.parametrize(endpoint="^(?!/auth/logout)")
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@schema.parametrize(endpoint="^(?!/auth/logout)")
 def test_api_as_state_office_never_answers_5xx(case, tokens):
     _run(case, tokens["estatal"])
