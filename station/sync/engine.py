@@ -14,13 +14,15 @@ the queue intact.
 
 Pull: ``changes(since=cursor)`` pages ordered by the server's change number;
 each page is merged and the cursor advanced *in the same local transaction*
-(so it is saved only if the records are). Records with pending commands are
+(so it is saved only if the records are), while the next page is already being
+fetched on a helper thread. Records with pending commands are
 stored as server version + pending commands replayed (:mod:`.replay`).
 """
 from __future__ import annotations
 
 import dataclasses
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime, timezone
 from typing import Any, Callable, Iterable, TypeVar
 
@@ -472,20 +474,53 @@ class SyncEngine:
         return get_cursor(self.store, self.campuses)
 
     def pull(self) -> int:
-        """Fetch changes since the cursor, page by page; returns records received."""
+        """Fetch changes since the cursor, page by page; returns records received.
+
+        Each page is merged and the cursor advanced in one local transaction. While
+        page *k* is being stored, page *k+1* (whose ``since`` is page *k*'s ``next``,
+        known before the commit) is already being fetched on one helper thread, so the
+        server's work and the wait overlap the local writes (issue 15 item 4). Only the
+        first attempt of a page runs there: its failure is raised here, after page *k*
+        is committed, and retries (backoff, tracker) run on the calling thread as
+        before. Whatever stops the pull leaves pages before the failure committed and
+        the cursor after the last of them; an in-flight fetch is waited for (its answer
+        dropped) so the transport is never used by two threads at once.
+        """
         cursor = self.cursor()
         pulled = 0
-        while True:
-            since = cursor
-            page = self.call(lambda: self.transport.changes(since, self.page_size, self.campuses or None))
-            items = list(page.get("items") or [])
-            nxt = max(cursor, int(page.get("next") or 0))
-            with self.store.session() as s, s.begin():
-                merge_server_records(s, items)
-                if nxt > cursor:
-                    s.merge(SettingRow(key=CURSOR_KEY, value={"campuses": self.campuses, "seq": nxt}))
-            cursor = nxt
-            pulled += len(items)
-            self._progress(pulled, pulled + int(page.get("remaining") or 0), "pull")
-            if not page.get("more") or not items:
-                return pulled
+        ahead: Future | None = None
+        pool: ThreadPoolExecutor | None = None
+
+        def fetch(since: int) -> dict:
+            return self.transport.changes(since, self.page_size, self.campuses or None)
+
+        def take() -> dict:  # the prefetched page on the first attempt, a direct fetch on retries
+            nonlocal ahead
+            if ahead is not None:
+                future, ahead = ahead, None
+                return future.result()
+            return fetch(cursor)
+
+        try:
+            while True:
+                page = self.call(take)
+                items = list(page.get("items") or [])
+                nxt = max(cursor, int(page.get("next") or 0))
+                last = not page.get("more") or not items
+                if not last:
+                    pool = pool or ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-pull")
+                    ahead = pool.submit(fetch, nxt)
+                with self.store.session() as s, s.begin():
+                    merge_server_records(s, items)
+                    if nxt > cursor:
+                        s.merge(SettingRow(key=CURSOR_KEY, value={"campuses": self.campuses, "seq": nxt}))
+                cursor = nxt
+                pulled += len(items)
+                self._progress(pulled, pulled + int(page.get("remaining") or 0), "pull")
+                if last:
+                    return pulled
+        finally:
+            if ahead is not None:
+                ahead.cancel()
+            if pool is not None:
+                pool.shutdown(wait=True)
