@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QProgressBar, QVBoxLayout, QWidget, QHBoxLayout
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QScrollArea, QVBoxLayout,
+                               QWidget)
 
 from ui.style import app_icon
 from ui.widgets.controls import button, fit_to_screen, mark_invalid
@@ -40,11 +41,17 @@ class LoginWindow(QWidget):
         org.setObjectName("subtitle")
         org.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
+        # Two columns (form | privacy notice) keep the panel low enough for 1366×768 at 125 %
+        # (558 logical pixels); one column of 420 px cut the notice at 1024×768.
         panel = QFrame()
         panel.setObjectName("loginPanel")
-        panel.setFixedWidth(420)
-        form = QVBoxLayout(panel)
-        form.setContentsMargins(28, 22, 28, 22)
+        columns = QHBoxLayout(panel)
+        columns.setContentsMargins(28, 22, 28, 22)
+        columns.setSpacing(28)
+        form_column = QWidget()
+        form_column.setFixedWidth(340)
+        form = QVBoxLayout(form_column)
+        form.setContentsMargins(0, 0, 0, 0)
         form.setSpacing(8)
         heading = QLabel(self.tr("Iniciar sesión"))
         heading.setObjectName("sectionTitle")
@@ -77,22 +84,34 @@ class LoginWindow(QWidget):
         self.server_label.setObjectName("subtitle")
         self.server_label.setWordWrap(True)
         form.addWidget(self.server_label)
+        form.addStretch(1)
+        notice_column = QWidget()
+        notice_column.setFixedWidth(320)
+        notice = QVBoxLayout(notice_column)
+        notice.setContentsMargins(0, 0, 0, 0)
+        notice.setSpacing(8)
         from station.documents.privacy import SHORT_NOTICE
 
         #: Aviso de privacidad simplificado (LGPDPPSO art. 28), always visible at sign-in.
         self.privacy_label = QLabel(QCoreApplication.translate("LoginWindow", SHORT_NOTICE))
         self.privacy_label.setObjectName("subtitle")
         self.privacy_label.setWordWrap(True)
-        form.addWidget(self.privacy_label)
+        notice.addWidget(self.privacy_label)
         self.privacy_button = button(self.tr("Aviso de privacidad (imprimir)"), slot=self.print_privacy_notice)
-        form.addWidget(self.privacy_button)
+        notice.addWidget(self.privacy_button)
+        notice.addStretch(1)
+        columns.addWidget(form_column)
+        columns.addWidget(notice_column)
 
         self.user_edit.returnPressed.connect(self.password_edit.setFocus)
         self.password_edit.returnPressed.connect(self.submit)
         self.user_edit.textEdited.connect(lambda *_: mark_invalid(self.user_edit, False))
         self.password_edit.textEdited.connect(lambda *_: mark_invalid(self.password_edit, False))
 
-        column = QVBoxLayout()
+        # On a screen smaller still (150 %) the page scrolls instead of squeezing the texts.
+        page = QWidget()
+        page.setObjectName("screen")
+        column = QVBoxLayout(page)
         column.addStretch(1)
         column.addWidget(logo)
         column.addWidget(name)
@@ -104,7 +123,13 @@ class LoginWindow(QWidget):
         row.addStretch(1)
         column.addLayout(row)
         column.addStretch(2)
-        self.setLayout(column)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self._busy = False
         self.set_preparing(self.tr("Preparando la estación…"))
         if services is not None:

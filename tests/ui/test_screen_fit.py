@@ -162,3 +162,52 @@ def test_no_panel_is_cut_sideways(app_style, make_station, qtbot, name):
                     == Qt.ScrollBarPolicy.ScrollBarAlwaysOff and inner.width() > area.viewport().width()):
                 problems.append(f"{name} {key}: {inner.width()} px en {area.viewport().width()} px")
     assert not problems, "\n".join(problems)
+
+
+def cut_labels(window) -> list[str]:
+    """Visible labels of ``window`` not shown whole: squeezed below the height their text
+    needs at their width (word-wrapped lines cut top and bottom) or partly off the window
+    or under a scroll area's edge."""
+    from PySide6.QtWidgets import QLabel
+
+    problems = []
+    for label in window.findChildren(QLabel):
+        if not label.isVisible() or not (label.text() or label.pixmap() and not label.pixmap().isNull()):
+            continue
+        hint = label.sizeHint()
+        need_h = label.heightForWidth(label.width()) if label.wordWrap() else hint.height()
+        need_w = 0 if label.wordWrap() else hint.width()
+        shown = label.visibleRegion().boundingRect()
+        text = label.text()[:40] or "(imagen)"
+        if label.height() < need_h or label.width() < need_w:
+            problems.append(f"«{text}»: {label.width()}×{label.height()} px, necesita {need_w}×{need_h}")
+        elif shown.height() < label.height() or shown.width() < label.width():
+            problems.append(f"«{text}»: se ve {shown.width()}×{shown.height()} de {label.width()}×{label.height()}")
+    return problems
+
+
+@pytest.mark.parametrize("name", ["1366x768", "1024x768", "1366x768@125%"])
+def test_login_fits(app_style, qtbot, name):
+    """«Iniciar sesión» shows every text whole at the three desk screens, with the app's style
+    sheet, a demo's two-line server line and a sign-in error showing (at 1024×768 the privacy
+    notice used to be squeezed and cut at its first and last lines)."""
+    from ui.login import LoginWindow
+
+    width, height = SIZES[name]
+    window = LoginWindow()
+    qtbot.addWidget(window)
+    window.server_label.setText("Demostración: usuario «supervisor» u «operador», contraseña «demo-1234».")
+    window.set_preparing("")
+    window.login_button.setEnabled(True)
+    window.message.error("Usuario o contraseña incorrectos. Revise ambos datos e intente de nuevo.")
+    window.resize(width, height)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.width() <= width and window.height() <= height, timeout=WAIT_MS)
+    qtbot.wait(50)
+    problems = cut_labels(window)
+    for b in (window.login_button, window.privacy_button):
+        why = outside(window, b)
+        if why:
+            problems.append(f"«{b.text()}»: {why}")
+    assert not problems, f"{name}:\n" + "\n".join(problems)
