@@ -211,3 +211,31 @@ def test_login_fits(app_style, qtbot, name):
         if why:
             problems.append(f"«{b.text()}»: {why}")
     assert not problems, f"{name}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", ["1024x768", "1366x768@125%"])
+def test_validate_never_scrolls_sideways(app_style, make_station, qtbot, name):
+    """«Validar datos alumno» with a student open fits the width of the small desk screens with
+    the app's style sheet: no horizontal scroll bar (the Evaluación card was partly off at
+    1024×768), and every text of the student's panel and the Evaluación card shows whole."""
+    width, height = SIZES[name]
+    win = make_station("supervisor")
+    win.resize(width, height)
+    qtbot.waitUntil(lambda: win.width() <= width and win.height() <= height, timeout=WAIT_MS)
+    screen = win.screens["validate"]
+    win.open_screen("validate")
+    qtbot.waitUntil(lambda: screen.table.rowCount() > 0, timeout=WAIT_MS)
+    screen.open_selected()
+    qtbot.waitUntil(lambda: screen.current is not None, timeout=WAIT_MS)
+    wait_idle(qtbot)
+    qtbot.wait(50)
+    bar = screen.scroll.horizontalScrollBar()
+    inner = screen.scroll.widget()
+    assert bar.maximum() == 0, (f"{name}: se desplaza {bar.maximum()} px a lo ancho (contenido "
+                                f"{inner.minimumSizeHint().width()} px en {screen.scroll.viewport().width()} px)")
+    problems = []
+    for box in (screen.panel, screen.health_edit.parentWidget()):
+        screen.scroll.ensureWidgetVisible(box)
+        qtbot.wait(20)
+        problems += [p for p in cut_labels(box) if "se ve" not in p]  # vertical scrolling is allowed
+    assert not problems, f"{name}:\n" + "\n".join(problems)

@@ -109,10 +109,14 @@ class ValidateScreen(Screen):
         # ---- detail
         self.detail = QHBoxLayout()
         fields = [f for f in BASIC_FIELDS if f[0] not in ("health_institution", "affiliation_number")]
-        self.panel = StudentPanel(self.tr("Biométricos y datos del alumno para impresión"), fields, columns=1)
+        # Labels above values and the Evaluación form's labels above long fields: side by side the
+        # two cards needed 876 px, wider than the 772 px left at 1024×768 beside the menu.
+        self.panel = StudentPanel(self.tr("Biométricos y datos del alumno para impresión"), fields, columns=1,
+                                  stacked=True)
         self.detail.addWidget(self.panel, 1)
         form_card, form_layout = card(self.tr("Evaluación"))
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.health_edit = QComboBox()
         self.health_edit.setEditable(True)
         self.health_edit.addItems(("",) + HEALTH_INSTITUTIONS)
