@@ -146,6 +146,7 @@ class ValidateScreen(Screen):
         warn.setObjectName("notice")
         warn.setWordWrap(True)
         form_layout.addWidget(warn)
+        form_layout.addStretch(1)  # rows stay together at the top however tall the student's panel is
         self.save_button = button(self.tr("Guardar"), "primary", self.save, "F8")
         self.cancel_button = button(self.tr("Cancelar"), slot=self.close_detail, shortcut="Esc")
         self.verdict_label = QLabel(self.tr("Evaluación:"))
