@@ -13,6 +13,16 @@ from ui.widgets.messages import MessageLabel
 from ui.workers import error_text, run_task
 
 
+def _column(width: int) -> tuple[QWidget, QVBoxLayout]:
+    """One column of the sign-in panel, ``width`` logical pixels wide: (widget, its layout)."""
+    widget = QWidget()
+    widget.setFixedWidth(width)
+    layout = QVBoxLayout(widget)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(8)
+    return widget, layout
+
+
 class LoginWindow(QWidget):
     """The sign-in window. ``services`` may arrive later (:meth:`set_services`)
     while the local store opens in the background; until then the button is
@@ -48,11 +58,7 @@ class LoginWindow(QWidget):
         columns = QHBoxLayout(panel)
         columns.setContentsMargins(28, 22, 28, 22)
         columns.setSpacing(28)
-        form_column = QWidget()
-        form_column.setFixedWidth(340)
-        form = QVBoxLayout(form_column)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.setSpacing(8)
+        form_column, form = _column(340)
         heading = QLabel(self.tr("Iniciar sesión"))
         heading.setObjectName("sectionTitle")
         form.addWidget(heading)
@@ -85,11 +91,7 @@ class LoginWindow(QWidget):
         self.server_label.setWordWrap(True)
         form.addWidget(self.server_label)
         form.addStretch(1)
-        notice_column = QWidget()
-        notice_column.setFixedWidth(320)
-        notice = QVBoxLayout(notice_column)
-        notice.setContentsMargins(0, 0, 0, 0)
-        notice.setSpacing(8)
+        notice_column, notice = _column(320)
         from station.documents.privacy import SHORT_NOTICE
 
         #: Aviso de privacidad simplificado (LGPDPPSO art. 28), always visible at sign-in.
