@@ -14,7 +14,8 @@ def test_status_report_matches_the_database(server):
         counts = {(c, st): n for c, st, n in s.execute(
             select(StudentRow.campus_code, StudentRow.status, func.count())
             .group_by(StudentRow.campus_code, StudentRow.status))}
-    assert [r["campus_code"] for r in body["rows"]] == ["001", "002", "003"]
+    codes = [r["campus_code"] for r in body["rows"]]
+    assert codes[:3] == ["001", "002", "003"] and codes == sorted(codes)  # other tests add planteles "T…"
     for row in body["rows"]:
         for status, n in row["counts"].items():
             assert n == counts.get((row["campus_code"], status), 0)

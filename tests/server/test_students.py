@@ -37,7 +37,8 @@ def test_listing_filters_and_pages(server):
     assert body["total"] == n
     groups = server.call("supervisor", "GET", "/campuses/001/groups").json()
     assert groups and all(g["students"] > 0 for g in groups)
-    assert [c["code"] for c in server.call("operador", "GET", "/campuses").json()] == ["001", "002", "003"]
+    codes = [c["code"] for c in server.call("operador", "GET", "/campuses").json()]
+    assert codes[:3] == ["001", "002", "003"] and codes == sorted(codes)  # other tests add planteles "T…"
 
 
 def test_capture_validate_flow_is_audited_with_increasing_change_seq(server):

@@ -9,6 +9,7 @@ by the test, not by a clock: no sleeps, no timing.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import socket
 import struct
@@ -27,13 +28,14 @@ class _Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.served_here = 0
+        self.number = next(self.server.owner.numbers)  # type: ignore[attr-defined]  # id() of a freed socket is reused
 
     def _any(self) -> None:
         srv: StaleServer = self.server.owner  # type: ignore[attr-defined]
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         entry = {"method": self.command, "path": self.path.split("?")[0], "key": self.headers.get("Idempotency-Key"),
-                 "connection": id(self.connection), "answered": False}
+                 "connection": self.number, "answered": False}
         with srv.lock:
             srv.log.append(entry)
             drop = srv.drops > 0 and (self.served_here > 0 or not srv.reused_only)
@@ -69,6 +71,7 @@ class StaleServer:
         self.mode, self.drops, self.reused_only = mode, 0, True
         self.log: list[dict] = []
         self.lock = threading.Lock()
+        self.numbers = itertools.count(1)  # each accepted connection's number, in accept order
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
         self.httpd.owner = self  # type: ignore[attr-defined]
