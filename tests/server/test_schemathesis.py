@@ -1,7 +1,7 @@
 """Property-based run of the OpenAPI document against the live server (schemathesis 3).
 
 Each operation of ``/openapi.json`` gets up to ``SCHEMATHESIS_EXAMPLES``
-generated requests (default 30), sent over a real socket to a server with
+generated requests (default 12), sent over a real socket to a server with
 its own seeded database, once with a supervisor token and once with a
 Dirección Estatal token, on SQLite and on PostgreSQL. Checks: no 5xx, every
 status code and content type is documented, and bodies match their schema.
@@ -23,7 +23,7 @@ from schemathesis.checks import (
 from server.testing import drop_pg_database, run_server_in_thread, seed
 from tests.server.conftest import BACKENDS, PASSWORD, pg_or_skip
 
-EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "30"))
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "12"))
 
 
 def _install_many_more_shim() -> None:
