@@ -70,12 +70,18 @@ def open_each_screen(qtbot, win):
         yield key, screen
 
 
-@pytest.mark.parametrize("name", list(SIZES))
-def test_every_screen_fits(make_station, qtbot, name):
+def supervisor_window(make_station, qtbot, name):
+    """The supervisor's main window resized to the desk screen ``SIZES[name]`` (width, height in px)."""
     width, height = SIZES[name]
     win = make_station("supervisor")
     win.resize(width, height)
     qtbot.waitUntil(lambda: win.width() <= width and win.height() <= height, timeout=WAIT_MS)
+    return win
+
+
+@pytest.mark.parametrize("name", list(SIZES))
+def test_every_screen_fits(make_station, qtbot, name):
+    win = supervisor_window(make_station, qtbot, name)
     problems = []
     for key, screen in open_each_screen(qtbot, win):
         qtbot.wait(50)  # layouts settle
@@ -88,6 +94,7 @@ def test_every_screen_fits(make_station, qtbot, name):
             why = outside(win, b)
             if why:
                 problems.append(f"{name} {key} «{b.text()}»: {why}")
+    width, height = SIZES[name]
     assert win.width() <= width and win.height() <= height, (win.size(), win.minimumSize())
     assert not problems, "\n".join(problems)
 
@@ -147,10 +154,7 @@ def test_no_panel_is_cut_sideways(app_style, make_station, qtbot, name):
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QScrollArea
 
-    width, height = SIZES[name]
-    win = make_station("supervisor")
-    win.resize(width, height)
-    qtbot.waitUntil(lambda: win.width() <= width and win.height() <= height, timeout=WAIT_MS)
+    win = supervisor_window(make_station, qtbot, name)
     problems = []
     for key, screen in open_each_screen(qtbot, win):
         if key == "capture":  # the demo's first Enrolado student may be of age: show the consent box anyway
@@ -218,10 +222,7 @@ def test_validate_never_scrolls_sideways(app_style, make_station, qtbot, name):
     """«Validar datos alumno» with a student open fits the width of the small desk screens with
     the app's style sheet: no horizontal scroll bar (the Evaluación card was partly off at
     1024×768), and every text of the student's panel and the Evaluación card shows whole."""
-    width, height = SIZES[name]
-    win = make_station("supervisor")
-    win.resize(width, height)
-    qtbot.waitUntil(lambda: win.width() <= width and win.height() <= height, timeout=WAIT_MS)
+    win = supervisor_window(make_station, qtbot, name)
     screen = win.screens["validate"]
     win.open_screen("validate")
     qtbot.waitUntil(lambda: screen.table.rowCount() > 0, timeout=WAIT_MS)
