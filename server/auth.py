@@ -88,7 +88,7 @@ def _limit_error(retry_after: int) -> ApiError:
         wait = f"{retry_after} segundo(s)"
     else:
         wait = f"{max(1, round(retry_after / 60))} minuto(s)"
-    return ApiError(429, "too_many_attempts",
+    return ApiError("too_many_attempts",
                     f"Demasiados intentos fallidos de inicio de sesión. Espere {wait} e intente de nuevo.",
                     headers={"Retry-After": str(retry_after)})
 
@@ -209,7 +209,7 @@ def issue_token(session: Session, user_id: int, username: str, address: str, sta
     disabled meanwhile."""
     user = session.get(User, user_id)
     if user is None or not user.active:
-        raise ApiError(401, "invalid_credentials", "Usuario o contraseña incorrectos.")
+        raise ApiError("invalid_credentials", "Usuario o contraseña incorrectos.")
     token = secrets.token_urlsafe(32)
     row = Token(token_hash=token_digest(token), user_id=user.id, station_id=station_id, address=address[:64],
                 created_at=now, expires_at=now + settings.token_ttl)
@@ -225,7 +225,7 @@ def bearer_token(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
-        raise ApiError(401, "unauthenticated", "Inicie sesión para continuar.",
+        raise ApiError("unauthenticated", "Inicie sesión para continuar.",
                        headers={"WWW-Authenticate": "Bearer"})
     return value.strip()
 
@@ -257,21 +257,21 @@ def authenticate(session: Session, token: str) -> Principal:
     digest = token_digest(token)
     found = session.connection().execute(_TOKEN_LOOKUP, {"digest": digest}).first()
     if found is None:
-        raise ApiError(401, "invalid_token", "La sesión no es válida. Inicie sesión de nuevo.",
+        raise ApiError("invalid_token", "La sesión no es válida. Inicie sesión de nuevo.",
                        headers={"WWW-Authenticate": "Bearer"})
     (revoked_at, expires_at, station_id, user_id, username, role, campuses, display_name, active,
      station_found, station_revoked_at) = found
     if revoked_at is not None:
-        raise ApiError(401, "token_revoked", "La sesión fue cerrada o revocada. Inicie sesión de nuevo.",
+        raise ApiError("token_revoked", "La sesión fue cerrada o revocada. Inicie sesión de nuevo.",
                        headers={"WWW-Authenticate": "Bearer"})
     if expires_at <= utcnow():
-        raise ApiError(401, "token_expired", "La sesión expiró. Inicie sesión de nuevo.",
+        raise ApiError("token_expired", "La sesión expiró. Inicie sesión de nuevo.",
                        headers={"WWW-Authenticate": "Bearer"})
     if station_id and (station_found is None or station_revoked_at is not None):
-        raise ApiError(401, "token_revoked", "La estación de esta sesión fue revocada. Inicie sesión de nuevo.",
+        raise ApiError("token_revoked", "La estación de esta sesión fue revocada. Inicie sesión de nuevo.",
                        headers={"WWW-Authenticate": "Bearer"})
     if user_id is None or not active:
-        raise ApiError(401, "user_disabled", "La cuenta de usuario está desactivada.",
+        raise ApiError("user_disabled", "La cuenta de usuario está desactivada.",
                        headers={"WWW-Authenticate": "Bearer"})
     return Principal(user_id, username, Role(role), frozenset(campuses or ()), display_name, station_id, digest)
 
@@ -280,7 +280,7 @@ def require_roles(principal: Principal, *roles: Role) -> None:
     """Raise 403 ``forbidden_role`` unless the principal has one of ``roles``."""
     if principal.role not in roles:
         who = ", ".join(r.label for r in roles)
-        raise ApiError(403, "forbidden_role",
+        raise ApiError("forbidden_role",
                        f"Su perfil ({principal.role.label}) no tiene acceso a esta función; corresponde a: {who}.")
 
 
@@ -292,5 +292,5 @@ def require_campus_read(principal: Principal, campus_code: str) -> None:
     if principal.sees_all_campuses():
         return
     if campus_code not in principal.campuses:
-        raise ApiError(403, "forbidden_campus",
+        raise ApiError("forbidden_campus",
                        f"El plantel {campus_code} no está entre sus planteles asignados.", "campus")

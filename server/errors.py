@@ -24,49 +24,86 @@ from station.domain.errors import UserError
 log = logging.getLogger("server")
 
 
-class ApiError(UserError):
-    """An error answer: HTTP ``status``, stable ``code``, Spanish ``message``,
-    optional ``field`` and extra ``headers`` (e.g. ``Retry-After``)."""
+#: Every error code the server answers with → its HTTP status: the one table for every route (REST
+#: commands, SAE, print orders, sync, mail, requests, accounts), the codes of the transition tables'
+#: refusals (``station.domain``) and of the :class:`UserError` classes services raise (their class
+#: ``code``). 401: who you are is not proven; 403: you may not; 404: no such thing; 413/429/503: size,
+#: rate, capacity; 422: the data are wrong; 424: something this depends on is missing; 409: the
+#: record's state does not allow it now. ``tests/server/test_error_codes.py`` fails when a code the
+#: server can raise is missing here.
+ERROR_STATUS: dict[str, int] = {
+    # 401 — authentication (RFC 9110 §15.5.2)
+    "unauthenticated": 401, "invalid_credentials": 401, "invalid_token": 401, "token_expired": 401,
+    "token_revoked": 401, "user_disabled": 401, "station_proof_invalid": 401, "station_proof_required": 401,
+    # 403 — authorisation
+    "forbidden_role": 403, "forbidden_campus": 403, "forbidden_delegation": 403, "forbidden_scope": 403,
+    "forbidden_station": 403, "forbidden_station_campus": 403, "sae_other_campus": 403,
+    "own_request_approval": 403,
+    # 404 — a record named in the path (or a body's reference to one) does not exist
+    "not_found": 404, "student_not_found": 404, "campus_not_found": 404, "station_not_found": 404,
+    "user_not_found": 404, "blob_not_found": 404, "sae_not_found": 404, "print_order_not_found": 404,
+    "request_not_found": 404, "attachment_not_found": 404, "campaign_not_found": 404,
+    "template_not_found": 404, "bounce_not_found": 404, "suppression_not_found": 404,
+    "mapping_not_found": 404, "no_account": 404,
+    # 413 / 429 / 503 — size, rate, capacity (Retry-After where it helps)
+    "payload_too_large": 413, "too_many_attempts": 429, "too_many_reads": 429,
+    "server_busy": 503, "xlsx_unavailable": 503,
+    # 422 — the request's data are wrong (fix the input, then send again)
+    "invalid_request": 422, "invalid_field": 422, "command_not_allowed_here": 422, "unknown_command": 422,
+    "unknown_campus": 422, "campus_required": 422, "idempotency_key_reused": 422,
+    "invalid_blob": 422, "blob_hash_mismatch": 422, "invalid_public_key": 422, "invalid_scope": 422,
+    "too_many_users": 422, "unknown_format": 422, "invalid_mapping": 422, "nothing_to_propose": 422,
+    "sae_missing_columns": 422, "sae_empty_file": 422, "sae_bad_file": 422, "sae_file_too_large": 422,
+    "invalid_file": 422, "xlsx_refused": 422, "invalid_list_file": 422, "invalid_rule": 422,
+    "invalid_address": 422, "invalid_audience": 422, "invalid_sender": 422, "unknown_sender": 422,
+    "invalid_requester_email": 422, "invalid_attachment": 422, "reason_required": 422,
+    "response_required": 422, "template_refused": 422, "template_render_failed": 422,
+    # 424 — a photo or signature the command refers to has not been uploaded yet (upload, then retry)
+    "blob_missing": 424,
+    # 409 — the record's state does not allow it now
+    "invalid_status": 409, "incomplete_fields": 409, "photo_check_failed": 409, "sae_semester_not_allowed": 409,
+    "already_exists": 409, "email_already_set": 409, "comment_required": 409,
+    "guardian_consent_required": 409, "missing_biometrics": 409, "missing_delivery_signature": 409,
+    "missing_order_number": 409, "missing_temporary_returned": 409, "sae_not_enrolled": 409,
+    "offline": 409, "status_changed": 409, "user_exists": 409, "slip_already_printed": 409,
+    "print_order_empty": 409, "print_order_final": 409, "print_order_status": 409,
+    "request_state": 409, "request_closed": 409, "request_not_attended": 409, "attachments_missing": 409,
+    "too_many_attachments": 409, "audience_empty": 409, "campaign_final": 409, "campaign_not_draft": 409,
+    "no_rule": 409, "no_sender": 409, "already_proposed": 409, "no_accounts_to_propose": 409,
+    "nothing_to_export": 409, "password_gone": 409, "sealed_password_unreadable": 409,
+    "sequence_exhausted": 409, "export_invalid": 409,
+}
 
-    def __init__(self, status: int, code: str, message: str, field: str | None = None,
+
+def error_status(code: str) -> int:
+    """The HTTP status of the error ``code`` (:data:`ERROR_STATUS`; 409 for a refusal code of a
+    data-driven table not listed there, e.g. a request type's own rule)."""
+    return ERROR_STATUS.get(code, 409)
+
+
+class ApiError(UserError):
+    """An error answer: stable ``code`` (its HTTP ``status`` comes from :data:`ERROR_STATUS`, so one
+    code always has one status), Spanish ``message``, optional ``field`` and extra ``headers``
+    (e.g. ``Retry-After``) or body members ``extra``."""
+
+    def __init__(self, code: str, message: str, field: str | None = None, *,
                  headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None):
         super().__init__(message, code, field)
-        self.status = status
+        self.status = error_status(code)
         self.headers = headers
         self.extra = extra or {}
 
 
-#: Refusal code (of the transition table or of a :class:`UserError` a service raises) → HTTP
-#: status, for every route (REST commands, SAE, print orders, sync, mail, requests, accounts).
-#: 403: the user may not; 404: no such record; 422: the data are wrong; anything else (the
-#: record's status does not allow it, a missing comment, a name sequence used up…) is 409.
-REFUSAL_STATUS: dict[str, int] = {
-    "forbidden_role": 403, "forbidden_campus": 403, "sae_other_campus": 403,
-    "not_found": 404,
-    "invalid_field": 422, "command_not_allowed_here": 422,
-    # the request (solicitud) table of station.domain.requests:
-    "own_request_approval": 403, "reason_required": 422, "response_required": 422,
-    # UserError subclasses of server/mail, server/accounts and server/requests (their class ``code``):
-    "invalid_file": 422, "invalid_rule": 422, "invalid_attachment": 422,
-    "template_refused": 422, "template_render_failed": 422, "invalid_sender": 422,
-}
-
-
-def refusal_status(code: str) -> int:
-    """The HTTP status of a refusal ``code`` (:data:`REFUSAL_STATUS`, else 409)."""
-    return REFUSAL_STATUS.get(code, 409)
-
-
 def refusal_error(refusal: Refusal) -> ApiError:
-    """The :class:`ApiError` of a domain :class:`~station.domain.Refusal` (status from :func:`refusal_status`)."""
-    return ApiError(refusal_status(refusal.code), refusal.code, refusal.message, refusal.field)
+    """The :class:`ApiError` of a domain :class:`~station.domain.Refusal`."""
+    return ApiError(refusal.code, refusal.message, refusal.field)
 
 
 def api_error(error: UserError, message: str | None = None, field: str | None = None) -> ApiError:
-    """The :class:`ApiError` answering a service's :class:`UserError`: its ``code``, the status of
-    that code (:func:`refusal_status`), its ``message`` and ``field`` unless given here (a route
-    may prefix the file name or name the form field)."""
-    return ApiError(refusal_status(error.code), error.code, error.message if message is None else message,
+    """The :class:`ApiError` answering a service's :class:`UserError`: its ``code`` (and so its
+    status), its ``message`` and ``field`` unless given here (a route may prefix the file name or
+    name the form field)."""
+    return ApiError(error.code, error.message if message is None else message,
                     error.field if field is None else field)
 
 

@@ -49,7 +49,7 @@ def issue_challenge(secret: bytes, station_id: str, now: float | None = None) ->
 
 
 def _proof_error(code: str, message: str) -> ApiError:
-    return ApiError(401, code, message, "station_id")
+    return ApiError(code, message, "station_id")
 
 
 def check_challenge(secret: bytes, station_id: str, challenge: str, now: float | None = None) -> None:

@@ -47,7 +47,7 @@ def test_user_facing_errors_share_the_base_with_code_and_spanish_message():
     from station.store.db import StoreKeyError, StoreOpenError
 
     samples = [
-        ApiError(404, "not_found", "No existe."), ServerApiError("timeout", "No respondió."),
+        ApiError("not_found", "No existe."), ServerApiError("timeout", "No respondió."),
         AuthError("offline_expired", "Venció."), ConfigError("Archivo mal formado."),
         FieldError("curp", "CURP inválida."), TransitionRefused(Refusal("comment_required", "Escriba.", "comment")),
         SecretStoreError("Sin llavero."), ServiceError("No se pudo.", "matricula", "not_found"),
@@ -91,24 +91,62 @@ def test_sync_state_and_sign_in_use_the_same_offline_answer():
     assert not ServerApiError("unauthorized", "x").server_unusable
 
 
-def test_one_refusal_status_table():
-    from server.errors import REFUSAL_STATUS, refusal_error, refusal_status
+#: Codes of UserErrors that end a command-line run and never become an HTTP answer.
+CLI_ONLY_CODES = {"usage_error", "environment_problem", "master_key_invalid", "settings_invalid"}
+
+
+def _literal_codes(root: str, *callees: str) -> tuple[set[str], list[str]]:
+    """String codes given as first argument of every call of one of ``callees`` under ``root``, and the
+    places where that argument is a number (an HTTP status written by hand)."""
+    import ast
+    import pathlib
+
+    codes, by_hand = set(), []
+    for path in pathlib.Path(root).rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in callees and node.args:
+                first = node.args[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    codes.add(first.value)
+                elif isinstance(first, ast.Constant):
+                    by_hand.append(f"{path}:{node.lineno}")
+    return codes, by_hand
+
+
+def test_every_error_code_has_one_http_status():
+    """Every code the server can answer with — raised by a route (``ApiError``), refused by a
+    transition table (``Refusal``) or carried by a service's UserError class — has its status in
+    the one table ``server.errors.ERROR_STATUS``; no route writes a status by hand, so one code
+    cannot answer 409 on one route and 424 on another (``blob_missing`` did, ``unknown_campus``
+    answered 404 and 422)."""
+    from server.errors import ERROR_STATUS, ApiError, error_status, refusal_error
     from station.domain.transitions import Refusal
 
-    assert refusal_status("invalid_field") == 422 and refusal_status("forbidden_campus") == 403
-    assert refusal_status("not_found") == 404 and refusal_status("wrong_status") == 409
+    raised, by_hand = _literal_codes("server", "ApiError", "_proof_error", "SaeFileError")
+    assert not by_hand, f"HTTP status written by hand (use a code of ERROR_STATUS): {by_hand}"
+    refused = _literal_codes("station/domain", "Refusal")[0] | _literal_codes("server", "Refusal")[0]
+    carried = {getattr(cls, "code", None) for module, cls in _classes(("server", "station"))
+               if issubclass(cls, UserError) and cls is not UserError
+               and module.startswith(("server.", "station.domain."))} - {None}
+    missing = (raised | refused | carried) - set(ERROR_STATUS) - CLI_ONLY_CODES - {"error"}
+    assert not missing, f"codes without a status in ERROR_STATUS: {sorted(missing)}"
+    assert len(raised) > 60 and {"blob_missing", "forbidden_role", "not_found"} <= raised | refused
+    unused = set(ERROR_STATUS) - raised - refused - carried - {"request_state", "reason_required",
+                                                                 "response_required", "own_request_approval"}
+    assert not unused, f"stale entries in ERROR_STATUS: {sorted(unused)}"
+
+    assert (ApiError("blob_missing", "x").status, ApiError("unknown_campus", "x").status) == (424, 422)
+    assert error_status("forbidden_campus") == 403 and error_status("a_rule_of_a_request_type") == 409
     error = refusal_error(Refusal("invalid_field", "Mal.", "affiliation_number"))
     assert (error.status, error.code, error.field) == (422, "invalid_field", "affiliation_number")
     import server.api.common as common
+    import server.requests.service as requests_service
     import server.sync.routes as routes
 
-    assert not hasattr(common, "REFUSAL_STATUS") and not hasattr(routes, "REFUSAL_STATUS")
-    import server.requests.service as requests_service
-
-    assert not hasattr(requests_service, "_REFUSAL_STATUS")  # the request table's refusals use the one table
-    assert (refusal_status("own_request_approval"), refusal_status("reason_required"),
-            refusal_status("request_state")) == (403, 422, 409)
-    assert set(REFUSAL_STATUS.values()) <= {403, 404, 422}
+    for module in (common, routes, requests_service):  # no second table beside the one
+        assert not [n for n in vars(module) if n.lstrip("_").endswith("STATUS") and n != "ERROR_STATUS"]
+    assert (error_status("own_request_approval"), error_status("reason_required"),
+            error_status("request_state")) == (403, 422, 409)
 
 
 def test_audit_events_are_shaped_once_for_station_and_server():
@@ -177,14 +215,14 @@ def test_every_error_of_every_package_is_in_the_vocabulary():
 ])
 def test_server_errors_carry_a_code_the_message_and_one_http_status(make, args, code, status, also):
     """Mail, accounts and requests errors are UserErrors; their HTTP status comes from the one table."""
-    from server.errors import api_error, refusal_status
+    from server.errors import api_error, error_status
 
     module, name = make.split(":")
     error = getattr(importlib.import_module(module), name)(*args)
     assert isinstance(error, UserError) and isinstance(error, also)  # old `except ValueError` callers still work
     assert error.code == code and str(error) == error.message and error.message.endswith(".")
     answer = api_error(error)
-    assert (answer.status, answer.code, answer.message) == (refusal_status(code), code, error.message)
+    assert (answer.status, answer.code, answer.message) == (error_status(code), code, error.message)
     assert answer.status == status
     assert api_error(error, message="x.csv: " + error.message, field="file").field == "file"
 

@@ -53,17 +53,17 @@ def require(actor: Actor, roles: Iterable[Role], campus_code: str | None = None)
     roles = tuple(roles)
     if actor.role not in roles:
         who = ", ".join(r.label for r in roles)
-        raise ApiError(403, "forbidden_role", f"Su perfil ({actor.role.label}) no tiene acceso a las cuentas "
+        raise ApiError("forbidden_role", f"Su perfil ({actor.role.label}) no tiene acceso a las cuentas "
                                               f"institucionales; corresponde a: {who}.")
     if campus_code is not None and actor.role != Role.ADMIN and campus_code not in actor.campuses:
-        raise ApiError(403, "forbidden_campus", f"El plantel {campus_code} no está entre sus planteles asignados.",
+        raise ApiError("forbidden_campus", f"El plantel {campus_code} no está entre sus planteles asignados.",
                        "campus")
 
 
 def _campus(session: Session, code: str) -> Campus:
     campus = session.get(Campus, code)
     if campus is None:
-        raise ApiError(404, "unknown_campus", f"El plantel «{code}» no existe.", "campus")
+        raise ApiError("unknown_campus", f"El plantel «{code}» no existe.", "campus")
     return campus
 
 
@@ -108,7 +108,7 @@ def _rules_or_refuse(session: Session, campus_code: str, kinds: Iterable[str]) -
     rules = rules_for(session, campus_code)
     for kind in kinds:
         if kind not in rules:
-            raise ApiError(409, "no_rule", f"No hay regla de nombres para cuentas de {KIND_LABELS[kind]} "
+            raise ApiError("no_rule", f"No hay regla de nombres para cuentas de {KIND_LABELS[kind]} "
                                            f"(plantel {campus_code}); configúrela primero.", "kind")
     return rules
 
@@ -198,22 +198,22 @@ def propose(session: Session, actor: Actor, people: list[Person], campus_code: s
     require(actor, SYSTEMS_ROLES, campus_code)
     _campus(session, campus_code)
     if not people:
-        raise ApiError(422, "nothing_to_propose", "No hay personas para proponer cuentas.")
+        raise ApiError("nothing_to_propose", "No hay personas para proponer cuentas.")
     foreign = sorted({p.campus_code for p in people if p.campus_code not in ("", campus_code)})
     if foreign:
-        raise ApiError(403, "forbidden_campus", f"Hay personas de otro plantel ({', '.join(foreign[:5])}); "
+        raise ApiError("forbidden_campus", f"Hay personas de otro plantel ({', '.join(foreign[:5])}); "
                                                 f"esta propuesta es del plantel {campus_code}.", "campus")
     kinds = sorted({p.kind for p in people})
     unknown = [k for k in kinds if k not in KINDS]
     if unknown:
-        raise ApiError(422, "invalid_field", f"Tipo de cuenta desconocido: {', '.join(unknown)}.", "kind")
+        raise ApiError("invalid_field", f"Tipo de cuenta desconocido: {', '.join(unknown)}.", "kind")
     rules = _rules_or_refuse(session, campus_code, kinds)
     keys = [(p.kind, p.key) for p in people]
     existing = session.execute(select(AccountProposal.kind, AccountProposal.person_key)
                                .where(AccountProposal.person_key.in_([k for _, k in keys]))).all()
     clash = sorted({key for kind, key in existing if (kind, key) in set(keys)})
     if clash:
-        raise ApiError(409, "already_proposed", f"Ya hay una cuenta propuesta para: {', '.join(clash[:10])}.")
+        raise ApiError("already_proposed", f"Ya hay una cuenta propuesta para: {', '.join(clash[:10])}.")
     proposals = _assign(session, people, rules)
     now = utcnow()
     batch = AccountBatch(kind=kinds[0] if len(kinds) == 1 else "mixed", campus_code=campus_code,
@@ -266,7 +266,7 @@ def _open(sealer: Sealer, proposal: AccountProposal) -> str:
     try:
         return sealer.open(proposal.password_sealed, proposal.address)
     except Exception:  # cryptography.exceptions.InvalidTag and malformed ciphertext alike
-        raise ApiError(409, "sealed_password_unreadable",
+        raise ApiError("sealed_password_unreadable",
                        f"La contraseña inicial de {proposal.address} no se puede abrir con la clave actual "
                        "(¿se reemplazó accounts.key?). Solicite un restablecimiento de contraseña.") from None
 
@@ -283,15 +283,15 @@ def export(session: Session, actor: Actor, campus_code: str, proposals: list[Acc
     """
     require(actor, SYSTEMS_ROLES, campus_code)
     if fmt not in FORMATS:
-        raise ApiError(422, "unknown_format", f"Formato desconocido «{fmt}»; use: {', '.join(FORMATS)}.", "format")
+        raise ApiError("unknown_format", f"Formato desconocido «{fmt}»; use: {', '.join(FORMATS)}.", "format")
     if not proposals:
-        raise ApiError(409, "nothing_to_export", f"El plantel {campus_code} no tiene cuentas pendientes de crear.")
+        raise ApiError("nothing_to_export", f"El plantel {campus_code} no tiene cuentas pendientes de crear.")
     campus = _campus(session, campus_code)
     rules = rules_for(session, campus_code)
     accounts = []
     for p in proposals:
         if p.campus_code != campus_code:
-            raise ApiError(403, "forbidden_campus", f"La cuenta {p.address} no es del plantel {campus_code}.")
+            raise ApiError("forbidden_campus", f"La cuenta {p.address} no es del plantel {campus_code}.")
         rule = rules.get(p.kind) or NamingRule(p.kind, p.address.split("@", 1)[1])
         password = _open(sealer, p) if p.password_sealed else ""
         display = Person(p.kind, p.person_key, p.given_names, p.first_surname, p.second_surname).display_name
@@ -303,7 +303,7 @@ def export(session: Session, actor: Actor, campus_code: str, proposals: list[Acc
             password=password))
     stem = f"{fmt}-{campus_code}-{utcnow():%Y%m%d-%H%M}"
     if FORMATS[fmt].carries_password and any(not a.password for a in accounts):
-        raise ApiError(409, "password_gone", "Alguna cuenta ya no tiene contraseña inicial (su hoja ya se imprimió); "
+        raise ApiError("password_gone", "Alguna cuenta ya no tiene contraseña inicial (su hoja ya se imprimió); "
                                              "quítela de la exportación o solicite un restablecimiento.")
     try:
         files = FORMATS[fmt].export(accounts, stem)
@@ -400,9 +400,9 @@ def _student_proposal(session: Session, actor: Actor, matricula: str) -> tuple[S
     require(actor, SLIP_ROLES)
     student = session.get(StudentRow, matricula)
     if student is None:
-        raise ApiError(404, "not_found", "El alumno no existe en la base de datos de credencialización.")
+        raise ApiError("not_found", "El alumno no existe en la base de datos de credencialización.")
     if student.campus_code not in actor.campuses:
-        raise ApiError(403, "forbidden_campus",
+        raise ApiError("forbidden_campus",
                        f"El alumno pertenece al plantel {student.campus_code}, que no está entre sus planteles.")
     proposal = session.scalar(select(AccountProposal).where(AccountProposal.kind == "student",
                                                             AccountProposal.person_key == matricula))
@@ -429,10 +429,10 @@ def claim_slip(session: Session, actor: Actor, matricula: str, sealer: Sealer) -
     """
     student, proposal = _student_proposal(session, actor, matricula)
     if proposal is None or proposal.status != CREATED:
-        raise ApiError(404, "no_account", "El alumno no tiene una cuenta de correo institucional creada "
+        raise ApiError("no_account", "El alumno no tiene una cuenta de correo institucional creada "
                                           "con contraseña inicial pendiente de entregar.")
     if proposal.password_sealed is None:
-        raise ApiError(409, "slip_already_printed", SLIP_PRINTED)
+        raise ApiError("slip_already_printed", SLIP_PRINTED)
     password = _open(sealer, proposal)
     rule = rules_for(session, student.campus_code).get("student")
     proposal.password_sealed = None

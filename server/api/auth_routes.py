@@ -52,7 +52,7 @@ def _hash_gate(request: Request) -> asyncio.Semaphore:
 
 
 def _busy() -> ApiError:
-    return ApiError(503, "server_busy", "El servidor está atendiendo muchos inicios de sesión; intente de nuevo "
+    return ApiError("server_busy", "El servidor está atendiendo muchos inicios de sesión; intente de nuevo "
                                         "en unos segundos.", headers={"Retry-After": "5"})
 
 
@@ -120,7 +120,7 @@ async def post_login(body: LoginRequest, request: Request) -> LoginResponse:
         gate.release()
     if not ok or not active or user_id is None:
         await run_in_threadpool(transaction, request, lambda s: settle_attempt(s, failure_id, utcnow()))
-        raise ApiError(401, "invalid_credentials", "Usuario o contraseña incorrectos.")
+        raise ApiError("invalid_credentials", "Usuario o contraseña incorrectos.")
 
     def work(session):
         token, row, user = issue_token(session, user_id, body.username, counted_as, body.station_id, cfg, utcnow(),

@@ -98,7 +98,8 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` entries for error statuses (all share :class:`ErrorResponse`)."""
     text = {400: "Solicitud inválida", 401: "Sin sesión o sesión inválida", 403: "Sin permiso",
             404: "No encontrado", 409: "Conflicto con el estado actual", 413: "Demasiado grande",
-            422: "Datos inválidos", 429: "Demasiados intentos"}
+            422: "Datos inválidos", 424: "Falta una fotografía o firma por subir",
+            429: "Demasiados intentos", 503: "Servidor ocupado"}
     return {s: {"model": ErrorResponse, "description": text.get(s, "Error")} for s in statuses}
 
 
@@ -110,7 +111,7 @@ async def bounded_chunks(request: Request, limit: int, field: str = "file") -> A
     ``payload_too_large`` («El archivo supera el máximo de N MB.», ``field``) from the declared
     ``Content-Length`` before reading, or as soon as the streamed bytes pass the limit (a body
     without a length, or one that lies about it)."""
-    too_large = ApiError(413, "payload_too_large", f"El archivo supera el máximo de {limit // (1024 * 1024)} MB.",
+    too_large = ApiError("payload_too_large", f"El archivo supera el máximo de {limit // (1024 * 1024)} MB.",
                          field)
     declared = request.headers.get("content-length", "")
     if declared.strip().isdigit() and int(declared) > limit:

@@ -24,6 +24,6 @@ def get_trust(request: Request, since: int = Query(0, ge=0, le=2 ** 62),
     ``next``/``more``); ``users``: active flag of each username asked about."""
     names = [u.strip() for u in users.split(",") if u.strip()]
     if len(names) > 50 or any(len(u) > 80 for u in names):
-        raise ApiError(422, "too_many_users", "Se pueden consultar como máximo 50 usuarios.", "users")
+        raise ApiError("too_many_users", "Se pueden consultar como máximo 50 usuarios.", "users")
     with factory(request)() as session:
         return trust_page(session, since, names)

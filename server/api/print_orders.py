@@ -68,5 +68,5 @@ def get_order(request: Request, number: int = OrderNumber, principal: Principal 
     with factory(request)() as session:
         order = session.get(PrintOrder, number)
         if order is None:
-            raise ApiError(404, "print_order_not_found", f"La orden de impresión {number} no existe.", "number")
+            raise ApiError("print_order_not_found", f"La orden de impresión {number} no existe.", "number")
         return order_out(order, svc.order_members(session, number))

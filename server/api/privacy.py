@@ -65,7 +65,7 @@ def build_arco_zip(session, principal: Principal, matricula: str, keys=None) -> 
     """The export (see module doc); audits it in ``session``. 404 ``student_not_found``."""
     row = session.get(StudentRow, matricula)
     if row is None:
-        raise ApiError(404, "student_not_found", f"No existe la matrícula {matricula}.", "matricula")
+        raise ApiError("student_not_found", f"No existe la matrícula {matricula}.", "matricula")
     from server.services.admin import audit
 
     export = audit(session, principal.actor, "student", matricula, "arco_export",

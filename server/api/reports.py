@@ -47,7 +47,7 @@ def get_status_report(request: Request, principal: Principal = PrincipalDep,
     if campus:
         for code in campus:
             if len(code) > 16:
-                raise ApiError(422, "invalid_request", "Código de plantel demasiado largo.", "campus")
+                raise ApiError("invalid_request", "Código de plantel demasiado largo.", "campus")
             require_campus_read(principal, code)
         scope = sorted(set(campus))
     else:
@@ -73,7 +73,7 @@ def get_students_xlsx(request: Request, code: str = Path(min_length=1, max_lengt
     def read(session):
         campus = session.get(Campus, code)
         if campus is None:
-            raise ApiError(404, "campus_not_found", f"El plantel {code} no existe.", "code")
+            raise ApiError("campus_not_found", f"El plantel {code} no existe.", "code")
         require_campus_read(principal, code)
         students = [student_from_row(r) for r in session.scalars(
             select(StudentRow).where(StudentRow.campus_code == code)
@@ -84,7 +84,7 @@ def get_students_xlsx(request: Request, code: str = Path(min_length=1, max_lengt
     try:
         from station.domain.xlsx import student_list_xlsx
     except ImportError:
-        raise ApiError(503, "xlsx_unavailable", "La exportación a Excel no está disponible en esta instalación.")
+        raise ApiError("xlsx_unavailable", "La exportación a Excel no está disponible en esta instalación.")
     data = student_list_xlsx(students, campus.name)
     filename = f"alumnos-{code}.xlsx"
     return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -54,7 +54,7 @@ def _apply(request: Request, matricula: str, principal: Principal, wanted: Comma
     def work(session):
         sae = adapter.lookup(session, matricula)
         if sae is None:
-            raise ApiError(404, "sae_not_found", f"La matrícula {matricula} no se encuentra en el SAE.", "matricula")
+            raise ApiError("sae_not_found", f"La matrícula {matricula} no se encuentra en el SAE.", "matricula")
         row = lock_student(session, matricula)
         student = svc.student_of(row)
         command, refusal = svc.evaluate(student, sae, principal.actor, cfg.allowed_semesters, utcnow())

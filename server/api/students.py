@@ -65,7 +65,7 @@ def get_student(request: Request, matricula: str = MatriculaPath, principal: Pri
     def read(session):
         row = session.get(StudentRow, matricula)
         if row is None:
-            raise ApiError(404, "student_not_found",
+            raise ApiError("student_not_found",
                            f"El alumno {matricula} no existe en la base de datos de credencialización.", "matricula")
         out = to_out(student_from_row(row))
         if not principal.sees_all_campuses() and row.campus_code not in principal.campuses:
@@ -109,7 +109,7 @@ def list_students(request: Request, principal: Principal = PrincipalDep,
     return logged_read(request, principal, "student_list", RECORD_FIELDS, read)
 
 
-@router.post("/students/{matricula}/commands", response_model=StudentOut, responses=errors(401, 403, 404, 409, 422))
+@router.post("/students/{matricula}/commands", response_model=StudentOut, responses=errors(401, 403, 404, 409, 422, 424))
 def post_command(body: CommandRequest, request: Request, matricula: str = MatriculaPath,
                  principal: Principal = PrincipalDep):
     """Apply a domain command (``station.domain.Command`` code) to a student.
@@ -120,11 +120,12 @@ def post_command(body: CommandRequest, request: Request, matricula: str = Matric
     ``invalid_status``, ``comment_required``, ``status_changed``). 422
     ``invalid_request`` naming ``payload.<key>`` for a payload that does not fit the
     command's model (:data:`server.schemas.PAYLOAD_MODELS`), ``command_not_allowed_here``
-    for SAE and print-order commands (they have their own endpoints).
+    for SAE and print-order commands (they have their own endpoints); 424 ``blob_missing`` when
+    the photo or signature it names has not been uploaded for this student (as in the sync batch).
     """
     matricula = checked_matricula(matricula)
     if body.command in OTHER_ENDPOINT:
-        raise ApiError(422, "command_not_allowed_here",
+        raise ApiError("command_not_allowed_here",
                        f"«{body.command.label}» se realiza con {OTHER_ENDPOINT[body.command]}.", "command")
     payload = payload_dict(body.payload)
     actor = principal.actor
@@ -137,7 +138,7 @@ def post_command(body: CommandRequest, request: Request, matricula: str = Matric
         if refusal is not None:  # role and plantel answer first (403), then the blobs
             raise refusal_error(refusal)
         if unbound_hashes(session, matricula, hashes):
-            raise ApiError(409, "blob_missing", "La fotografía o firma indicada no se ha subido al servidor para "
+            raise ApiError("blob_missing", "La fotografía o firma indicada no se ha subido al servidor para "
                                                 "este alumno; súbala primero (PUT /blobs/{sha256}).", "payload")
         result = apply_student_command(session, matricula, body.command, actor, payload,
                                        expected_status=body.expected_status, sender=principal.username)
@@ -169,7 +170,7 @@ def list_groups(request: Request, code: str = Path(min_length=1, max_length=16),
     """
     with factory(request)() as session:
         if session.get(Campus, code) is None:
-            raise ApiError(404, "campus_not_found", f"El plantel {code} no existe.", "code")
+            raise ApiError("campus_not_found", f"El plantel {code} no existe.", "code")
         require_campus_read(principal, code)
         rows = session.execute(select(StudentRow.group_code, func.count()).where(StudentRow.campus_code == code)
                                .group_by(StudentRow.group_code).order_by(StudentRow.group_code))

@@ -138,7 +138,7 @@ def check_object_lengths(obj) -> None:
     for key, length in _bounded_columns(type(obj)):
         value = state.get(key)
         if isinstance(value, str) and len(value) > length:
-            raise ApiError(422, "invalid_field", f"El campo «{key}» admite como máximo {length} caracteres "
+            raise ApiError("invalid_field", f"El campo «{key}» admite como máximo {length} caracteres "
                                                  f"(se recibieron {len(value)}).", key)
 
 

@@ -65,27 +65,27 @@ def check_audience(audience: dict) -> dict:
         for key in ("campuses", "groups", "statuses"):
             values = audience.get(key) or []
             if not isinstance(values, list) or not all(isinstance(v, str) and 0 < len(v) <= 40 for v in values):
-                raise ApiError(422, "invalid_audience", f"«{key}» debe ser una lista de textos.", key)
+                raise ApiError("invalid_audience", f"«{key}» debe ser una lista de textos.", key)
             out[key] = sorted(set(values))
         unknown = [s for s in out["statuses"] if s not in Status.__members__]
         if unknown:
-            raise ApiError(422, "invalid_audience", f"Estatus desconocido: {unknown[0]}.", "statuses")
+            raise ApiError("invalid_audience", f"Estatus desconocido: {unknown[0]}.", "statuses")
         return out
     if kind == "list":
         rows = audience.get("rows")
         if not isinstance(rows, list) or not rows:
-            raise ApiError(422, "invalid_audience", "La lista de destinatarios está vacía.", "rows")
+            raise ApiError("invalid_audience", "La lista de destinatarios está vacía.", "rows")
         if len(rows) > MAX_LIST_ROWS:
-            raise ApiError(422, "invalid_audience", f"La lista tiene más de {MAX_LIST_ROWS:,} filas.", "rows")
+            raise ApiError("invalid_audience", f"La lista tiene más de {MAX_LIST_ROWS:,} filas.", "rows")
         allowed = set(TEMPLATE_FIELDS) | {ADDRESS_KEY}
         clean = []
         for n, row in enumerate(rows, start=2):
             if not isinstance(row, dict):
-                raise ApiError(422, "invalid_audience", f"La fila {n} no es un objeto.", "rows")
+                raise ApiError("invalid_audience", f"La fila {n} no es un objeto.", "rows")
             clean.append({k: str(v).strip()[:500] for k, v in row.items()
                           if k in allowed and v is not None and str(v).strip()})
         return {"kind": "list", "rows": clean, "source": str(audience.get("source", ""))[:120]}
-    raise ApiError(422, "invalid_audience", "El público debe ser «students» (alumnos) o «list» (lista cargada).",
+    raise ApiError("invalid_audience", "El público debe ser «students» (alumnos) o «list» (lista cargada).",
                    "kind")
 
 
@@ -126,9 +126,9 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
             values = [["" if v is None else str(v).strip() for v in row] for row in sheet_rows(sheet)]
             book.close()
         except XlsxRefused as exc:
-            raise ApiError(422, "invalid_list_file", exc.message, "file") from None
+            raise ApiError("invalid_list_file", exc.message, "file") from None
         except Exception:
-            raise ApiError(422, "invalid_list_file", f"No se pudo leer «{filename}» como libro de Excel (.xlsx).",
+            raise ApiError("invalid_list_file", f"No se pudo leer «{filename}» como libro de Excel (.xlsx).",
                            "file") from None
     elif name.endswith(".csv") or name.endswith(".txt"):
         try:
@@ -141,10 +141,10 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
             dialect = csv.excel
         values = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
     else:
-        raise ApiError(422, "invalid_list_file", "El archivo debe ser .xlsx o .csv.", "file")
+        raise ApiError("invalid_list_file", "El archivo debe ser .xlsx o .csv.", "file")
     values = [row for row in values if any(row)]
     if not values:
-        raise ApiError(422, "invalid_list_file", f"«{filename}» no tiene filas.", "file")
+        raise ApiError("invalid_list_file", f"«{filename}» no tiene filas.", "file")
     return values[0], values[1:]
 
 
@@ -159,12 +159,12 @@ def read_list(data: bytes, filename: str, mapping: dict[str, str]) -> dict:
     index = {h: i for i, h in enumerate(headers)}
     for column, target in mapping.items():
         if column not in index:
-            raise ApiError(422, "invalid_mapping", f"La columna «{column}» no está en el archivo.", column)
+            raise ApiError("invalid_mapping", f"La columna «{column}» no está en el archivo.", column)
         if target not in allowed:
-            raise ApiError(422, "invalid_mapping", f"La columna «{column}» se asignó a «{target}», que no es un campo.",
+            raise ApiError("invalid_mapping", f"La columna «{column}» se asignó a «{target}», que no es un campo.",
                            column)
     if ADDRESS_KEY not in mapping.values():
-        raise ApiError(422, "invalid_mapping", "Indique qué columna tiene el correo del destinatario.", ADDRESS_KEY)
+        raise ApiError("invalid_mapping", "Indique qué columna tiene el correo del destinatario.", ADDRESS_KEY)
     out = []
     for row in rows:
         out.append({target: row[index[column]] if index[column] < len(row) else ""

@@ -153,16 +153,16 @@ def post_list(body: ListIn, request: Request, principal: Principal = PrincipalDe
     try:
         data = base64.b64decode(body.content_base64, validate=True)
     except (binascii.Error, ValueError):
-        raise ApiError(422, "invalid_list_file", "El archivo no viene en base64 válido.", "content_base64") from None
+        raise ApiError("invalid_list_file", "El archivo no viene en base64 válido.", "content_base64") from None
     if len(data) > MAX_LIST_BYTES:
-        raise ApiError(413, "payload_too_large", "La lista es demasiado grande (máximo 1.4 MB).", "content_base64")
+        raise ApiError("payload_too_large", "La lista es demasiado grande (máximo 1.4 MB).", "content_base64")
 
     def work(session):
         mapping = body.mapping
         if mapping is None and body.mapping_name:
             saved = session.get(MailColumnMap, body.mapping_name)
             if saved is None:
-                raise ApiError(404, "mapping_not_found", f"No hay una asignación guardada «{body.mapping_name}».",
+                raise ApiError("mapping_not_found", f"No hay una asignación guardada «{body.mapping_name}».",
                                "mapping_name")
             mapping = saved.mapping
         headers, _ = read_table(data, body.filename)
@@ -301,7 +301,7 @@ def get_bounce_raw(request: Request, report_id: int = Path(ge=1, le=2_147_483_64
     def work(session):
         report = session.get(MailBounceReport, report_id)
         if report is None or report.campaign_id is None:
-            raise ApiError(404, "bounce_not_found", f"El reporte de rebote {report_id} no existe.", "report_id")
+            raise ApiError("bounce_not_found", f"El reporte de rebote {report_id} no existe.", "report_id")
         service.get_campaign(session, principal.actor, report.campaign_id)
         audit(session, principal.actor, "mail_campaign", str(report.campaign_id), "mail_bounce_read",
               details={"report_id": report_id})
@@ -316,7 +316,7 @@ def get_suppressions(request: Request, principal: Principal = PrincipalDep,
                      limit: int = Query(default=200, ge=1, le=5000)) -> list[dict]:
     """The suppression list (Dirección Estatal only)."""
     if principal.role != Role.STATE_OFFICE:
-        raise ApiError(403, "forbidden_role", "Solo la Dirección Estatal consulta la lista de supresión.")
+        raise ApiError("forbidden_role", "Solo la Dirección Estatal consulta la lista de supresión.")
     with factory(request)() as session:
         return [{"address": r.address, "kind": r.kind, "reason": r.reason, "campaign_id": r.campaign_id,
                  "created_at": r.created_at.isoformat(),

@@ -63,19 +63,19 @@ def _writable_scope(session: Session, actor: Actor, scope: str | None) -> str:
         own = sorted(actor.campuses)
         if scope is None:
             if len(own) != 1:
-                raise ApiError(422, "invalid_scope", "Indique el plantel de la plantilla "
+                raise ApiError("invalid_scope", "Indique el plantel de la plantilla "
                                                      f"(tiene asignados {', '.join(own) or 'ninguno'}).", "scope")
             return own[0]
         if scope == STATE_WIDE:
-            raise ApiError(403, "forbidden_scope", "Solo la Dirección Estatal guarda o borra plantillas para todos "
+            raise ApiError("forbidden_scope", "Solo la Dirección Estatal guarda o borra plantillas para todos "
                                                    "los planteles.", "scope")
         if scope not in own:
-            raise ApiError(403, "forbidden_campus", f"El plantel {scope} no está entre sus planteles asignados.",
+            raise ApiError("forbidden_campus", f"El plantel {scope} no está entre sus planteles asignados.",
                            "scope")
         return scope
     scope = STATE_WIDE if scope is None else scope.strip()
     if scope and session.get(Campus, scope) is None:
-        raise ApiError(422, "invalid_scope", f"El plantel {scope} no existe.", "scope")
+        raise ApiError("invalid_scope", f"El plantel {scope} no existe.", "scope")
     return scope
 
 
@@ -86,7 +86,7 @@ def save_template(session: Session, actor: Actor, name: str, subject: str, text:
     require_mail_role(actor)
     name = (name or "").strip()
     if not name or len(name) > NAME_MAX:
-        raise ApiError(422, "invalid_request", f"El nombre de la plantilla es obligatorio (máximo {NAME_MAX} "
+        raise ApiError("invalid_request", f"El nombre de la plantilla es obligatorio (máximo {NAME_MAX} "
                                                "caracteres).", "name")
     try:
         check_template(NoticeTemplate(subject, text, html or ""), set(TEMPLATE_FIELDS))
@@ -114,7 +114,7 @@ def delete_template(session: Session, actor: Actor, template_id: int) -> None:
     row = session.get(MailTemplate, template_id)
     if row is None or (actor.role == Role.SUPERVISOR and row.scope != STATE_WIDE
                        and row.scope not in actor.campuses):
-        raise ApiError(404, "template_not_found", f"La plantilla {template_id} no existe.", "template")
+        raise ApiError("template_not_found", f"La plantilla {template_id} no existe.", "template")
     _writable_scope(session, actor, row.scope)
     audit(session, actor, "mail_template", str(row.id), "mail_template_delete",
           details={"name": row.name, "scope": row.scope})

@@ -29,11 +29,11 @@ def add_sender(session: Session, actor: Actor, name: str, from_address: str, hos
     :class:`MailSender` column. Raises 422 ``invalid_sender`` in Spanish."""
     check = check_address(from_address)
     if not check.ok:
-        raise ApiError(422, "invalid_sender", f"Remitente: {check.message}.", "from_address")
+        raise ApiError("invalid_sender", f"Remitente: {check.message}.", "from_address")
     values = dict(options)
     if preset:
         if preset not in PRESETS:
-            raise ApiError(422, "invalid_sender", f"Perfil de límites desconocido «{preset}» "
+            raise ApiError("invalid_sender", f"Perfil de límites desconocido «{preset}» "
                                                   f"(use {', '.join(PRESETS)}).", "preset")
         for key, value in PRESETS[preset].items():
             values.setdefault(key, value)
@@ -44,7 +44,7 @@ def add_sender(session: Session, actor: Actor, name: str, from_address: str, hos
     row.from_address, row.host, row.port = check.address, host, port
     for key, value in values.items():
         if not hasattr(MailSender, key) or key in ("id", "created_at"):
-            raise ApiError(422, "invalid_sender", f"Opción desconocida «{key}».", key)
+            raise ApiError("invalid_sender", f"Opción desconocida «{key}».", key)
         setattr(row, key, value)
     defaults = {c.name: c.default.arg for c in MailSender.__table__.columns if c.default is not None
                 and not callable(c.default.arg)}

@@ -80,7 +80,7 @@ class CampaignSpec:
 def require_mail_role(actor: Actor) -> None:
     """403 ``forbidden_role`` unless supervisor or state office."""
     if actor.role not in MAIL_ROLES:
-        raise ApiError(403, "forbidden_role", f"Su perfil ({actor.role.label}) no puede enviar avisos por correo; "
+        raise ApiError("forbidden_role", f"Su perfil ({actor.role.label}) no puede enviar avisos por correo; "
                                               "corresponde a: Supervisor, Dirección Estatal.")
 
 
@@ -97,7 +97,7 @@ def require_campaign_access(actor: Actor, campaign: MailCampaign) -> None:
     if campaign.created_by == actor.username and campuses <= set(actor.campuses):
         return
     if not campuses or not campuses <= set(actor.campuses):
-        raise ApiError(403, "forbidden_campus", "El aviso incluye alumnos de planteles que no tiene asignados.",
+        raise ApiError("forbidden_campus", "El aviso incluye alumnos de planteles que no tiene asignados.",
                        "campaign")
 
 
@@ -105,7 +105,7 @@ def get_campaign(session: Session, actor: Actor, campaign_id: int, lock: bool = 
     """The campaign, authorised for ``actor``. 404 ``campaign_not_found``."""
     campaign = session.get(MailCampaign, campaign_id, with_for_update=lock)
     if campaign is None:
-        raise ApiError(404, "campaign_not_found", f"El aviso {campaign_id} no existe.", "campaign")
+        raise ApiError("campaign_not_found", f"El aviso {campaign_id} no existe.", "campaign")
     require_campaign_access(actor, campaign)
     return campaign
 
@@ -117,11 +117,11 @@ def _senders(session: Session, names: list[str] | None) -> list[MailSender]:
         by_name = {s.name: s for s in rows}
         missing = [n for n in names if n not in by_name]
         if missing:
-            raise ApiError(422, "unknown_sender", f"La cuenta remitente «{missing[0]}» no existe o está desactivada.",
+            raise ApiError("unknown_sender", f"La cuenta remitente «{missing[0]}» no existe o está desactivada.",
                            "senders")
         rows = [by_name[n] for n in dict.fromkeys(names)]
     if not rows:
-        raise ApiError(409, "no_sender", "No hay cuentas remitentes configuradas; pida a Sistemas que registre una "
+        raise ApiError("no_sender", "No hay cuentas remitentes configuradas; pida a Sistemas que registre una "
                                          "(credencializacion-server mail sender add).", "senders")
     return rows
 
@@ -135,7 +135,7 @@ def _scope_audience(session: Session, actor: Actor, audience: dict) -> tuple[dic
                 audience["campuses"] = sorted(actor.campuses)
             outside = [c for c in audience["campuses"] if c not in actor.campuses]
             if outside:
-                raise ApiError(403, "forbidden_campus", f"El plantel {outside[0]} no está entre sus planteles "
+                raise ApiError("forbidden_campus", f"El plantel {outside[0]} no está entre sus planteles "
                                                         "asignados.", "campuses")
         return audience, list(audience["campuses"])
     rows = resolve(session, audience)
@@ -143,7 +143,7 @@ def _scope_audience(session: Session, actor: Actor, audience: dict) -> tuple[dic
     if _scoped(actor):
         for row in rows:
             if not row.campus_code or row.campus_code not in actor.campuses:
-                raise ApiError(403, "forbidden_campus",
+                raise ApiError("forbidden_campus",
                                f"La {row.label} no corresponde a un alumno de sus planteles (matrícula "
                                f"«{row.matricula or 'vacía'}»); un supervisor solo puede escribir a sus alumnos.",
                                "rows")
@@ -167,12 +167,12 @@ def create_campaign(session: Session, actor: Actor, spec: CampaignSpec) -> MailC
     if spec.requester_email:
         check = check_address(spec.requester_email)
         if not check.ok:
-            raise ApiError(422, "invalid_requester_email", f"Correo del solicitante: {check.message}.",
+            raise ApiError("invalid_requester_email", f"Correo del solicitante: {check.message}.",
                            "requester_email")
         requester = check.address
     name = (spec.name or "").strip()
     if not name or len(name) > 160:
-        raise ApiError(422, "invalid_request", "El nombre del aviso es obligatorio (máximo 160 caracteres).", "name")
+        raise ApiError("invalid_request", "El nombre del aviso es obligatorio (máximo 160 caracteres).", "name")
     campaign = MailCampaign(name=name, status=st.DRAFT, subject_template=spec.subject, text_template=spec.text,
                             html_template=spec.html, audience=audience, campuses=campuses,
                             sender_ids=[s.id for s in senders], created_by=actor.username,
@@ -255,7 +255,7 @@ def preview(session: Session, actor: Actor, campaign_id: int, samples: int = 5) 
           details={"rows": result.total, "problems": len(result.problems)})
     if result.problems:
         first = result.problems[0]
-        raise ApiError(422, "template_render_failed",
+        raise ApiError("template_render_failed",
                        f"{first['message']} Corrija los datos o la plantilla antes de enviar "
                        f"({len(result.problems)} fila(s) con problemas).", first["field"] or "template",
                        extra={"problems": result.problems[:200]})
@@ -269,15 +269,15 @@ def start(session: Session, actor: Actor, campaign_id: int) -> dict:
     409 ``campaign_not_draft`` when already started. Returns :func:`summary`."""
     campaign = get_campaign(session, actor, campaign_id, lock=True)
     if campaign.status != st.DRAFT:
-        raise ApiError(409, "campaign_not_draft", f"El aviso {campaign_id} ya se inició "
+        raise ApiError("campaign_not_draft", f"El aviso {campaign_id} ya se inició "
                                                   f"({st.CAMPAIGN_LABELS.get(campaign.status, campaign.status)}).")
     rows = resolve(session, campaign.audience)
     if not rows:
-        raise ApiError(409, "audience_empty", "El público elegido no tiene destinatarios.", "audience")
+        raise ApiError("audience_empty", "El público elegido no tiene destinatarios.", "audience")
     result = _evaluate(session, campaign, rows, 0)
     if result.problems:
         first = result.problems[0]
-        raise ApiError(422, "template_render_failed", f"{first['message']} No se inició el envío.",
+        raise ApiError("template_render_failed", f"{first['message']} No se inició el envío.",
                        first["field"] or "template", extra={"problems": result.problems[:200]})
     _enqueue_rows(session, campaign, rows)
     campaign.status = st.CAMPAIGN_QUEUED
@@ -326,7 +326,7 @@ def enqueue_message(session: Session, actor: Actor, to: str, subject: str, text:
     callers authorise. Returns the queued one-recipient campaign."""
     check = check_address(to)
     if not check.ok:
-        raise ApiError(422, "invalid_address", f"Destinatario: {check.message}.", "to")
+        raise ApiError("invalid_address", f"Destinatario: {check.message}.", "to")
     spec = CampaignSpec(name=name or subject[:160], subject="{{ asunto }}", text="{{ texto }}",
                         html="{{ html|safe }}" if html else "", literal=True,
                         audience={"kind": "list", "rows": [{"email": check.address}]},
@@ -346,7 +346,7 @@ def cancel(session: Session, actor: Actor, campaign_id: int) -> dict:
     409 ``campaign_final`` when it already ended."""
     campaign = get_campaign(session, actor, campaign_id, lock=True)
     if campaign.status in (st.FINISHED, st.CANCELLED):
-        raise ApiError(409, "campaign_final", "El aviso ya terminó.")
+        raise ApiError("campaign_final", "El aviso ya terminó.")
     before = campaign.status
     campaign.status = st.CANCELLED
     campaign.finished_at = utcnow()
@@ -452,11 +452,11 @@ def finish_ready(session: Session, now: datetime | None = None) -> list[int]:
 def remove_suppression(session: Session, actor: Actor, address: str) -> None:
     """Take an address off the suppression list (state office only; audited). 404 when absent."""
     if actor.role != Role.STATE_OFFICE:
-        raise ApiError(403, "forbidden_role", "Solo la Dirección Estatal puede quitar direcciones de la lista de "
+        raise ApiError("forbidden_role", "Solo la Dirección Estatal puede quitar direcciones de la lista de "
                                               "supresión.")
     row = session.get(MailSuppression, address.lower())
     if row is None:
-        raise ApiError(404, "suppression_not_found", f"«{address}» no está en la lista de supresión.", "address")
+        raise ApiError("suppression_not_found", f"«{address}» no está en la lista de supresión.", "address")
     audit(session, actor, "mail_suppression", address.lower()[:64], "mail_unsuppress",
           details={"kind": row.kind, "reason": row.reason[:200]})
     session.delete(row)

@@ -46,13 +46,13 @@ def _people(session: Session, request, keys: MasterKeys) -> list:
                                                               RequestAttachment.kind == "data_file")
                               .order_by(RequestAttachment.id.desc())).first()
         if doc is None:
-            raise ApiError(409, "attachments_missing", "La solicitud no tiene el archivo con los datos del personal.")
+            raise ApiError("attachments_missing", "La solicitud no tiene el archivo con los datos del personal.")
         data = keys.open(Sealed(doc.data, doc.wrapped_key, doc.key_id), aad(request.id, doc.sha256))
         try:
             return read_people(data, doc.filename, "staff", request.campus_code)
         except FileProblem as exc:
             raise api_error(exc, message=f"{doc.filename}: {exc.message}") from None
-    raise ApiError(409, "no_accounts_to_propose", f"«{REQUEST_TYPES[request.type_code].label}» no propone cuentas "
+    raise ApiError("no_accounts_to_propose", f"«{REQUEST_TYPES[request.type_code].label}» no propone cuentas "
                                                   "en lote; atiéndala y responda con la carta.")
 
 
@@ -68,14 +68,14 @@ def propose_for_request(session: Session, actor: Actor, folio: str, keys: Master
 
     request = get_request(session, actor, folio, lock=True)
     if not may_handle(actor, request):
-        raise ApiError(403, "forbidden_role", "Solo el Centro de Cómputo propone las cuentas de una solicitud.")
+        raise ApiError("forbidden_role", "Solo el Centro de Cómputo propone las cuentas de una solicitud.")
     if request.state != RequestState.IN_PROGRESS.value:
-        raise ApiError(409, "request_state", "Las cuentas se proponen con la solicitud «En proceso».", "folio")
+        raise ApiError("request_state", "Las cuentas se proponen con la solicitud «En proceso».", "folio")
     if not REQUEST_TYPES[request.type_code].accounts_kind:
-        raise ApiError(409, "no_accounts_to_propose", "Este tipo de solicitud no crea cuentas.")
+        raise ApiError("no_accounts_to_propose", "Este tipo de solicitud no crea cuentas.")
     people = _people(session, request, keys)
     if not people:
-        raise ApiError(409, "no_accounts_to_propose", "No hay personas pendientes de cuenta para esta solicitud.")
+        raise ApiError("no_accounts_to_propose", "No hay personas pendientes de cuenta para esta solicitud.")
     batch = propose(session, actor, people, request.campus_code, sealer, source=f"solicitud:{folio}",
                     request_ref=folio)
     request.updated_at = now

@@ -32,12 +32,12 @@ def check_content(kind_code: str, type_code: str, filename: str, data: bytes, se
     """The content type of ``data`` if it may be attached as ``kind_code`` to a request of
     ``type_code``; raises 413 ``payload_too_large`` or 422 ``invalid_attachment`` (Spanish)."""
     if len(data) > settings.max_attachment_bytes:
-        raise ApiError(413, "payload_too_large", f"El archivo supera el máximo de "
+        raise ApiError("payload_too_large", f"El archivo supera el máximo de "
                                                  f"{settings.max_attachment_bytes // (1024 * 1024)} MB.", "file")
     spec = REQUEST_TYPES[type_code].attachment(kind_code)
     if spec is None:
         kinds = ", ".join(a.kind for a in REQUEST_TYPES[type_code].attachments)
-        raise ApiError(422, "invalid_attachment", f"El documento «{kind_code}» no corresponde a este tipo de solicitud "
+        raise ApiError("invalid_attachment", f"El documento «{kind_code}» no corresponde a este tipo de solicitud "
                                                   f"(documentos: {kinds}).", "kind")
     try:
         content_type = sniff(data, filename)
@@ -45,7 +45,7 @@ def check_content(kind_code: str, type_code: str, filename: str, data: bytes, se
         raise api_error(exc, field="file") from None
     if content_type not in spec.content_types:
         allowed = ", ".join(type_name(t) for t in spec.content_types)
-        raise ApiError(422, "invalid_attachment", f"«{spec.label}» debe ser {allowed}; el archivo es "
+        raise ApiError("invalid_attachment", f"«{spec.label}» debe ser {allowed}; el archivo es "
                                                   f"{type_name(content_type)}.", "file")
     return content_type
 
@@ -57,14 +57,14 @@ def add(session: Session, actor: Actor, folio: str, kind_code: str, filename: st
     ``too_many_attachments``, and as :func:`check_content`. Journalled (``attach``)."""
     request = get_request(session, actor, folio, lock=True)
     if request.requester != actor.username and not may_handle(actor, request):
-        raise ApiError(403, "forbidden_role", "Solo quien presentó la solicitud o el Centro de Cómputo pueden "
+        raise ApiError("forbidden_role", "Solo quien presentó la solicitud o el Centro de Cómputo pueden "
                                               "adjuntar documentos.")
     if RequestState(request.state) in FINAL_STATES:
-        raise ApiError(409, "request_closed", f"La solicitud {folio} ya está cerrada; no admite documentos.")
+        raise ApiError("request_closed", f"La solicitud {folio} ya está cerrada; no admite documentos.")
     count = session.scalar(select(func.count()).select_from(RequestAttachment)
                            .where(RequestAttachment.request_id == request.id)) or 0
     if count >= settings.max_attachments:
-        raise ApiError(409, "too_many_attachments", f"La solicitud ya tiene {count} documentos (máximo "
+        raise ApiError("too_many_attachments", f"La solicitud ya tiene {count} documentos (máximo "
                                                     f"{settings.max_attachments}).")
     name = clean_filename(filename)
     content_type = check_content(kind_code, request.type_code, name, data, settings)
@@ -106,4 +106,4 @@ def read(session: Session, actor: Actor, folio: str, attachment_id: int, keys: M
 
 def not_found() -> ApiError:
     """The 404 answered for a refused or missing document."""
-    return ApiError(404, "attachment_not_found", "El documento no existe o no tiene acceso a él.", "attachment")
+    return ApiError("attachment_not_found", "El documento no existe o no tiene acceso a él.", "attachment")

@@ -43,7 +43,7 @@ def state_label(code: str | None) -> str:
 def require_reader(actor: Actor) -> None:
     """403 ``forbidden_role`` unless the systems role or an administrator."""
     if actor.role not in (Role.SYSTEMS, Role.ADMIN):
-        raise ApiError(403, "forbidden_role", f"Su perfil ({actor.role.label}) no consulta la bitácora de solicitudes; "
+        raise ApiError("forbidden_role", f"Su perfil ({actor.role.label}) no consulta la bitácora de solicitudes; "
                                               "corresponde al Centro de Cómputo.")
 
 

@@ -44,7 +44,7 @@ def account_rows(session: Session, folio: str) -> list[tuple[str, str, str]]:
 def letter_pdf(session: Session, request: ServiceRequest) -> bytes:
     """The letter's PDF bytes. 409 ``request_not_attended`` before the request is attended."""
     if request.state != RequestState.ATTENDED.value:
-        raise ApiError(409, "request_not_attended", f"La solicitud {request.folio} aún no está atendida; la carta "
+        raise ApiError("request_not_attended", f"La solicitud {request.folio} aún no está atendida; la carta "
                                                     "de respuesta se emite al atenderla.")
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import letter

@@ -57,7 +57,7 @@ def _folio(folio: str) -> str:
     import re
 
     if not re.match(FolioPath, folio):
-        raise ApiError(404, "request_not_found", f"El folio «{folio[:40]}» no tiene la forma SOL-AAAA-NNNNNN.", "folio")
+        raise ApiError("request_not_found", f"El folio «{folio[:40]}» no tiene la forma SOL-AAAA-NNNNNN.", "folio")
     return folio
 
 

@@ -53,7 +53,7 @@ def may_see(actor: Actor, request: ServiceRequest) -> bool:
 
 
 def _not_found(folio: str) -> ApiError:
-    return ApiError(404, "request_not_found", f"La solicitud {folio} no existe o no tiene acceso a ella.", "folio")
+    return ApiError("request_not_found", f"La solicitud {folio} no existe o no tiene acceso a ella.", "folio")
 
 
 def get_request(session: Session, actor: Actor, folio: str, lock: bool = False) -> ServiceRequest:
@@ -82,9 +82,9 @@ def _campus_of(session: Session, actor: Actor, fields: dict[str, Any]) -> str:
     campus = fields.get("campus", "")
     if campus:
         if session.get(Campus, campus) is None:
-            raise ApiError(422, "invalid_field", f"El plantel «{campus}» no existe.", "campus")
+            raise ApiError("invalid_field", f"El plantel «{campus}» no existe.", "campus")
         if actor.role in CAMPUS_SCOPED_ROLES and campus not in actor.campuses:
-            raise ApiError(403, "forbidden_campus", f"El plantel {campus} no está entre sus planteles asignados.",
+            raise ApiError("forbidden_campus", f"El plantel {campus} no está entre sus planteles asignados.",
                            "campus")
         return campus
     return next(iter(actor.campuses)) if len(actor.campuses) == 1 else ""
@@ -124,7 +124,7 @@ def transition(session: Session, actor: Actor, request: ServiceRequest, action: 
     is_requester = request.requester == actor.username and actor is not SYSTEM
     state = RequestState(request.state)
     if not is_requester and not may_handle(actor, request):
-        raise ApiError(403, "forbidden_role", "Solo el Centro de Cómputo de su plantel atiende esta solicitud.",
+        raise ApiError("forbidden_role", "Solo el Centro de Cómputo de su plantel atiende esta solicitud.",
                        "action")
     row = check_action(state, action, actor.role, is_requester, {"reason": reason, "response": response})
     if not isinstance(row, RequestTransition):
@@ -133,7 +133,7 @@ def transition(session: Session, actor: Actor, request: ServiceRequest, action: 
         present = set(session.scalars(select(RequestAttachment.kind).where(RequestAttachment.request_id == request.id)))
         missing = missing_attachments(REQUEST_TYPES[request.type_code], present)
         if missing:
-            raise ApiError(409, "attachments_missing", f"Falta el documento «{missing[0].label}»; no se puede aprobar "
+            raise ApiError("attachments_missing", f"Falta el documento «{missing[0].label}»; no se puede aprobar "
                                                        "sin los documentos requeridos.", "attachments")
     request.state = row.to_state.value
     request.updated_at = now
@@ -162,7 +162,7 @@ def act(session: Session, actor: Actor, folio: str, action: str, settings: Reque
     try:
         chosen = RequestAction(action)
     except ValueError:
-        raise ApiError(422, "invalid_field", f"La acción «{action}» no existe.", "action") from None
+        raise ApiError("invalid_field", f"La acción «{action}» no existe.", "action") from None
     request = get_request(session, actor, folio, lock=True)
     transition(session, actor, request, chosen, now, reason=reason, response=response)
     if chosen == RequestAction.APPROVE and REQUEST_TYPES[request.type_code].mass_mail:

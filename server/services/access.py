@@ -41,7 +41,7 @@ def check_read_limit(session: Session, username: str, settings: ServerSettings, 
     if oldest is not None:
         retry = max(1, int((oldest + settings.read_window - now).total_seconds() + 0.999))
     minutes = max(1, round(settings.read_window.total_seconds() / 60))
-    raise ApiError(429, "too_many_reads",
+    raise ApiError("too_many_reads",
                    f"Demasiadas consultas de datos de alumnos: {settings.read_limit} en {minutes} minuto(s) es el "
                    f"máximo por usuario. Espere {_wait_text(retry)} e intente de nuevo.",
                    headers={"Retry-After": str(retry)})

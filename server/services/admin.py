@@ -53,10 +53,10 @@ def check_username(username: str) -> str:
     """Return ``username`` if it is 1–:data:`USERNAME_MAX_LENGTH` characters of
     :data:`USERNAME_RE`; else 422 ``invalid_field`` (field ``username``), Spanish message."""
     if not username or len(username) > USERNAME_MAX_LENGTH:
-        raise ApiError(422, "invalid_field",
+        raise ApiError("invalid_field",
                        f"El nombre de usuario debe tener de 1 a {USERNAME_MAX_LENGTH} caracteres.", "username")
     if not USERNAME_RE.fullmatch(username):
-        raise ApiError(422, "invalid_field", "El nombre de usuario solo admite letras sin acento, números y los "
+        raise ApiError("invalid_field", "El nombre de usuario solo admite letras sin acento, números y los "
                                              "signos . _ @ - (sin espacios ni caracteres de control).", "username")
     return username
 
@@ -69,13 +69,13 @@ def create_user(session: Session, actor: Actor, username: str, password: str, ro
     check_username(username)
     campuses = sorted(set(campuses))
     if session.scalar(select(User).where(User.username == username)) is not None:
-        raise ApiError(409, "user_exists", f"El usuario «{username}» ya existe.", "username")
+        raise ApiError("user_exists", f"El usuario «{username}» ya existe.", "username")
     known = set(session.scalars(select(Campus.code).where(Campus.code.in_(campuses)))) if campuses else set()
     unknown = [c for c in campuses if c not in known]
     if unknown:
-        raise ApiError(422, "unknown_campus", f"Plantel desconocido: {', '.join(unknown)}.", "campuses")
+        raise ApiError("unknown_campus", f"Plantel desconocido: {', '.join(unknown)}.", "campuses")
     if role in CAMPUS_SCOPED_ROLES and not campuses:
-        raise ApiError(422, "campus_required", f"Un usuario con perfil {role.label} necesita al menos un plantel "
+        raise ApiError("campus_required", f"Un usuario con perfil {role.label} necesita al menos un plantel "
                                                "asignado.", "campuses")
     user = User(username=username, password_hash=hash_password(password, settings), role=role.value,
                 display_name=display_name or username, campuses=campuses, active=True, created_at=utcnow())
@@ -89,7 +89,7 @@ def disable_user(session: Session, actor: Actor, username: str) -> None:
     """Deactivate a user and revoke all their tokens. 404 ``user_not_found``."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise ApiError(404, "user_not_found", f"El usuario «{username}» no existe.", "username")
+        raise ApiError("user_not_found", f"El usuario «{username}» no existe.", "username")
     user.active = False
     session.execute(update(Token).where(Token.user_id == user.id, Token.revoked_at.is_(None))
                     .values(revoked_at=utcnow()))
@@ -104,13 +104,13 @@ def register_station(session: Session, actor: Actor, station_id: str, public_key
     try:
         load_public_key_b64(public_key)
     except ValueError:
-        raise ApiError(422, "invalid_public_key",
+        raise ApiError("invalid_public_key",
                        "La clave pública debe ser una clave Ed25519 de 32 bytes en base64.", "public_key") from None
     campuses = sorted(set(campuses))
     known = set(session.scalars(select(Campus.code).where(Campus.code.in_(campuses)))) if campuses else set()
     unknown = [c for c in campuses if c not in known]
     if unknown:
-        raise ApiError(422, "unknown_campus", f"Plantel desconocido: {', '.join(unknown)}.", "campuses")
+        raise ApiError("unknown_campus", f"Plantel desconocido: {', '.join(unknown)}.", "campuses")
     row = session.get(Station, station_id)
     if row is None:
         row = Station(station_id=station_id)
@@ -144,7 +144,7 @@ def revoke_station(session: Session, actor: Actor, station_id: str) -> int:
     Returns the number of sessions ended. 404 ``station_not_found``."""
     row = session.get(Station, station_id)
     if row is None:
-        raise ApiError(404, "station_not_found", f"La estación «{station_id}» no está registrada.", "station_id")
+        raise ApiError("station_not_found", f"La estación «{station_id}» no está registrada.", "station_id")
     from server.services.keys import close_station_keys
 
     row.revoked_at = row.revoked_at or utcnow()

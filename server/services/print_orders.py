@@ -57,7 +57,7 @@ def create_order(session: Session, actor: Actor, campuses: list[str]
     known = set(session.scalars(select(Campus.code).where(Campus.code.in_(campuses))))
     unknown = [c for c in campuses if c not in known]
     if unknown:
-        raise ApiError(422, "unknown_campus", f"Plantel desconocido: {', '.join(unknown)}.", "campuses")
+        raise ApiError("unknown_campus", f"Plantel desconocido: {', '.join(unknown)}.", "campuses")
     matriculas = list(session.scalars(select(StudentRow.matricula).where(
         StudentRow.campus_code.in_(campuses),
         StudentRow.status.in_(ORDER_ELIGIBLE))))
@@ -76,7 +76,7 @@ def create_order(session: Session, actor: Actor, campuses: list[str]
             shown = ", ".join(m for m, _why in left_out[:5]) + ("…" if len(left_out) > 5 else "")
             message = (f"Ningún alumno de los planteles elegidos puede ir a la orden: {len(left_out)} en estatus "
                        f"Validado o Rechazado quedan fuera ({shown}). {left_out[0][1].message}")
-        raise ApiError(409, "print_order_empty", message, "campuses")
+        raise ApiError("print_order_empty", message, "campuses")
     number = allocate(session, "print_order")
     now = utcnow()
     changed = []
@@ -112,12 +112,12 @@ def advance_order(session: Session, actor: Actor, number: int, to_status: str | 
     require_command(actor, Command.START_PRINTING)
     order = session.execute(select(PrintOrder).where(PrintOrder.number == number).with_for_update()).scalar_one_or_none()
     if order is None:
-        raise ApiError(404, "print_order_not_found", f"La orden de impresión {number} no existe.", "number")
+        raise ApiError("print_order_not_found", f"La orden de impresión {number} no existe.", "number")
     if order.status not in NEXT_STEP:
-        raise ApiError(409, "print_order_final", f"La orden de impresión {number} ya fue recibida.", "to_status")
+        raise ApiError("print_order_final", f"La orden de impresión {number} ya fue recibida.", "to_status")
     next_status, command, expected = NEXT_STEP[order.status]
     if to_status is not None and to_status != next_status:
-        raise ApiError(409, "print_order_status",
+        raise ApiError("print_order_status",
                        f"La orden {number} está en «{Status(order.status).label}»; el siguiente paso es "
                        f"«{Status(next_status).label}».", "to_status")
     members = list(session.scalars(select(PrintOrderItem.matricula).where(PrintOrderItem.order_number == number)))

@@ -45,7 +45,7 @@ from server.api.students import OTHER_ENDPOINT, RECORD_FIELDS, checked_matricula
 from server.auth import Principal
 from server.db.models import Counter, Station, StudentRow, Token, User
 from server.db.engine import run_transaction
-from server.errors import ApiError, ErrorBody, refusal_status, validation_error
+from server.errors import ApiError, ErrorBody, error_status, validation_error
 from server.schemas import command_union, payload_dict
 from server.settings import ServerSettings
 from server.station_proof import verify_offline_attestation
@@ -88,10 +88,10 @@ def blobs_missing(body: MissingRequest, request: Request, principal: Principal =
     station uploads it again for this one."""
     bad = next((s for s in body.sha256s if not HEX64.match(s)), None)
     if bad is not None:
-        raise ApiError(422, "invalid_field", "Cada huella debe ser un SHA-256 en hexadecimal (64 caracteres).",
+        raise ApiError("invalid_field", "Cada huella debe ser un SHA-256 en hexadecimal (64 caracteres).",
                        "sha256s")
     if body.matriculas is not None and len(body.matriculas) != len(body.sha256s):
-        raise ApiError(422, "invalid_field", "«matriculas» debe tener un elemento por cada huella.", "matriculas")
+        raise ApiError("invalid_field", "«matriculas» debe tener un elemento por cada huella.", "matriculas")
     pairs = list(dict.fromkeys(zip(body.sha256s, body.matriculas or [None] * len(body.sha256s))))
     wanted = sorted({sha for sha, _ in pairs})
     with factory(request)() as session:
@@ -106,11 +106,11 @@ def blobs_missing(body: MissingRequest, request: Request, principal: Principal =
 def may_upload_for(principal: Principal, student: StudentRow | None) -> None:
     """403/404 unless the uploader may capture or deliver for ``student`` (role and plantel)."""
     if student is None:
-        raise ApiError(404, "student_not_found", "El alumno del archivo no existe en el servidor.", "matricula")
+        raise ApiError("student_not_found", "El alumno del archivo no existe en el servidor.", "matricula")
     if principal.role not in (Role.OPERATOR, Role.SUPERVISOR):
-        raise ApiError(403, "forbidden_role", f"Su perfil ({principal.role.label}) no sube fotografías ni firmas.")
+        raise ApiError("forbidden_role", f"Su perfil ({principal.role.label}) no sube fotografías ni firmas.")
     if student.campus_code not in principal.campuses:
-        raise ApiError(403, "forbidden_campus",
+        raise ApiError("forbidden_campus",
                        f"El alumno pertenece al plantel {student.campus_code}, que no está entre sus planteles "
                        "asignados.", "matricula")
 
@@ -133,25 +133,25 @@ async def put_blob(request: Request, sha256: str = Sha256Path,
 
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > MAX_BLOB_BYTES:
-        raise ApiError(413, "payload_too_large", "El archivo es demasiado grande (máximo 5 MB).")
+        raise ApiError("payload_too_large", "El archivo es demasiado grande (máximo 5 MB).")
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > MAX_BLOB_BYTES:
-            raise ApiError(413, "payload_too_large", "El archivo es demasiado grande (máximo 5 MB).")
+            raise ApiError("payload_too_large", "El archivo es demasiado grande (máximo 5 MB).")
         chunks.append(chunk)
     data = b"".join(chunks)
     if hashlib.sha256(data).hexdigest() != sha256:
-        raise ApiError(422, "blob_hash_mismatch",
+        raise ApiError("blob_hash_mismatch",
                        "El archivo recibido no corresponde a su huella SHA-256 (se dañó en el camino); "
                        "la estación lo enviará de nuevo.", "sha256")
     if not matricula:
-        raise ApiError(422, "invalid_field", "Indique la matrícula del alumno al que pertenece el archivo.",
+        raise ApiError("invalid_field", "Indique la matrícula del alumno al que pertenece el archivo.",
                        "matricula")
     matricula = checked_matricula(matricula)
     reason = await run_in_threadpool(check_blob, kind, data)
     if reason is not None:
-        raise ApiError(422, "invalid_blob", reason, "kind")
+        raise ApiError("invalid_blob", reason, "kind")
     keys = request.app.state.keys
     sealed = await run_in_threadpool(keys.seal, data, sha256.encode("ascii"))
 
@@ -208,7 +208,7 @@ class BlobBatchResponse(BaseModel):
 
 def _too_large() -> ApiError:
     mb = MAX_BLOB_BATCH_BYTES // (1024 * 1024)
-    return ApiError(413, "payload_too_large", f"El lote de archivos es demasiado grande (máximo {mb} MB).")
+    return ApiError("payload_too_large", f"El lote de archivos es demasiado grande (máximo {mb} MB).")
 
 
 async def _read_blob_batch(request: Request) -> list[tuple[BlobManifestItem, bytes]]:
@@ -221,7 +221,7 @@ async def _read_blob_batch(request: Request) -> list[tuple[BlobManifestItem, byt
     if declared and declared.isdigit() and int(declared) > MAX_BLOB_BATCH_BYTES:
         raise _too_large()  # refused unread
     if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
-        raise ApiError(422, "invalid_field", "El lote de archivos debe enviarse como multipart/form-data.")
+        raise ApiError("invalid_field", "El lote de archivos debe enviarse como multipart/form-data.")
 
     async def bounded():
         size = 0
@@ -235,17 +235,17 @@ async def _read_blob_batch(request: Request) -> list[tuple[BlobManifestItem, byt
         form = await MultiPartParser(request.headers, bounded(), max_files=MAX_BLOB_BATCH_FILES, max_fields=1,
                                      max_part_size=256 * 1024).parse()
     except MultiPartException:
-        raise ApiError(422, "invalid_field", "El lote de archivos no se pudo leer (multipart inválido o con "
+        raise ApiError("invalid_field", "El lote de archivos no se pudo leer (multipart inválido o con "
                                              f"más de {MAX_BLOB_BATCH_FILES} archivos).") from None
     try:
         try:
             manifest = TypeAdapter(list[BlobManifestItem]).validate_json(str(form.get("manifest") or ""))
         except ValidationError:
-            raise ApiError(422, "invalid_field", "El índice del lote («manifest») no es válido: debe ser una lista "
+            raise ApiError("invalid_field", "El índice del lote («manifest») no es válido: debe ser una lista "
                                                  "de {sha256, kind, matricula}.", "manifest") from None
         files = [f for f in form.getlist("blob") if isinstance(f, UploadFile)]
         if len(files) != len(manifest) or not manifest:
-            raise ApiError(422, "invalid_field", "El lote debe traer un archivo «blob» por cada elemento del índice.",
+            raise ApiError("invalid_field", "El lote debe traer un archivo «blob» por cada elemento del índice.",
                            "manifest")
         return [(item, await f.read()) for item, f in zip(manifest, files)]
     finally:
@@ -282,15 +282,15 @@ async def put_blobs(request: Request, principal: Principal = PrincipalDep) -> JS
         for index, (item, data) in enumerate(items):
             try:
                 if len(data) > MAX_BLOB_BYTES:
-                    raise ApiError(413, "payload_too_large", "El archivo es demasiado grande (máximo 5 MB).")
+                    raise ApiError("payload_too_large", "El archivo es demasiado grande (máximo 5 MB).")
                 if hashlib.sha256(data).hexdigest() != item.sha256:
-                    raise ApiError(422, "blob_hash_mismatch",
+                    raise ApiError("blob_hash_mismatch",
                                    "El archivo recibido no corresponde a su huella SHA-256 (se dañó en el camino); "
                                    "la estación lo enviará de nuevo.", "sha256")
                 matricula = checked_matricula(item.matricula)
                 reason = check_blob(item.kind, data)
                 if reason is not None:
-                    raise ApiError(422, "invalid_blob", reason, "kind")
+                    raise ApiError("invalid_blob", reason, "kind")
             except ApiError as exc:
                 results.append({"sha256": item.sha256, "status": exc.status, "size": len(data),
                                 "error": _blob_error(exc)})
@@ -354,14 +354,14 @@ def get_blob(request: Request, sha256: str = Sha256Path, principal: Principal = 
     def read(session):
         blob = session.get(SyncBlob, sha256)
         if blob is None:
-            raise ApiError(404, "blob_not_found", "El servidor no tiene ese archivo.", "sha256")
+            raise ApiError("blob_not_found", "El servidor no tiene ese archivo.", "sha256")
         owners = list(session.execute(select(BlobBinding.matricula, BlobBinding.kind, StudentRow.campus_code)
                                       .join(StudentRow, StudentRow.matricula == BlobBinding.matricula)
                                       .where(BlobBinding.sha256 == sha256)))
         if not principal.sees_all_campuses():
             owners = [o for o in owners if o[2] in principal.campuses]
             if not owners:
-                raise ApiError(403, "forbidden_campus", "El archivo pertenece a un alumno fuera de sus planteles.")
+                raise ApiError("forbidden_campus", "El archivo pertenece a un alumno fuera de sus planteles.")
         kinds.extend(sorted({k for _m, k, _c in owners} or {blob.kind}))
         return open_blob(request.app.state.keys, blob), [m for m, _k, _c in owners]
 
@@ -409,7 +409,7 @@ OFFLINE_SESSION = timedelta(hours=16)
 
 
 def _delegation_error(message: str) -> ApiError:
-    return ApiError(403, "forbidden_delegation", message, "username")
+    return ApiError("forbidden_delegation", message, "username")
 
 
 def signed_in_at_station(session: Session, user: User, station: Station, created_at: datetime | None,
@@ -454,7 +454,7 @@ def resolve_actor(session: Session, principal: Principal, body: "SyncCommandRequ
     """
     station_id = principal.station_id
     if station_id and station_id != body.station_id:
-        raise ApiError(403, "forbidden_station",
+        raise ApiError("forbidden_station",
                        f"Esta sesión pertenece a la estación «{station_id}», no a «{body.station_id}».", "station_id")
     if body.username == principal.username:
         return Actor(principal.username, principal.role, principal.campuses, station_id)
@@ -478,7 +478,7 @@ def check_station_campus(session: Session, station_id: str, campus_code: str) ->
         return
     station = session.get(Station, station_id)
     if station is not None and station.campuses and campus_code not in station.campuses:
-        raise ApiError(403, "forbidden_station_campus",
+        raise ApiError("forbidden_station_campus",
                        f"La estación «{station_id}» no atiende el plantel {campus_code}; la acción no se aplicó.")
 
 
@@ -494,7 +494,7 @@ def processed_operation(session: Session, op_id: str):
 
 def _stored(op, digest: str) -> tuple[int, dict]:
     if op.body_sha256 != digest:
-        raise ApiError(422, "idempotency_key_reused",
+        raise ApiError("idempotency_key_reused",
                        "La clave de idempotencia ya se usó con otro contenido; la acción no se aplicó.",
                        "Idempotency-Key")
     return op.status_code, op.response
@@ -504,7 +504,7 @@ def _refused(op_id: str, refusal: Refusal, record: dict | None) -> tuple[int, di
     error = {"code": refusal.code, "message": refusal.message}
     if refusal.field:
         error["field"] = refusal.field
-    return refusal_status(refusal.code), {"error": error, "op_id": op_id, "outcome": "refused", "student": record}
+    return error_status(refusal.code), {"error": error, "op_id": op_id, "outcome": "refused", "student": record}
 
 
 def command_work(principal: Principal, body: SyncCommandRequest, cfg: ServerSettings) -> Callable[[Session], tuple[int, dict]]:
@@ -534,7 +534,7 @@ def command_work(principal: Principal, body: SyncCommandRequest, cfg: ServerSett
         hashes = set(body.blob_sha256s) | {v for k, v in payload.items()
                                            if k.endswith("_sha256") and isinstance(v, str)}
         if unbound_hashes(session, matricula, hashes):
-            raise ApiError(424, "blob_missing", "Faltan fotografías o firmas de esta acción en el servidor para "
+            raise ApiError("blob_missing", "Faltan fotografías o firmas de esta acción en el servidor para "
                                                 "este alumno; la estación las enviará de nuevo.", "blob_sha256s")
         check_station_campus(session, actor.station_id, row.campus_code if row is not None else "")
         refusal = None
@@ -586,7 +586,7 @@ def sync_command(body: SyncCommandRequest, request: Request, principal: Principa
     422 ``invalid_request`` (not stored) for a body that does not fit its command's model.
     """
     if idempotency_key != body.op_id:
-        raise ApiError(422, "invalid_field", "El encabezado Idempotency-Key debe ser igual a «op_id».",
+        raise ApiError("invalid_field", "El encabezado Idempotency-Key debe ser igual a «op_id».",
                        "Idempotency-Key")
     status, answer = transaction(request, command_work(principal, body, settings(request)), retry_integrity=True)
     return JSONResponse(answer, status_code=status)
@@ -703,7 +703,7 @@ def changes(request: Request, principal: Principal = PrincipalDep, since: int = 
     if campuses and not principal.sees_all_campuses():
         outside = [c for c in campuses if c not in principal.campuses]
         if outside:
-            raise ApiError(403, "forbidden_campus",
+            raise ApiError("forbidden_campus",
                            f"El plantel {outside[0]} no está entre sus planteles asignados.", "campus")
     if not campuses and not principal.sees_all_campuses():
         campuses = sorted(principal.campuses)

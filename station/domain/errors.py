@@ -10,7 +10,7 @@ bug and is reported as such, never as a traceback.
 
 Refusals of the transition table are values (:class:`station.domain.Refusal`)
 with the same ``code``/``message``/``field`` triple; the HTTP status of each
-refusal code is decided once, in ``server.errors.REFUSAL_STATUS``.
+refusal code is decided once, in ``server.errors.ERROR_STATUS``.
 """
 from __future__ import annotations
 

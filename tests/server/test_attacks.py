@@ -245,7 +245,7 @@ def test_photo_hash_of_another_plantel_is_neither_referenced_nor_read(server):
     assert r.status_code == 424 and r.json()["error"]["code"] == "blob_missing"
     r = server.call("operador2", "POST", f"/students/{own}/commands",
                     json={"command": "capture", "payload": {"photo_sha256": photo_sha, "signature_sha256": photo_sha}})
-    assert r.status_code == 409 and r.json()["error"]["code"] == "blob_missing"
+    assert r.status_code == 424 and r.json()["error"]["code"] == "blob_missing"
     assert footprint(server, own) == before
     r = server.call("operador2", "GET", f"/blobs/{photo_sha}")
     assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden_campus"
@@ -259,7 +259,7 @@ def test_online_capture_needs_uploaded_blobs(server):
     ghost = "ab" * 32
     r = server.call("operador", "POST", f"/students/{target}/commands",
                     json={"command": "capture", "payload": {"photo_sha256": ghost, "signature_sha256": ghost}})
-    assert r.status_code == 409 and r.json()["error"]["code"] == "blob_missing"
+    assert r.status_code == 424 and r.json()["error"]["code"] == "blob_missing"
     assert "subido" in r.json()["error"]["message"]
     assert footprint(server, target) == before
 

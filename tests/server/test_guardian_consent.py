@@ -69,7 +69,7 @@ def test_online_capture_of_a_minor_without_consent_is_refused_and_audited(server
     r = server.call("operador", "POST", f"/students/{m}/commands",
                     json={"command": "capture", "payload": {"photo_sha256": photo, "signature_sha256": sig,
                                                             **DEMO_CONSENT}})
-    assert r.status_code == 409 and r.json()["error"]["code"] == "blob_missing"  # the desk sends them again
+    assert r.status_code == 424 and r.json()["error"]["code"] == "blob_missing"  # the desk sends them again
     photo, sig = upload_for(server, "operador", m)
     r = server.call("operador", "POST", f"/students/{m}/commands",
                     json={"command": "capture", "payload": {"photo_sha256": photo, "signature_sha256": sig,

@@ -75,7 +75,7 @@ def lookup(session: Session, adapter: SaeAdapter, matricula: str) -> tuple[SaeDa
     """SAE data and credentialing row of ``matricula``; 404 ``sae_not_found`` when SAE does not know it."""
     sae = adapter.lookup(session, matricula)
     if sae is None:
-        raise ApiError(404, "sae_not_found", f"La matrícula {matricula} no se encuentra en el SAE.", "matricula")
+        raise ApiError("sae_not_found", f"La matrícula {matricula} no se encuentra en el SAE.", "matricula")
     return sae, session.get(StudentRow, matricula)
 
 

@@ -73,10 +73,10 @@ class RowProblem:
 
 class SaeFileError(ApiError):
     """The file as a whole cannot be read (422): ``sae_missing_columns``,
-    ``sae_empty_file``, ``sae_bad_file``."""
+    ``sae_empty_file``, ``sae_bad_file``, ``sae_file_too_large``."""
 
     def __init__(self, code: str, message: str):
-        super().__init__(422, code, message, "file")
+        super().__init__(code, message, "file")
 
 
 class _CampusResolver:
