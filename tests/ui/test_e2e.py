@@ -38,7 +38,7 @@ def sync_now(qtbot, win) -> None:
     qtbot.waitUntil(screen.sync_button.isEnabled, timeout=WAIT_MS)
     screen.sync_button.click()
     wait_idle(qtbot)
-    qtbot.waitUntil(lambda: bool(screen.message.text()), timeout=WAIT_MS)
+    qtbot.waitUntil(screen.message.isVisible, timeout=WAIT_MS)
 
 
 def state_office_prints(server) -> int:
@@ -79,7 +79,7 @@ def validate(qtbot, win, matricula: str) -> None:
     screen.validated_radio.click()
     screen.confirm = lambda: True
     screen.save_button.click()
-    qtbot.waitUntil(lambda: "quedó «Validado»" in screen.message.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: screen.current is None, timeout=WAIT_MS)
     wait_idle(qtbot)
 
 
