@@ -17,7 +17,11 @@
 - ``server_batch_commands_per_s``, ``server_batch_request_p95_ms``, ``server_batch_vs_db_ratio``: the
   same 40 × 15 captures, each station sending its 15 as one ``POST /sync/commands/batch`` (how a
   station pushes since issue 15; every command still its own transaction), and that rate ÷ the
-  same pgbench figure.
+  same pgbench figure;
+- ``server_health_per_s``, ``server_signed_in_get_per_s`` and their ``…_vs_db_ratio``: the ceiling of
+  the HTTP stack itself in the same set-up — 40 clients × 15 ``GET /health`` (no database), then
+  ``GET /campuses`` with the token (one token lookup, one tiny query) — so the push figures can be
+  read against what no command route can beat on this machine.
 
 Server: a real ``credencializacion-server serve`` process (SQLite, then PostgreSQL).
 """
@@ -294,6 +298,37 @@ def _pgbench_tps(url: str, token: str, shas: list[str], clients: int = 40, secon
     return float(tps[0].split("=")[1].split()[0])
 
 
+def _capture_op(op_id: str, station: int, seq: int, matricula: str, shas: list[str]) -> dict:
+    """One ``capture`` command of station ``EST-<station>`` as the station sends it (wire shape)."""
+    return {"op_id": op_id, "station_id": f"EST-{station:03d}", "seq": seq, "command": "capture",
+            "matricula": matricula, "expected_status": None,
+            "payload": {"photo_sha256": shas[0], "signature_sha256": shas[1], **DEMO_CONSENT},
+            "blob_sha256s": shas, "username": "operador", "created_at": "2026-11-21T10:00:00+00:00"}
+
+
+def _closed_loop(stations: int, send) -> tuple[float, list[float]]:
+    """Run ``send(i, http)`` on ``stations`` threads started together (each with its own
+    ``requests.Session``); ``send`` returns the latencies (ms) of the requests it made. Returns
+    the seconds from the common start to the last thread's end, and every latency."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(stations + 1)
+
+    def station(i: int) -> None:
+        http = requests.Session()
+        barrier.wait()
+        mine = send(i, http)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=station, args=(i,)) for i in range(stations)]
+    [t.start() for t in threads]
+    barrier.wait()
+    started = time.perf_counter()
+    [t.join() for t in threads]
+    return time.perf_counter() - started, latencies
+
+
 def _server_push(runs: int = 3, stations: int = 40, per_station: int = 15, workers: int = 2) -> dict[str, float]:
     """40 stations × 15 captures at once to a server process on PostgreSQL, ``runs`` times, each followed by pgbench of the same statements at 40 clients on the same database.
 
@@ -309,6 +344,7 @@ def _server_push(runs: int = 3, stations: int = 40, per_station: int = 15, worke
     p95s, ratios, rates, tpss = [], [], [], []
     batch_rates: list[float] = []
     batch_p95s: list[float] = []
+    floors: dict[str, list[float]] = {}
     try:
         seed(url, PASSWORD, students=2 * stations * per_station, campuses=1)
         proc, base = _server(url, workers)
@@ -334,68 +370,49 @@ def _server_push(runs: int = 3, stations: int = 40, per_station: int = 15, worke
             for run in range(runs):
                 todo = capturable[:stations * per_station]  # a capture may be taken again: same work every run
                 assert len(todo) == stations * per_station
-                latencies: list[float] = []
-                lock = threading.Lock()
-                barrier = threading.Barrier(stations + 1)
 
-                def station(i: int) -> None:
-                    http = requests.Session()
-                    mine = todo[i::stations][:per_station]
-                    barrier.wait()
-                    for seq, m in enumerate(mine, start=1):
-                        op = {"op_id": f"B{run}{i:03d}{seq:05d}{rng.randint(0, 10**9):010d}",
-                              "station_id": f"EST-{i:03d}", "seq": seq, "command": "capture", "matricula": m,
-                              "expected_status": None,
-                              "payload": {"photo_sha256": shas[0], "signature_sha256": shas[1], **DEMO_CONSENT},
-                              "blob_sha256s": shas, "username": "operador",
-                              "created_at": "2026-11-21T10:00:00+00:00"}
+                def send_one_by_one(i: int, http: requests.Session) -> list[float]:
+                    latencies = []
+                    for seq, m in enumerate(todo[i::stations][:per_station], start=1):
+                        op = _capture_op(f"B{run}{i:03d}{seq:05d}{rng.randint(0, 10**9):010d}", i, seq, m, shas)
                         start = time.perf_counter()
                         r = http.post(base + "/sync/commands", json=op, timeout=120,
                                       headers={"Authorization": f"Bearer {token}", "Idempotency-Key": op["op_id"]})
-                        elapsed = (time.perf_counter() - start) * 1000
+                        latencies.append((time.perf_counter() - start) * 1000)
                         assert r.status_code == 200, r.text
-                        with lock:
-                            latencies.append(elapsed)
+                    return latencies
 
-                threads = [threading.Thread(target=station, args=(i,)) for i in range(stations)]
-                [t.start() for t in threads]
-                barrier.wait()
-                started = time.perf_counter()
-                [t.join() for t in threads]
-                rates.append(len(latencies) / (time.perf_counter() - started))
+                seconds, latencies = _closed_loop(stations, send_one_by_one)
+                rates.append(len(latencies) / seconds)
                 p95s.append(percentile(latencies, 95))
             for run in range(runs):  # the same captures, each station sending its 15 as ONE batch
                 todo = capturable[:stations * per_station]
-                batch_latencies: list[float] = []
-                lock = threading.Lock()
-                barrier = threading.Barrier(stations + 1)
 
-                def batch_station(i: int) -> None:
-                    http = requests.Session()
-                    mine = todo[i::stations][:per_station]
-                    ops = [{"op_id": f"C{run}{i:03d}{seq:05d}{rng.randint(0, 10**9):010d}",
-                            "station_id": f"EST-{i:03d}", "seq": seq, "command": "capture", "matricula": m,
-                            "expected_status": None,
-                            "payload": {"photo_sha256": shas[0], "signature_sha256": shas[1], **DEMO_CONSENT},
-                            "blob_sha256s": shas, "username": "operador", "created_at": "2026-11-21T10:00:00+00:00"}
-                           for seq, m in enumerate(mine, start=1)]
-                    barrier.wait()
+                def send_batch(i: int, http: requests.Session) -> list[float]:
+                    ops = [_capture_op(f"C{run}{i:03d}{seq:05d}{rng.randint(0, 10**9):010d}", i, seq, m, shas)
+                           for seq, m in enumerate(todo[i::stations][:per_station], start=1)]
                     start = time.perf_counter()
                     r = http.post(base + "/sync/commands/batch", json={"commands": ops}, timeout=300,
                                   headers={"Authorization": f"Bearer {token}"})
                     elapsed = (time.perf_counter() - start) * 1000
                     assert r.status_code == 200 and all(x["outcome"] == "accepted" for x in r.json()["results"]), \
                         r.text[:500]
-                    with lock:
-                        batch_latencies.append(elapsed)
+                    return [elapsed]
 
-                threads = [threading.Thread(target=batch_station, args=(i,)) for i in range(stations)]
-                [t.start() for t in threads]
-                barrier.wait()
-                started = time.perf_counter()
-                [t.join() for t in threads]
-                batch_rates.append(stations * per_station / (time.perf_counter() - started))
+                seconds, batch_latencies = _closed_loop(stations, send_batch)
+                batch_rates.append(stations * per_station / seconds)
                 batch_p95s.append(percentile(batch_latencies, 95))
+            for path, signed_in in (("/health", False), ("/campuses", True)):  # the HTTP stack's own ceiling
+                headers = {"Authorization": f"Bearer {token}"} if signed_in else {}
+
+                def send_get(i: int, http: requests.Session) -> list[float]:
+                    for _ in range(per_station):
+                        r = http.get(base + path, headers=headers, timeout=120)
+                        assert r.status_code == 200, r.text[:300]
+                    return []
+
+                floors.setdefault(path, []).extend(
+                    stations * per_station / _closed_loop(stations, send_get)[0] for _ in range(runs))
         finally:
             proc.terminate()  # the parent stops its workers (and their pooled connections)
             proc.wait()
@@ -411,6 +428,10 @@ def _server_push(runs: int = 3, stations: int = 40, per_station: int = 15, worke
         figures.update({"server_batch_commands_per_s": statistics.median(batch_rates),
                         "server_batch_request_p95_ms": statistics.median(batch_p95s),
                         "server_batch_vs_db_ratio": statistics.median(batch_rates) / statistics.median(tpss)})
+    for path, name in (("/health", "server_health"), ("/campuses", "server_signed_in_get")):
+        if floors.get(path):
+            figures[f"{name}_per_s"] = statistics.median(floors[path])
+            figures[f"{name}_vs_db_ratio"] = figures[f"{name}_per_s"] / statistics.median(tpss)
     return figures
 
 
