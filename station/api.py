@@ -20,7 +20,9 @@ while it sat idle (its keep-alive ran out just as the request left) fails before
 it twice is safe — an idempotent method (:data:`IDEMPOTENT_METHODS`), a command carrying an
 ``Idempotency-Key`` (the server replays its stored answer) or a call that says it is replayable
 (the sync batches, whose every item the server deduplicates). Any other request is never re-sent:
-its failure is reported as it happened.
+its failure is reported as it happened — and so that such a request (a sign-in, starting a mass
+mail) does not meet a stale connection at all, it goes out on a new connection whenever the pooled
+ones have sat idle :data:`FRESH_CONNECTION_AFTER_S` or longer.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ import ipaddress
 import json as jsonlib
 import socket
 import ssl
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlparse
@@ -41,6 +44,12 @@ DEFAULT_TIMEOUT = (3.05, 20.0)  # (connect, read) seconds
 
 #: Methods that RFC 9110 §9.2.2 calls idempotent: sending one twice has the effect of sending it once.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+
+#: Seconds of idleness after which a request that may not be sent twice opens a new connection
+#: instead of reusing a pooled one: well under uvicorn's 5 s keep-alive (and any proxy's), so the
+#: connection it would reuse cannot be one the server is closing. The first sign-in after an idle
+#: spell used to meet such a connection and show «Sin conexión» (or sign in offline) once.
+FRESH_CONNECTION_AFTER_S = 2.0
 
 
 #: Causes that mean "no usable connection to the server": the station shows «Sin conexión»,
@@ -275,6 +284,7 @@ class ServerApi:
         self.timeout = timeout
         self.verify: str | bool = str(ca_bundle) if ca_bundle else True
         self.http = session or requests.Session()
+        self._last_used = 0.0  # time.monotonic() when the last request ended
 
     # --- plumbing -------------------------------------------------------
 
@@ -287,7 +297,8 @@ class ServerApi:
         the request — an idempotent method or an ``Idempotency-Key`` header. A replayable request
         whose pooled connection turns out stale (:func:`is_stale_connection`) is sent once more on a
         new connection; a second failure, and any failure of a request that is not replayable, is
-        raised."""
+        raised. A request that is not replayable after :data:`FRESH_CONNECTION_AFTER_S` seconds
+        without traffic first drops the idle pooled connections, so it goes out on a new one."""
         url = self.base_url + path
         all_headers = {"Accept": "application/json"}
         if self.token:
@@ -297,6 +308,8 @@ class ServerApi:
             replayable = method.upper() in IDEMPOTENT_METHODS or any(
                 name.lower() == "idempotency-key" for name in all_headers)
         replayable = replayable and not hasattr(data, "read")  # a stream cannot be sent twice
+        if not replayable and time.monotonic() - self._last_used >= FRESH_CONNECTION_AFTER_S:
+            self.http.close()  # idle pooled connections go; one in use by another thread ends as it was
         for attempt in (1, 2):
             try:
                 response = self.http.request(method, url, json=json, data=data, params=params, headers=all_headers,
@@ -307,6 +320,8 @@ class ServerApi:
                 if attempt == 1 and replayable and is_stale_connection(exc):
                     continue  # the pool dropped that connection: the retry opens a new one
                 raise classify_network_error(exc, url) from None
+            finally:
+                self._last_used = time.monotonic()
         if not 200 <= response.status_code < 300:
             raise error_from_response(response)
         if raw:

@@ -49,6 +49,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.served_here += 1
         entry["answered"] = True
         answer: dict = {"ok": True, "path": entry["path"]}
+        if entry["path"] == "/auth/login":
+            answer.update(token="t2", user={"username": "operador"})
         if entry["path"].endswith("/batch"):
             answer["results"] = [{"op_id": c["op_id"], "status": 200, "outcome": "accepted"}
                                  for c in json.loads(body)["commands"]]
@@ -154,6 +156,36 @@ def test_non_idempotent_request_is_never_sent_twice(stale):
     assert len(stale.attempts("/mail/campaigns/7/start")) == 1
     # The pool dropped the dead connection: the operator's next try goes through.
     assert api.mail_start(7) == {"ok": True, "path": "/mail/campaigns/7/start"}
+
+
+def test_request_that_may_not_go_twice_opens_a_new_connection_after_an_idle_spell(stale):
+    """The first sign-in (or mass-mail start) after the desk sat idle does not meet the stale
+    connection at all: it is not retried, it simply is not sent on the old connection."""
+    from station.api import FRESH_CONNECTION_AFTER_S
+
+    api = _api(stale)
+    api._last_used -= FRESH_CONNECTION_AFTER_S  # the desk sat idle (no clock is waited on)
+    stale.drop(1)  # the pooled connection is gone on the server's side
+    assert api.mail_start(7) == {"ok": True, "path": "/mail/campaigns/7/start"}
+    [attempt] = stale.attempts("/mail/campaigns/7/start")
+    assert attempt["answered"] and attempt["connection"] != stale.attempts("/health")[0]["connection"]
+
+
+def test_sign_in_after_an_idle_spell_is_not_taken_for_an_outage(stale):
+    api = _api(stale)
+    api._last_used -= 60
+    stale.drop(1)
+    assert api.login("operador", "x")["token"] == "t2"
+    assert [a["answered"] for a in stale.attempts("/auth/login")] == [True]
+
+
+def test_busy_desk_keeps_its_connection(stale):
+    """Requests in quick succession reuse the pooled connection (no handshake per request)."""
+    api = _api(stale)
+    api.mail_start(7)
+    api.mail_start(8)
+    numbers = {a["connection"] for a in stale.log}
+    assert len(numbers) == 1
 
 
 def test_sent_again_once_only(stale):
