@@ -164,6 +164,15 @@ def is_stale_connection(exc: BaseException) -> bool:
                               ConnectionAbortedError)) for c in causes)
 
 
+def _never_sent(exc: BaseException) -> bool:
+    """True when ``exc`` came from a connection pool that another thread had just closed (the
+    idle-spell reset in :meth:`ServerApi.request`): the request never left, so sending it is safe
+    whatever it is."""
+    from urllib3.exceptions import ClosedPoolError
+
+    return any(isinstance(c, ClosedPoolError) for c in _chain(exc))
+
+
 def _chain(exc: BaseException):
     seen = set()
     while exc is not None and id(exc) not in seen:
@@ -317,7 +326,7 @@ class ServerApi:
                                              allow_redirects=False)
                 break
             except requests.exceptions.RequestException as exc:
-                if attempt == 1 and replayable and is_stale_connection(exc):
+                if attempt == 1 and (replayable and is_stale_connection(exc) or _never_sent(exc)):
                     continue  # the pool dropped that connection: the retry opens a new one
                 raise classify_network_error(exc, url) from None
             finally:

@@ -179,6 +179,32 @@ def test_sign_in_after_an_idle_spell_is_not_taken_for_an_outage(stale):
     assert [a["answered"] for a in stale.attempts("/auth/login")] == [True]
 
 
+def test_request_caught_by_a_pool_another_thread_closed_is_sent():
+    """One thread's idle-spell reset closes the pool another thread had just taken: urllib3 says
+    ClosedPoolError before sending anything, so even a request that may not go twice is sent."""
+    import requests
+    from urllib3.exceptions import ClosedPoolError
+
+    from station.api import ServerApi
+
+    class Session(requests.Session):
+        calls = 0
+
+        def request(self, *args, **kwargs):
+            Session.calls += 1
+            if Session.calls == 1:  # as requests' HTTPAdapter.send raises it
+                try:
+                    raise ClosedPoolError(None, "Pool is closed.")
+                except ClosedPoolError as exc:
+                    raise requests.exceptions.ConnectionError(exc)
+            answer = requests.Response()
+            answer.status_code, answer._content = 200, b'{"ok": true}'
+            return answer
+
+    assert ServerApi("http://127.0.0.1:9", session=Session()).mail_start(7) == {"ok": True}
+    assert Session.calls == 2
+
+
 def test_busy_desk_keeps_its_connection(stale):
     """Requests in quick succession reuse the pooled connection (no handshake per request)."""
     api = _api(stale)
