@@ -138,7 +138,10 @@ class ValidateScreen(Screen):
         form.addRow(self.tr("Institución médica:"), self.health_edit)
         form.addRow(self.tr("Número de afiliación:"), self.affiliation_edit)
         form.addRow(self.tr("Vigencia (dd/mm/aaaa):"), self.valid_edit)
-        form.addRow(self.tr("Comentario:"), self.comment_edit)
+        comment_label = QLabel(self.tr("Comentario:"))  # above its box: beside it the box was ~120 px at 1024×768
+        comment_label.setBuddy(self.comment_edit)
+        form.addRow(comment_label)
+        form.addRow(self.comment_edit)
         self.previous_comment = MessageLabel(lines=2, reserve=False)
         form_layout.addWidget(self.previous_comment)
         form_layout.addLayout(form)
@@ -313,6 +316,7 @@ class ValidateScreen(Screen):
             mark_invalid(w, False)
         for w in self._detail_widgets:
             w.show()
+        self._compact_table(True)
         allowed = self.services.allowed(student)
         self.save_button.setEnabled(Command.VALIDATE in allowed or Command.DEFER in allowed)
         self.cancel_button.setEnabled(True)
@@ -325,11 +329,23 @@ class ValidateScreen(Screen):
         (first_empty or self.validated_radio).setFocus()
         self.scroll.ensureWidgetVisible(self.panel)
 
+    def _compact_table(self, compact: bool) -> None:
+        """While a student is open the list shrinks to three rows, so the photo, the data and the
+        Evaluación form fit without scrolling at 1024×768 and at 125 % (the full list pushed them
+        below the fold); closed, the list takes the room again."""
+        rows = 3 * max(self.table.verticalHeader().defaultSectionSize(), 1)
+        height = self.table.horizontalHeader().height() + rows + 2 * self.table.frameWidth()
+        self.table.setMaximumHeight(height if compact else 16777215)  # QWIDGETSIZE_MAX
+        self.body.setStretchFactor(self.table_card, 0 if compact else 1)
+        if compact and self.table.currentItem() is not None:
+            self.table.scrollToItem(self.table.currentItem())
+
     def close_detail(self) -> None:
         """«Cancelar»: hide the detail, nothing saved."""
         self.current = None
         for w in self._detail_widgets:
             w.hide()
+        self._compact_table(False)
         self.save_button.setEnabled(False)
         self.cancel_button.setEnabled(False)
         self.table.setFocus()
