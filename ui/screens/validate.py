@@ -330,9 +330,9 @@ class ValidateScreen(Screen):
         self.scroll.ensureWidgetVisible(self.panel)
 
     def _compact_table(self, compact: bool) -> None:
-        """While a student is open the list shrinks to three rows, so the photo, the data and the
-        Evaluación form fit without scrolling at 1024×768 and at 125 % (the full list pushed them
-        below the fold); closed, the list takes the room again."""
+        """While a student is open the list shrinks to three rows, so the student's data, photo and
+        the Evaluación form move up the screen (the full list pushed them below the fold at
+        1366×768, 1024×768 and 125 %); closed, the list takes the room again."""
         rows = 3 * max(self.table.verticalHeader().defaultSectionSize(), 1)
         height = self.table.horizontalHeader().height() + rows + 2 * self.table.frameWidth()
         self.table.setMaximumHeight(height if compact else 16777215)  # QWIDGETSIZE_MAX
