@@ -38,6 +38,7 @@ class StudentPanel(QWidget):
             images.addWidget(self.photo, 1, 0)
             images.addWidget(QLabel(self.tr("Firma:")), 2, 0)
             images.addWidget(self.signature, 3, 0)
+            images.setRowStretch(4, 1)  # at the top, beside the name: centred on a tall stacked panel they fell below the fold
             row.addLayout(images)
         layout.addLayout(row)
         outer = QVBoxLayout(self)
