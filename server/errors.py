@@ -29,7 +29,7 @@ log = logging.getLogger("server")
 #: refusals (``station.domain``) and of the :class:`UserError` classes services raise (their class
 #: ``code``). 401: who you are is not proven; 403: you may not; 404: no such thing; 413/429/503: size,
 #: rate, capacity; 422: the data are wrong; 424: something this depends on is missing; 409: the
-#: record's state does not allow it now. ``tests/server/test_error_codes.py`` fails when a code the
+#: record's state does not allow it now. ``tests/test_error_vocabulary.py`` fails when a code the
 #: server can raise is missing here.
 ERROR_STATUS: dict[str, int] = {
     # 401 — authentication (RFC 9110 §15.5.2)
