@@ -97,9 +97,15 @@ def register_worker(session: Session, now: datetime) -> int:
     return row.id
 
 
-def heartbeat(session: Session, worker_id: int, now: datetime) -> None:
-    """Refresh the worker's heartbeat."""
-    session.execute(update(MailWorker).where(MailWorker.id == worker_id).values(heartbeat_at=now))
+def heartbeat(session: Session, worker_id: int, now: datetime) -> bool:
+    """Refresh the worker's heartbeat. Returns True when another worker had taken this one
+    for dead (``stopped_at`` set: a stall longer than ``stale_after_s``); the row is running
+    again, so its later claims are not requeued under it while it lives."""
+    revived = session.execute(update(MailWorker).where(MailWorker.id == worker_id, MailWorker.stopped_at.is_not(None))
+                              .values(stopped_at=None, heartbeat_at=now)).rowcount
+    if not revived:
+        session.execute(update(MailWorker).where(MailWorker.id == worker_id).values(heartbeat_at=now))
+    return bool(revived)
 
 
 def stop_worker(session: Session, worker_id: int, now: datetime) -> None:
@@ -107,36 +113,38 @@ def stop_worker(session: Session, worker_id: int, now: datetime) -> None:
     session.execute(update(MailWorker).where(MailWorker.id == worker_id).values(stopped_at=now))
 
 
-def live_workers(session: Session, now: datetime, policy: QueuePolicy) -> list[MailWorker]:
-    """Workers that look alive (see module docstring)."""
+def dead_workers(session: Session, now: datetime, policy: QueuePolicy, own_id: int | None = None) -> list[int]:
+    """Ids of running workers (``stopped_at`` empty) that look dead: heartbeat older than
+    ``stale_after_s`` or — same host — a pid that no longer exists. Only workers seen here
+    are judged: one that registers after this query is neither dead nor alive to the caller."""
     here = socket.gethostname()[:255]
-    alive = []
+    dead = []
     for w in session.scalars(select(MailWorker).where(MailWorker.stopped_at.is_(None))):
-        if w.heartbeat_at < now - timedelta(seconds=policy.stale_after_s):
+        if w.id == own_id:
             continue
-        if w.hostname == here and w.pid != os.getpid() and not _pid_alive(w.pid):
-            continue
-        alive.append(w)
-    return alive
+        stale = w.heartbeat_at < now - timedelta(seconds=policy.stale_after_s)
+        if stale or (w.hostname == here and w.pid != os.getpid() and not _pid_alive(w.pid)):
+            dead.append(w.id)
+    return dead
 
 
 def recover(session: Session, now: datetime, policy: QueuePolicy, own_id: int | None = None) -> int:
-    """Requeue ``sending`` rows of dead workers (``possible_duplicates`` += 1); return how many."""
-    alive = {w.id for w in live_workers(session, now, policy)}
-    if own_id is not None:
-        alive.add(own_id)
-    cond = MailRecipient.state == st.SENDING
-    if alive:
-        cond = and_(cond, or_(MailRecipient.worker_id.is_(None), MailRecipient.worker_id.not_in(alive)))
+    """Mark dead workers stopped, then requeue every ``sending`` row whose worker is not
+    running (``possible_duplicates`` += 1); return how many rows.
+
+    The requeue asks "is the row's worker stopped?" in its own statement, after the marking,
+    instead of "is it outside the set judged alive a moment ago?": under READ COMMITTED a
+    worker that registered and claimed in between was outside that set and lost its row in
+    flight — sent twice though nobody died (seen with two workers on a loaded machine)."""
+    dead = dead_workers(session, now, policy, own_id)
+    if dead:
+        session.execute(update(MailWorker).where(MailWorker.id.in_(dead)).values(stopped_at=now))
+    running = select(MailWorker.id).where(MailWorker.stopped_at.is_(None))
+    cond = and_(MailRecipient.state == st.SENDING,
+                or_(MailRecipient.worker_id.is_(None), MailRecipient.worker_id.not_in(running)))
     result = session.execute(update(MailRecipient).where(cond).values(
         state=st.QUEUED, worker_id=None, possible_duplicates=MailRecipient.possible_duplicates + 1,
         next_attempt_at=now, updated_at=now).execution_options(synchronize_session=False))
-    dead = select(MailWorker.id).where(MailWorker.stopped_at.is_(None))
-    if alive:
-        dead = dead.where(MailWorker.id.not_in(alive))
-    dead_ids = list(session.scalars(dead))
-    if dead_ids:
-        session.execute(update(MailWorker).where(MailWorker.id.in_(dead_ids)).values(stopped_at=now))
     return result.rowcount or 0
 
 

@@ -170,12 +170,15 @@ class Worker:
         now = utcnow()
 
         def work(session):
-            queue.heartbeat(session, self.worker_id, now)
+            revived = queue.heartbeat(session, self.worker_id, now)
             recovered = queue.recover(session, now, self.settings.policy, self.worker_id)
             finished = finish_ready(session, now)
-            return recovered, finished
+            return revived, recovered, finished
 
-        recovered, finished = run_transaction(self.factory, work)
+        revived, recovered, finished = run_transaction(self.factory, work)
+        if revived:
+            log.warning("Otro trabajador dio a este por detenido (más de %.0f s sin latido); sigue enviando.",
+                        self.settings.policy.stale_after_s)
         if recovered:
             log.warning("Se recuperaron %d destinatarios de un trabajador detenido.", recovered)
         self._load_senders()
