@@ -79,7 +79,7 @@ def validate(qtbot, win, matricula: str) -> None:
     screen.validated_radio.click()
     screen.confirm = lambda: True
     screen.save_button.click()
-    qtbot.waitUntil(lambda: "quedó «Validado»" in screen.message.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: screen.current is None, timeout=WAIT_MS)
     wait_idle(qtbot)
 
 

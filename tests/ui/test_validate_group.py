@@ -1,8 +1,9 @@
 """A supervisor validates five students of a group with the keyboard only:
 Enter opens the first pending student; per student F6 («Validado»), F8
-(«Guardar») and Enter (confirmation «Sí») — the vigencia typed once for the
-first student is remembered, and after Guardar the next pending student opens
-by itself."""
+(«Guardar»), Enter (confirmation «Sí») and Enter (open the next one) — the
+vigencia typed once for the first student is remembered; after Guardar the
+detail closes, as before issue 12, and the list has the next pending student
+selected with the focus on it."""
 from __future__ import annotations
 
 from datetime import date
@@ -80,14 +81,19 @@ def test_supervisor_validates_five_students_with_the_keyboard(make_station, qtbo
         qtbot.waitUntil(lambda: "quedó «Validado»" in screen.message.text() and current.full_name
                         in screen.message.text(), timeout=WAIT_MS)
         validated.append(current.matricula)
+        qtbot.waitUntil(lambda: screen.current is None and screen.table.hasFocus(), timeout=WAIT_MS)
+        wait_idle(qtbot)
+        if len(validated) < 5:
+            assert screen.rows[screen.table.currentRow()].matricula not in validated
+            press(screen.table, Qt.Key.Key_Return)
     wait_idle(qtbot)
     for matricula in validated:
         student = store.get_student(matricula)
         assert student.status == Status.VALIDATED
         assert student.valid_until == vigencia
-    # Complete records: F6, F8, Enter per student (+ 9 keys once for the vigencia, 1 to open the list);
-    # a record without health data adds its typing (at most «IMSS», Tab and 11 digits).
-    assert keys["count"] <= 1 + 9 + 3 * 5 + 16 * 5
+    # Complete records: F6, F8, Enter, Enter per student (+ 9 keys once for the vigencia, 1 to open the
+    # list); a record without health data adds its typing (at most «IMSS», Tab and 11 digits).
+    assert keys["count"] <= 1 + 9 + 4 * 5 + 16 * 5
     print(f"keystrokes for 5 students: {keys['count']}, clicks: 0")
     queued = [(c.command, c.matricula) for c in store.outbox(states=("pending",))]
     assert sorted(m for c, m in queued if c == "validate") == sorted(validated)

@@ -58,7 +58,8 @@ class ValidateScreen(Screen):
         self.current = None
         #: Vigencia typed for the last student, offered for the next one of the group.
         self.last_valid_until: date | None = None
-        self._open_after_reload: int | None = None
+        #: Row to select when the list comes back after Guardar: the next pending student.
+        self._select_after_reload: int | None = None
 
         filters = QHBoxLayout()
         self.campus_combo = QComboBox()
@@ -247,11 +248,10 @@ class ValidateScreen(Screen):
         self.open_button.setEnabled(bool(rows))
         if rows:
             self.table.selectRow(0)
-        follow, self._open_after_reload = self._open_after_reload, None
-        if follow is not None and rows:
-            row = min(follow, len(rows) - 1)
-            self.table.selectRow(row)
-            self.open_student(rows[row].matricula)
+        follow, self._select_after_reload = self._select_after_reload, None
+        if follow is not None and rows:  # Enter («Validar alumno») opens the next pending student
+            self.table.selectRow(min(follow, len(rows) - 1))
+            self.table.setFocus()
         elif follow is not None:
             self.message.ok(self.message.text() + " " + self.tr("No quedan alumnos pendientes en este grupo."))
             self.table.setFocus()
@@ -419,5 +419,5 @@ class ValidateScreen(Screen):
         still_listed = student.status.value == "DEFERRED"
         self.close_detail()
         self.changed.emit()
-        self._open_after_reload = row + 1 if still_listed else row  # the next pending student opens
+        self._select_after_reload = row + 1 if still_listed else row  # the next pending student
         self.reload()
