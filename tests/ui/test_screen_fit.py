@@ -240,3 +240,30 @@ def test_validate_never_scrolls_sideways(app_style, make_station, qtbot, name):
         qtbot.wait(20)
         problems += [p for p in cut_labels(box) if "se ve" not in p]  # vertical scrolling is allowed
     assert not problems, f"{name}:\n" + "\n".join(problems)
+
+
+
+@pytest.mark.parametrize("name", ["1024x768", "1366x768@125%"])
+def test_no_desk_screen_scrolls_sideways(app_style, make_station, qtbot, name):
+    """With a student shown and the app's style sheet, no screen scrolls sideways on the small desk
+    screens, and every value of a student's data shows within its panel: «Imprimir temporal» and
+    «Rechazar» scrolled 134 and 106 px at 1024×768 (label beside value in two columns), «Entregar»,
+    «Consultar» and «Ajustes» 15–24 px (fixed image sizes), cutting the «Firma de entrega» card and
+    «Guardar ajustes» at the right edge."""
+    from ui.widgets.student_fields import StudentDetails
+
+    win = supervisor_window(make_station, qtbot, name)
+    problems = []
+    for key, screen in open_each_screen(qtbot, win):
+        qtbot.wait(50)
+        bar = screen.scroll.horizontalScrollBar()
+        if bar.maximum():
+            problems.append(f"{name} {key}: se desplaza {bar.maximum()} px a lo ancho (contenido "
+                            f"{screen.scroll.widget().minimumSizeHint().width()} px en {screen.scroll.viewport().width()} px)")
+        for details in screen.findChildren(StudentDetails):
+            for field, value in details.values.items():
+                right = value.mapTo(details, QPoint(value.width(), 0)).x()
+                if details.isVisible() and value.text() and (value.width() < value.minimumWidth() or right > details.width()):
+                    problems.append(f"{name} {key} «{value.text()[:30]}»: {value.width()} px de {value.minimumWidth()}, "
+                                    f"termina en {right} de {details.width()} px")
+    assert not problems, "\n".join(problems)

@@ -47,8 +47,8 @@ class ConsultScreen(DeskScreen):
         bio_card, bio_layout = card(self.tr("Biométricos"))
         grid = QGridLayout()
         self.photo = ImageBox(self.tr("Sin fotografía"), 150, 200)
-        self.signature = ImageBox(self.tr("Sin firma"), 300, 110)
-        self.delivery = ImageBox(self.tr(self.NO_DELIVERY), 300, 110)
+        self.signature = ImageBox(self.tr("Sin firma"), 270, 99)  # 300 px scrolled sideways at 1024×768
+        self.delivery = ImageBox(self.tr(self.NO_DELIVERY), 270, 99)
         grid.addWidget(QLabel(self.tr("Fotografía:")), 0, 0)
         grid.addWidget(QLabel(self.tr("Firma:")), 0, 1)
         grid.addWidget(QLabel(self.tr("Firma de entregado al alumno:")), 0, 2)

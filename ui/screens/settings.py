@@ -46,7 +46,7 @@ class SettingsScreen(Screen):
         self.camera_result = QLabel()
         self.camera_result.setWordWrap(True)
         cam.addWidget(self.camera_result)
-        self.preview = ImageBox(self.tr("Sin imagen de prueba"), 400, 225)
+        self.preview = ImageBox(self.tr("Sin imagen de prueba"), 360, 203)  # 16:9; 400 px scrolled sideways at 1024×768
         cam.addWidget(self.preview)
         cam.addStretch(1)
         row.addWidget(cam_card, 1)
@@ -64,6 +64,7 @@ class SettingsScreen(Screen):
         buttons.addStretch(1)
         pad.addLayout(buttons)
         self.pad_box = QVBoxLayout()
+        self.pad_box.addStretch(1)  # keeps the card's title and combo at the top until a test pad shows
         pad.addLayout(self.pad_box, 1)
         row.addWidget(pad_card, 1)
         self.body.addLayout(row)
@@ -178,7 +179,7 @@ class SettingsScreen(Screen):
             return
         self.pad_panel = SignaturePanel(pad)
         self.pad_panel.setMinimumHeight(260)
-        self.pad_box.addWidget(self.pad_panel)
+        self.pad_box.insertWidget(0, self.pad_panel, 1)
         self.pad_panel.start()
 
     def shutdown(self) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from station.domain import Status, Student
 from ui.dates import format_date, format_datetime
@@ -78,41 +78,79 @@ def field_text(student: Student, name: str) -> str:
 
 
 class StudentDetails(QWidget):
-    """A grid «label: value» of a student's fields in ``columns`` columns; ``stacked``
-    puts each label above its value (narrow panels: nothing is clipped at 1024×768)."""
+    """The student's fields as «label: value» in ``columns`` columns. ``stacked`` puts every
+    label above its value; otherwise a column shows each label beside its value while its
+    widest label and its widest value fit its width, and every label above its value when they
+    do not (at 1024×768 and 125 % the panels fit the screen's width instead of scrolling
+    sideways; at 1366×768 they keep one line per field)."""
+
+    SPACING = 16  #: px between columns
 
     def __init__(self, fields: Sequence[tuple[str, str]] = BASIC_FIELDS, columns: int = 1,
                  parent: QWidget | None = None, stacked: bool = False):
         super().__init__(parent)
         self.fields = tuple(fields)
         self.values: dict[str, QLabel] = {}
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(12)
-        grid.setVerticalSpacing(4)
+        self.stacked = stacked
+        row_layout = QHBoxLayout(self)
+        row_layout.setContentsMargins(0, 0, 0, 0)
+        row_layout.setSpacing(self.SPACING)
         per_column = (len(self.fields) + columns - 1) // columns
+        self._columns: list[tuple[QFormLayout, list[QLabel], list[QLabel]]] = []
+        for _ in range(columns):
+            form = QFormLayout()
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            form.setHorizontalSpacing(12)
+            form.setVerticalSpacing(4)
+            row_layout.addLayout(form, 1)
+            self._columns.append((form, [], []))
         for i, (name, label) in enumerate(self.fields):
-            col, row = divmod(i, per_column)
             key = QLabel(tr(label) + ":")
             key.setObjectName("fieldLabel")
+            key.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)  # level with a wrapped value's first line
             value = QLabel()
             value.setObjectName("fieldValue")
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            if stacked:
-                grid.addWidget(key, row * 2, col)
-                grid.addWidget(value, row * 2 + 1, col)
-                grid.setColumnStretch(col, 1)
-            else:
-                grid.addWidget(key, row, col * 2, Qt.AlignmentFlag.AlignTop)
-                grid.addWidget(value, row, col * 2 + 1)
-                grid.setColumnStretch(col * 2 + 1, 1)
+            form, keys, values = self._columns[i // per_column]
+            form.addRow(key, value)
+            keys.append(key)
+            values.append(value)
             self.values[name] = value
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Side by side or label above value, per column, for the current width."""
+        count = len(self._columns)
+        width = (self.width() - self.SPACING * (count - 1)) / max(count, 1)
+        for form, keys, values in self._columns:
+            beside = not self.stacked
+            if beside:
+                for w in keys + values:
+                    w.ensurePolished()  # measured in the style sheet's font
+                need = (max((k.sizeHint().width() for k in keys), default=0) + form.horizontalSpacing()
+                        + max((v.minimumWidth() for v in values), default=0))
+                beside = need <= width
+            policy = QFormLayout.RowWrapPolicy.DontWrapRows if beside else QFormLayout.RowWrapPolicy.WrapAllRows
+            if form.rowWrapPolicy() != policy:
+                form.setRowWrapPolicy(policy)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._arrange()
 
     def set_student(self, student: Student | None) -> None:
         """Fill the values (empty for ``None``)."""
         for name, label in self.values.items():
-            label.setText(field_text(student, name) if student is not None else "")
+            text = field_text(student, name) if student is not None else ""
+            label.setText(text)
+            # A wrapped label breaks only between words: its longest word is its minimum width.
+            label.ensurePolished()
+            metrics = label.fontMetrics()
+            words = text.replace("\u200b", " ").split()
+            label.setMinimumWidth(max((metrics.horizontalAdvance(w) for w in words), default=0))
+        self._arrange()
 
     def value(self, name: str) -> str:
         """The text shown for field ``name`` (tests, accessibility)."""

@@ -33,7 +33,7 @@ class StudentPanel(QWidget):
         if with_images:
             images = QGridLayout()
             self.photo = ImageBox(self.tr("Sin fotografía"), 120, 160)
-            self.signature = ImageBox(self.tr("Sin firma"), 210, 80)
+            self.signature = ImageBox(self.tr("Sin firma"), 184, 70)  # 210 px scrolled «Entregar» sideways at 1024×768
             images.addWidget(QLabel(self.tr("Fotografía:")), 0, 0)
             images.addWidget(self.photo, 1, 0)
             images.addWidget(QLabel(self.tr("Firma:")), 2, 0)
