@@ -267,3 +267,18 @@ def test_no_desk_screen_scrolls_sideways(app_style, make_station, qtbot, name):
                     problems.append(f"{name} {key} «{value.text()[:30]}»: {value.width()} px de {value.minimumWidth()}, "
                                     f"termina en {right} de {details.width()} px")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", ["1024x768", "1366x768@125%"])
+def test_validate_shows_the_whole_photo_and_form_when_a_student_opens(app_style, make_station, qtbot, name):
+    """Opening a student in «Validar» brings its cards up: the whole photo and the Evaluación fields
+    show without scrolling (at 125 % only the photo's top showed under the header, filters and list)."""
+    win = supervisor_window(make_station, qtbot, name)
+    screen = win.screens["validate"]
+    win.open_screen("validate")
+    qtbot.waitUntil(lambda: screen.table.rowCount() > 0, timeout=WAIT_MS)
+    screen.open_selected()
+    qtbot.waitUntil(lambda: screen.current is not None, timeout=WAIT_MS)
+    wait_idle(qtbot)
+    for widget in (screen.panel.photo, screen.health_edit, screen.affiliation_edit, screen.valid_edit):
+        qtbot.waitUntil(lambda w=widget: w.visibleRegion().boundingRect().height() == w.height(), timeout=WAIT_MS)

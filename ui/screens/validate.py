@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView, QButtonGroup, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QMessageBox, QPlainTextEdit, QRadioButton, QTableWidget, QTableWidgetItem,
@@ -327,7 +327,18 @@ class ValidateScreen(Screen):
                                                (self.affiliation_edit, not student.affiliation_number))
                             if empty), None)
         (first_empty or self.validated_radio).setFocus()
-        self.scroll.ensureWidgetVisible(self.panel)
+        QTimer.singleShot(0, self._bring_detail_up)  # once the layout has placed the shown cards
+
+    def _bring_detail_up(self) -> None:
+        """Scroll the open student's cards (data, photo, Evaluación) to the top of the view when they
+        do not fit below the list: at 125 % and 1024×768 only their first lines showed under the
+        header, filters and list. The list stays one scroll (or «Cancelar») away."""
+        if self.current is None:
+            return
+        bar = self.scroll.verticalScrollBar()
+        top = self.panel.mapTo(self.scroll.widget(), QPoint(0, 0)).y()
+        if top + self.panel.height() - bar.value() > self.scroll.viewport().height():
+            bar.setValue(min(max(top - 8, 0), bar.maximum()))
 
     def _compact_table(self, compact: bool) -> None:
         """While a student is open the list shrinks to three rows, so the student's data, photo and
