@@ -79,6 +79,18 @@ def supervisor_window(make_station, qtbot, name):
     return win
 
 
+def validate_with_a_student(make_station, qtbot, name):
+    """«Validar datos alumno» in the supervisor's window at ``SIZES[name]`` with its first student open."""
+    win = supervisor_window(make_station, qtbot, name)
+    screen = win.screens["validate"]
+    win.open_screen("validate")
+    qtbot.waitUntil(lambda: screen.table.rowCount() > 0, timeout=WAIT_MS)
+    screen.open_selected()
+    qtbot.waitUntil(lambda: screen.current is not None, timeout=WAIT_MS)
+    wait_idle(qtbot)
+    return screen
+
+
 @pytest.mark.parametrize("name", list(SIZES))
 def test_every_screen_fits(make_station, qtbot, name):
     win = supervisor_window(make_station, qtbot, name)
@@ -222,13 +234,7 @@ def test_validate_never_scrolls_sideways(app_style, make_station, qtbot, name):
     """«Validar datos alumno» with a student open fits the width of the small desk screens with
     the app's style sheet: no horizontal scroll bar (the Evaluación card was partly off at
     1024×768), and every text of the student's panel and the Evaluación card shows whole."""
-    win = supervisor_window(make_station, qtbot, name)
-    screen = win.screens["validate"]
-    win.open_screen("validate")
-    qtbot.waitUntil(lambda: screen.table.rowCount() > 0, timeout=WAIT_MS)
-    screen.open_selected()
-    qtbot.waitUntil(lambda: screen.current is not None, timeout=WAIT_MS)
-    wait_idle(qtbot)
+    screen = validate_with_a_student(make_station, qtbot, name)
     qtbot.wait(50)
     bar = screen.scroll.horizontalScrollBar()
     inner = screen.scroll.widget()
@@ -273,12 +279,6 @@ def test_no_desk_screen_scrolls_sideways(app_style, make_station, qtbot, name):
 def test_validate_shows_the_whole_photo_and_form_when_a_student_opens(app_style, make_station, qtbot, name):
     """Opening a student in «Validar» brings its cards up: the whole photo and the Evaluación fields
     show without scrolling (at 125 % only the photo's top showed under the header, filters and list)."""
-    win = supervisor_window(make_station, qtbot, name)
-    screen = win.screens["validate"]
-    win.open_screen("validate")
-    qtbot.waitUntil(lambda: screen.table.rowCount() > 0, timeout=WAIT_MS)
-    screen.open_selected()
-    qtbot.waitUntil(lambda: screen.current is not None, timeout=WAIT_MS)
-    wait_idle(qtbot)
+    screen = validate_with_a_student(make_station, qtbot, name)
     for widget in (screen.panel.photo, screen.health_edit, screen.affiliation_edit, screen.valid_edit):
         qtbot.waitUntil(lambda w=widget: w.visibleRegion().boundingRect().height() == w.height(), timeout=WAIT_MS)
