@@ -52,7 +52,7 @@ import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from server.db.models import UtcDateTime
 from sqlalchemy.orm import Session

@@ -248,7 +248,6 @@ def test_validate_never_scrolls_sideways(app_style, make_station, qtbot, name):
     assert not problems, f"{name}:\n" + "\n".join(problems)
 
 
-
 @pytest.mark.parametrize("name", ["1024x768", "1366x768@125%"])
 def test_no_desk_screen_scrolls_sideways(app_style, make_station, qtbot, name):
     """With a student shown and the app's style sheet, no screen scrolls sideways on the small desk
@@ -267,7 +266,7 @@ def test_no_desk_screen_scrolls_sideways(app_style, make_station, qtbot, name):
             problems.append(f"{name} {key}: se desplaza {bar.maximum()} px a lo ancho (contenido "
                             f"{screen.scroll.widget().minimumSizeHint().width()} px en {screen.scroll.viewport().width()} px)")
         for details in screen.findChildren(StudentDetails):
-            for field, value in details.values.items():
+            for value in details.values.values():
                 right = value.mapTo(details, QPoint(value.width(), 0)).x()
                 if details.isVisible() and value.text() and (value.width() < value.minimumWidth() or right > details.width()):
                     problems.append(f"{name} {key} «{value.text()[:30]}»: {value.width()} px de {value.minimumWidth()}, "
