@@ -98,7 +98,8 @@ class MailRecipient(Base):
     ``state`` is one of :data:`server.mail.states.STATES`; ``context`` the
     template values snapshot; ``attempts`` SMTP attempts so far;
     ``possible_duplicates`` how many times a worker died while this row was
-    ``sending`` (the message may have been accepted before the kill)."""
+    ``sending`` (the message may have been accepted before the kill) or the
+    connection was lost after DATA began (RFC 1047: kept, never answered)."""
 
     __tablename__ = "mail_recipients"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)

@@ -43,6 +43,11 @@ exists), puts them back in the queue and adds one to
 message and before step 3 committed, that recipient gets it twice. One
 worker has at most one row in ``sending``, so a kill causes at most one
 duplicate. Nothing recorded ``sent`` is ever sent again.
+
+The same window exists without a crash: a connection lost after DATA began
+(no answer to the final dot within the timeout) may follow a message the
+server kept (RFC 1047). :func:`record_outcome` retries it and adds one to
+``possible_duplicates`` too (``Outcome.maybe_delivered``).
 """
 from __future__ import annotations
 
@@ -226,6 +231,8 @@ def record_outcome(session: Session, claimed: Claimed, worker_id: int, outcome: 
         if outcome.kind == "connection":
             attempts -= 1
             values["attempts"] = attempts
+        if outcome.maybe_delivered:  # lost after DATA began: the next attempt may be a second copy
+            values["possible_duplicates"] = MailRecipient.possible_duplicates + 1
         if attempts >= policy.max_attempts:
             values.update(state=st.FAILED, reason=(f"Se agotaron {attempts} intentos; última respuesta: "
                                                    f"{outcome.code or ''} {outcome.text}").strip()[:2000])

@@ -79,11 +79,33 @@ class SenderConfig:
 
 @dataclass(frozen=True)
 class Outcome:
-    """Answer to one message: ``kind`` sent/deferred/failed/connection, SMTP ``code`` and ``text``."""
+    """Answer to one message: ``kind`` sent/deferred/failed/connection, SMTP ``code`` and ``text``.
+    ``maybe_delivered``: the connection was lost after DATA began, so the server may have kept the
+    message although it never answered (RFC 1047); sending it again may duplicate it."""
 
     kind: str
     code: int | None = None
     text: str = ""
+    maybe_delivered: bool = False
+
+
+class _DataMark:
+    """Mixin for :mod:`smtplib` clients: remembers that DATA began (``data_started``), so a connection
+    lost afterwards is told apart from one lost before the server could have kept anything."""
+
+    data_started = False
+
+    def data(self, msg):  # noqa: D102 - smtplib's own
+        self.data_started = True
+        return super().data(msg)
+
+
+class _SMTP(_DataMark, smtplib.SMTP):
+    pass
+
+
+class _SMTP_SSL(_DataMark, smtplib.SMTP_SSL):  # noqa: N801 - smtplib's name
+    pass
 
 
 def xoauth2_string(user: str, token: str) -> str:
@@ -155,9 +177,9 @@ class SmtpSession:
         cfg = self.config
         try:
             if cfg.security == "ssl":
-                smtp = smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=self.timeout, context=self._context())
+                smtp = _SMTP_SSL(cfg.host, cfg.port, timeout=self.timeout, context=self._context())
             else:
-                smtp = smtplib.SMTP(cfg.host, cfg.port, timeout=self.timeout)
+                smtp = _SMTP(cfg.host, cfg.port, timeout=self.timeout)
             smtp.ehlo()
             if cfg.security == "starttls":
                 if not smtp.has_extn("starttls"):
@@ -201,8 +223,10 @@ class SmtpSession:
         if self.smtp is None:
             self.open()
         data = message if isinstance(message, bytes) else message_bytes(message)
+        smtp = self.smtp
+        smtp.data_started = False
         try:
-            refused = self.smtp.sendmail(self.config.from_address, [to], data)
+            refused = smtp.sendmail(self.config.from_address, [to], data)
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
             return _outcome(code, text)
@@ -212,14 +236,15 @@ class SmtpSession:
             return _outcome(exc.smtp_code, exc.smtp_error)
         except smtplib.SMTPServerDisconnected as exc:
             self.close()
-            return Outcome("connection", None, f"conexión cerrada por el servidor ({exc})")
+            return Outcome("connection", None, f"conexión cerrada por el servidor ({exc})",
+                           maybe_delivered=smtp.data_started)
         except smtplib.SMTPResponseException as exc:
             if exc.smtp_code == 421:
                 self.close()
             return _outcome(exc.smtp_code, exc.smtp_error)
         except (OSError, socket.timeout) as exc:
             self.close()
-            return Outcome("connection", None, f"{type(exc).__name__}: {exc}")
+            return Outcome("connection", None, f"{type(exc).__name__}: {exc}", maybe_delivered=smtp.data_started)
         if refused:
             code, text = next(iter(refused.values()))
             return _outcome(code, text)
