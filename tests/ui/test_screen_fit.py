@@ -274,10 +274,13 @@ def test_no_desk_screen_scrolls_sideways(app_style, make_station, qtbot, name):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("name", ["1024x768", "1366x768@125%"])
+@pytest.mark.parametrize("name", ["1366x768", "1024x768", "1366x768@125%"])
 def test_validate_shows_the_whole_photo_and_form_when_a_student_opens(app_style, make_station, qtbot, name):
-    """Opening a student in «Validar» brings its cards up: the whole photo and the Evaluación fields
-    show without scrolling (at 125 % only the photo's top showed under the header, filters and list)."""
+    """Opening a student in «Validar» brings its cards up just enough: the whole photo and the
+    Evaluación fields show without scrolling (at 125 % only the photo's top showed under the header,
+    filters and list), and the list's rows stay in view above them."""
     screen = validate_with_a_student(make_station, qtbot, name)
-    for widget in (screen.panel.photo, screen.health_edit, screen.affiliation_edit, screen.valid_edit):
+    for widget in (screen.panel.photo, screen.health_edit, screen.affiliation_edit, screen.valid_edit,
+                   screen.comment_edit):
         qtbot.waitUntil(lambda w=widget: w.visibleRegion().boundingRect().height() == w.height(), timeout=WAIT_MS)
+    assert screen.table.visibleRegion().boundingRect().height() >= screen.table.rowHeight(0), name

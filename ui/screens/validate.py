@@ -330,15 +330,21 @@ class ValidateScreen(Screen):
         QTimer.singleShot(0, self._bring_detail_up)  # once the layout has placed the shown cards
 
     def _bring_detail_up(self) -> None:
-        """Scroll the open student's cards (data, photo, Evaluación) to the top of the view when they
-        do not fit below the list: at 125 % and 1024×768 only their first lines showed under the
-        header, filters and list. The list stays one scroll (or «Cancelar») away."""
+        """Scroll down just enough for the open student's photo and the Evaluación fields to show whole
+        (never past the top of the student's card): at 125 % and 1024×768 only the photo's top showed
+        under the header, filters and list; where they already show (1366×768) the list stays in view."""
         if self.current is None:
             return
-        bar = self.scroll.verticalScrollBar()
-        top = self.panel.mapTo(self.scroll.widget(), QPoint(0, 0)).y()
-        if top + self.panel.height() - bar.value() > self.scroll.viewport().height():
-            bar.setValue(min(max(top - 8, 0), bar.maximum()))
+        bar, inner = self.scroll.verticalScrollBar(), self.scroll.widget()
+
+        def bottom(widget) -> int:
+            return widget.mapTo(inner, QPoint(0, widget.height())).y()
+
+        need = max(bottom(w) for w in (self.panel.photo, self.comment_edit)) + 8
+        top = self.panel.mapTo(inner, QPoint(0, 0)).y() - 8
+        view = self.scroll.viewport().height()
+        if need - bar.value() > view:
+            bar.setValue(max(0, min(need - view, top, bar.maximum())))
 
     def _compact_table(self, compact: bool) -> None:
         """While a student is open the list shrinks to three rows, so the student's data, photo and
